@@ -1,0 +1,129 @@
+//! The run: arguments validated once into a [`Plan`], then discover → process → consolidate →
+//! write, and the exit status settled at the end (0 no error-level issue, 1 errors found, 2 the
+//! run itself failed).
+
+use std::path::{Path, PathBuf};
+
+use crate::cli::{CheckArgs, Cli, Command, CommonArgs, ConsolidateArgs, ReportFormat};
+use crate::consolidate::{consolidate, Consolidation};
+use crate::discover::{discover, DiscoverError};
+use crate::form::{Form, FormError};
+use crate::process::process_all;
+use crate::report::{render_summary, render_text};
+use crate::write::{json::render_json, workbook::build_workbook, write_atomically, WriteError};
+
+/// Why a run could not be carried out (exit status 2).
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error(transparent)]
+    Form(#[from] FormError),
+    #[error(transparent)]
+    Discover(#[from] DiscoverError),
+    #[error(transparent)]
+    Write(#[from] WriteError),
+    #[error("输出文件 {0} 是输入文件之一，拒绝覆盖")]
+    OutputIsInput(String),
+    #[error("输出目录不存在：{0}")]
+    NoOutputDir(String),
+}
+
+/// What the run reads and writes, decided once from the arguments.
+#[derive(Debug)]
+pub struct Plan {
+    pub inputs: Vec<PathBuf>,
+    pub form: Form,
+    pub jobs: usize,
+    pub quiet: bool,
+}
+
+impl Plan {
+    fn from_args(args: &CommonArgs) -> Result<Plan, AppError> {
+        let form = match &args.form {
+            Some(path) => Form::load(path)?,
+            None => Form::default_form(),
+        };
+        Ok(Plan {
+            inputs: args.inputs.clone(),
+            form,
+            jobs: args.jobs,
+            quiet: args.quiet,
+        })
+    }
+
+    /// Discovers, reads, checks and consolidates every input.
+    fn consolidate(&self, outputs: &[&Path]) -> Result<Consolidation, AppError> {
+        let discovery = discover(&self.inputs)?;
+        for out in outputs {
+            check_output_path(out, discovery.sources.iter().map(|s| s.path.as_path()))?;
+        }
+        let submissions = process_all(&discovery.sources, &self.form, self.jobs, self.quiet);
+        Ok(consolidate(&self.form, submissions, &discovery))
+    }
+}
+
+/// Refuses an output that is one of the inputs or whose folder does not exist.
+fn check_output_path<'a>(
+    out: &Path,
+    inputs: impl Iterator<Item = &'a Path>,
+) -> Result<(), AppError> {
+    if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
+        if !dir.is_dir() {
+            return Err(AppError::NoOutputDir(dir.display().to_string()));
+        }
+    }
+    if let Ok(target) = out.canonicalize() {
+        for input in inputs {
+            if input.canonicalize().is_ok_and(|i| i == target) {
+                return Err(AppError::OutputIsInput(out.display().to_string()));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Runs the command line; returns the exit status (0 or 1) or the error that stopped the run.
+///
+/// # Errors
+/// Bad form definition, missing input, output not writable.
+pub fn run(cli: Cli) -> Result<u8, AppError> {
+    match cli.command {
+        Command::Consolidate(args) => run_consolidate(&args),
+        Command::Check(args) => run_check(&args),
+    }
+}
+
+fn exit_status(c: &Consolidation) -> u8 {
+    u8::from(c.summary.errors > 0)
+}
+
+fn run_consolidate(args: &ConsolidateArgs) -> Result<u8, AppError> {
+    let plan = Plan::from_args(&args.common)?;
+    let mut outputs = vec![args.output.as_path()];
+    outputs.extend(args.json.as_deref());
+    let c = plan.consolidate(&outputs)?;
+    let workbook = build_workbook(&plan.form, &c).map_err(|source| WriteError::Xlsx {
+        path: args.output.display().to_string(),
+        source,
+    })?;
+    write_atomically(&args.output, &workbook)?;
+    if let Some(json) = &args.json {
+        let text = render_json(&plan.form, &c).map_err(WriteError::from)?;
+        write_atomically(json, text.as_bytes())?;
+    }
+    if !plan.quiet {
+        eprint!("{}", render_summary(&plan.form, &c));
+        eprintln!("已写入 {}", args.output.display());
+    }
+    Ok(exit_status(&c))
+}
+
+fn run_check(args: &CheckArgs) -> Result<u8, AppError> {
+    let plan = Plan::from_args(&args.common)?;
+    let c = plan.consolidate(&[])?;
+    let text = match args.format {
+        ReportFormat::Text => render_text(&plan.form, &c),
+        ReportFormat::Json => render_json(&plan.form, &c).map_err(WriteError::from)?,
+    };
+    print!("{text}");
+    Ok(exit_status(&c))
+}

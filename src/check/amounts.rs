@@ -1,0 +1,291 @@
+//! Amount rules: every amount a number; 总计 = the sum of the funding columns on every row; each
+//! unit row = the sum of its projects; 合计 = the sum of the unit rows. Each declared total is
+//! checked against the rows directly below it, and a cell that failed to parse is left out of
+//! every sum that depends on it, so one fault gives one issue.
+
+use rust_decimal::Decimal;
+
+use crate::check::Context;
+use crate::issue::{Issue, Rule};
+use crate::model::{Amount, Amounts};
+use crate::normalize::amount::format_amount;
+
+/// All amount rules over one table.
+pub fn check_amounts(ctx: &Context) -> Vec<Issue> {
+    let mut issues = Vec::new();
+    let table = ctx.table;
+    if let Some(total) = &table.grand_total {
+        issues.extend(bad_amounts(ctx, total.row, &total.amounts));
+        let all_declared =
+            !table.units.is_empty() && table.units.iter().all(|u| u.declared.is_some());
+        let parts: Vec<&Amounts> = if all_declared {
+            table
+                .units
+                .iter()
+                .filter_map(|u| u.declared.as_ref().map(|d| &d.amounts))
+                .collect()
+        } else {
+            table
+                .units
+                .iter()
+                .flat_map(|u| u.projects.iter().map(|p| &p.amounts))
+                .collect()
+        };
+        let what = if all_declared {
+            format!("{} 个单位之和", parts.len())
+        } else {
+            format!("{} 个项目之和", parts.len())
+        };
+        issues.extend(check_declared(
+            ctx,
+            Rule::TotalMismatch,
+            "合计行",
+            total.row,
+            &total.amounts,
+            &parts,
+            &what,
+        ));
+    }
+    for unit in &table.units {
+        let mut unit_issues = Vec::new();
+        if let Some(declared) = &unit.declared {
+            unit_issues.extend(bad_amounts(ctx, declared.row, &declared.amounts));
+            let parts: Vec<&Amounts> = unit.projects.iter().map(|p| &p.amounts).collect();
+            let what = format!("其 {} 个项目之和", parts.len());
+            unit_issues.extend(check_declared(
+                ctx,
+                Rule::SubtotalMismatch,
+                "单位行",
+                declared.row,
+                &declared.amounts,
+                &parts,
+                &what,
+            ));
+        }
+        for project in &unit.projects {
+            let project_issues = bad_amounts(ctx, project.row, &project.amounts)
+                .into_iter()
+                .chain(sum_mismatch(ctx, project.row, &project.amounts));
+            unit_issues.extend(project_issues.map(|i| i.in_project(&project.name)));
+        }
+        issues.extend(unit_issues.into_iter().map(|i| i.in_unit(&unit.name)));
+    }
+    issues
+}
+
+/// bad-amount: an amount cell that is not a number.
+pub fn bad_amounts(ctx: &Context, row: u32, amounts: &Amounts) -> Vec<Issue> {
+    amounts
+        .values
+        .iter()
+        .enumerate()
+        .filter_map(|(i, a)| match a {
+            Amount::Bad(text) => Some(Issue::new(
+                Rule::BadAmount,
+                ctx.place(row, Some(ctx.amount_fields[i])),
+                format!("{}“{}”不是数字", ctx.amount_label(i), text),
+            )),
+            _ => None,
+        })
+        .collect()
+}
+
+/// sum-mismatch: 总计 ≠ the sum of the funding columns. Skipped when any of them is not a number
+/// (already reported as bad-amount) or when the row has no amounts at all.
+pub fn sum_mismatch(ctx: &Context, row: u32, amounts: &Amounts) -> Option<Issue> {
+    let position = |key: &str| {
+        ctx.amount_fields
+            .iter()
+            .position(|&f| ctx.form.fields[f].key == key)
+    };
+    let total_at = position(&ctx.form.sum.total)?;
+    let part_at: Vec<usize> = ctx
+        .form
+        .sum
+        .parts
+        .iter()
+        .filter_map(|k| position(k))
+        .collect();
+    if std::iter::once(total_at)
+        .chain(part_at.iter().copied())
+        .all(|i| amounts.values[i] == Amount::Blank)
+    {
+        return None;
+    }
+    let total = amounts.values[total_at].for_sum()?;
+    let parts: Vec<Decimal> = part_at
+        .iter()
+        .map(|&i| amounts.values[i].for_sum())
+        .collect::<Option<_>>()?;
+    let sum: Decimal = parts.iter().copied().sum();
+    if total == sum {
+        return None;
+    }
+    let terms: Vec<String> = part_at
+        .iter()
+        .zip(&parts)
+        .map(|(&i, v)| format!("{} {}", ctx.amount_label(i), format_amount(*v)))
+        .collect();
+    Some(Issue::new(
+        Rule::SumMismatch,
+        ctx.place(row, Some(ctx.amount_fields[total_at])),
+        format!(
+            "{} {} ≠ {} = {}（差 {}）",
+            ctx.amount_label(total_at),
+            format_amount(total),
+            terms.join(" + "),
+            format_amount(sum),
+            format_amount(total - sum)
+        ),
+    ))
+}
+
+/// A declared row (合计 or a unit row) is checked against the rows it sums, column by column.
+/// Its own 总计 = sum of funding columns is not checked when it has rows below it: if it agrees
+/// with them column by column, any imbalance lies in a row below and is reported there.
+fn check_declared(
+    ctx: &Context,
+    rule: Rule,
+    row_name: &str,
+    row: u32,
+    declared: &Amounts,
+    parts: &[&Amounts],
+    what: &str,
+) -> Vec<Issue> {
+    if parts.is_empty() {
+        return sum_mismatch(ctx, row, declared).into_iter().collect();
+    }
+    declared_total_mismatch(ctx, rule, row_name, row, declared, parts, what)
+}
+
+/// subtotal-mismatch / total-mismatch: a declared row ≠ the sum of the rows below it, column by
+/// column. A column is skipped when the declared cell or any of the summed cells is not a number.
+fn declared_total_mismatch(
+    ctx: &Context,
+    rule: Rule,
+    row_name: &str,
+    row: u32,
+    declared: &Amounts,
+    parts: &[&Amounts],
+    what: &str,
+) -> Vec<Issue> {
+    let mut issues = Vec::new();
+    for (i, value) in declared.values.iter().enumerate() {
+        let Some(declared_value) = value.for_sum() else {
+            continue;
+        };
+        let Some(sum) = parts
+            .iter()
+            .map(|p| p.values[i].for_sum())
+            .sum::<Option<Decimal>>()
+        else {
+            continue;
+        };
+        if declared_value != sum {
+            issues.push(Issue::new(
+                rule,
+                ctx.place(row, Some(ctx.amount_fields[i])),
+                format!(
+                    "{row_name}{} {} ≠ {what} {}（差 {}）",
+                    ctx.amount_label(i),
+                    format_amount(declared_value),
+                    format_amount(sum),
+                    format_amount(declared_value - sum)
+                ),
+            ));
+        }
+    }
+    issues
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::tests::{amounts, project, table};
+    use crate::form::Form;
+    use crate::model::DeclaredRow;
+
+    fn rules(issues: &[Issue]) -> Vec<(&str, String)> {
+        issues
+            .iter()
+            .map(|i| (i.rule.code(), i.place.cell().unwrap_or_default()))
+            .collect()
+    }
+
+    #[test]
+    fn consistent_rows_give_nothing() {
+        let form = Form::default_form();
+        let t = table(vec![
+            project("甲", &["370.50", "300.00", "", "70.50"]),
+            project("乙", &["10", "10", "", ""]),
+        ]);
+        assert!(check_amounts(&Context::new(&form, "f", &t)).is_empty());
+    }
+
+    #[test]
+    fn sum_mismatch_names_the_numbers() {
+        let form = Form::default_form();
+        let t = table(vec![project("甲", &["370.50", "300.00", "", "60.50"])]);
+        let issues = check_amounts(&Context::new(&form, "f", &t));
+        assert_eq!(rules(&issues), [("sum-mismatch", "B7".to_string())]);
+        assert_eq!(
+            issues[0].message,
+            "总计 370.50 ≠ 财政拨款 300.00 + 财政专户拨款 0.00 + 其他资金 60.50 = 360.50（差 10.00）"
+        );
+        assert_eq!(issues[0].project.as_deref(), Some("甲"));
+    }
+
+    #[test]
+    fn bad_amount_does_not_cascade() {
+        let form = Form::default_form();
+        let mut t = table(vec![
+            project("甲", &["1200", "待定", "200", ""]),
+            project("乙", &["10", "10", "", ""]),
+        ]);
+        t.units[0].declared = Some(DeclaredRow {
+            row: 6,
+            amounts: amounts(&["1210", "960", "200", ""]),
+        });
+        let issues = check_amounts(&Context::new(&form, "f", &t));
+        assert_eq!(rules(&issues), [("bad-amount", "C7".to_string())]);
+        assert_eq!(issues[0].message, "财政拨款“待定”不是数字");
+    }
+
+    #[test]
+    fn wrong_unit_row_is_one_issue_per_wrong_cell() {
+        let form = Form::default_form();
+        let mut t = table(vec![project("甲", &["100", "100", "", ""])]);
+        t.units[0].declared = Some(DeclaredRow {
+            row: 6,
+            amounts: amounts(&["110", "100", "", ""]),
+        });
+        t.grand_total = Some(DeclaredRow {
+            row: 5,
+            amounts: amounts(&["110", "100", "", ""]),
+        });
+        let issues = check_amounts(&Context::new(&form, "f", &t));
+        assert_eq!(rules(&issues), [("subtotal-mismatch", "B6".to_string())]);
+        assert_eq!(
+            issues[0].message,
+            "单位行总计 110.00 ≠ 其 1 个项目之和 100.00（差 10.00）"
+        );
+    }
+
+    #[test]
+    fn wrong_grand_total() {
+        let form = Form::default_form();
+        let mut t = table(vec![project("甲", &["100", "100", "", ""])]);
+        t.grand_total = Some(DeclaredRow {
+            row: 5,
+            amounts: amounts(&["100", "90", "", "10"]),
+        });
+        let issues = check_amounts(&Context::new(&form, "f", &t));
+        assert_eq!(
+            rules(&issues),
+            [
+                ("total-mismatch", "C5".to_string()),
+                ("total-mismatch", "E5".to_string())
+            ]
+        );
+    }
+}

@@ -1,0 +1,241 @@
+//! Indicator rules: every project has indicators; their text can be read; each category is in
+//! the taxonomy, each level-2 sits under its level-1, and codes agree with names.
+
+use crate::check::Context;
+use crate::form::{same_category_name, Category, FieldKind, Form};
+use crate::issue::{Issue, Rule};
+use crate::model::{CategoryRef, Indicator, Project};
+
+/// Longest quotation of indicator text in a message, in characters.
+const MAX_QUOTE: usize = 120;
+
+fn indicator_place(ctx: &Context, project: &Project) -> crate::issue::Place {
+    ctx.place(project.row, ctx.field_of(FieldKind::Indicators))
+}
+
+/// missing-indicators: a project with no indicators at all (and no unreadable indicator text,
+/// which is bad-indicator instead). Not reported when the table has no indicator column.
+pub fn missing_indicators(ctx: &Context, project: &Project) -> Option<Issue> {
+    let missing = ctx.has_column(FieldKind::Indicators)
+        && project.indicators.is_empty()
+        && project.indicator_faults.is_empty()
+        && !project.name.is_empty();
+    missing.then(|| {
+        Issue::new(
+            Rule::MissingIndicators,
+            indicator_place(ctx, project),
+            format!("项目“{}”没有绩效指标", project.name),
+        )
+    })
+}
+
+/// bad-indicator: indicator text that cannot be parsed, quoted.
+pub fn bad_indicators(ctx: &Context, project: &Project) -> Vec<Issue> {
+    project
+        .indicator_faults
+        .iter()
+        .map(|f| {
+            let which = f
+                .seq
+                .map(|n| format!("第 {n} 条指标"))
+                .unwrap_or_else(|| "指标文字".to_string());
+            Issue::new(
+                Rule::BadIndicator,
+                indicator_place(ctx, project),
+                format!("{which}{}：“{}”", f.reason, quote(&f.text)),
+            )
+        })
+        .collect()
+}
+
+fn quote(text: &str) -> String {
+    if text.chars().count() <= MAX_QUOTE {
+        text.to_string()
+    } else {
+        let cut: String = text.chars().take(MAX_QUOTE).collect();
+        format!("{cut}…")
+    }
+}
+
+/// unknown-indicator-category / category-mismatch, at most one issue per indicator.
+pub fn category_issues(ctx: &Context, project: &Project) -> Vec<Issue> {
+    project
+        .indicators
+        .iter()
+        .enumerate()
+        .filter_map(|(i, ind)| {
+            check_categories(ctx.form, ind).err().map(|(rule, why)| {
+                let which = format!("第 {} 条指标", ind.seq.unwrap_or(i as u32 + 1));
+                Issue::new(rule, indicator_place(ctx, project), format!("{which}{why}"))
+            })
+        })
+        .collect()
+}
+
+/// Resolves an indicator's categories against the taxonomy.
+///
+/// # Errors
+/// The first problem found: the rule and the message after "第 N 条指标".
+pub fn check_categories(form: &Form, ind: &Indicator) -> Result<(), (Rule, String)> {
+    let level1 = resolve_level1(form, &ind.level1)?;
+    let l2 = &ind.level2;
+    match &l2.code {
+        Some(code) => {
+            let Some((parent, sub)) = form.subcategory_by_code(code) else {
+                return Err((
+                    Rule::UnknownIndicatorCategory,
+                    format!("的二级指标“{}”不在指标体系中", l2.render()),
+                ));
+            };
+            if !same_category_name(&sub.name, &l2.name) {
+                return Err((
+                    Rule::CategoryMismatch,
+                    format!(
+                        "的二级指标编码 {code} 与名称“{}”不符（{code} 是“{}”）",
+                        l2.name, sub.name
+                    ),
+                ));
+            }
+            if parent.code != level1.code {
+                return Err(not_under(l2, level1, parent));
+            }
+            Ok(())
+        }
+        None => {
+            let matches: Vec<(&Category, _)> = form.subcategories_by_name(&l2.name).collect();
+            if matches.iter().any(|(p, _)| p.code == level1.code) {
+                Ok(())
+            } else if let Some((parent, _)) = matches.first() {
+                Err(not_under(l2, level1, parent))
+            } else {
+                Err((
+                    Rule::UnknownIndicatorCategory,
+                    format!("的二级指标“{}”不在指标体系中", l2.name),
+                ))
+            }
+        }
+    }
+}
+
+fn not_under(l2: &CategoryRef, level1: &Category, parent: &Category) -> (Rule, String) {
+    (
+        Rule::CategoryMismatch,
+        format!(
+            "的二级指标“{}”不属于一级指标“{}-{}”（应属“{}-{}”）",
+            l2.render(),
+            level1.code,
+            level1.name,
+            parent.code,
+            parent.name
+        ),
+    )
+}
+
+fn resolve_level1<'a>(form: &'a Form, l1: &CategoryRef) -> Result<&'a Category, (Rule, String)> {
+    match &l1.code {
+        Some(code) => {
+            let Some(cat) = form.category_by_code(code) else {
+                return Err((
+                    Rule::UnknownIndicatorCategory,
+                    format!("的一级指标“{}”不在指标体系中", l1.render()),
+                ));
+            };
+            if same_category_name(&cat.name, &l1.name) {
+                Ok(cat)
+            } else {
+                Err((
+                    Rule::CategoryMismatch,
+                    format!(
+                        "的一级指标编码 {code} 与名称“{}”不符（{code} 是“{}”）",
+                        l1.name, cat.name
+                    ),
+                ))
+            }
+        }
+        None => form.category_by_name(&l1.name).ok_or_else(|| {
+            (
+                Rule::UnknownIndicatorCategory,
+                format!("的一级指标“{}”不在指标体系中", l1.name),
+            )
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::tests::{project, table};
+    use crate::model::IndicatorFault;
+    use crate::normalize::indicator::parse_indicator_text;
+
+    fn first(text: &str) -> Indicator {
+        parse_indicator_text(text).0.remove(0)
+    }
+
+    fn verdict(text: &str) -> Result<(), (Rule, String)> {
+        check_categories(&Form::default_form(), &first(text))
+    }
+
+    #[test]
+    fn taxonomy_checks() {
+        assert_eq!(
+            verdict("1、1-产出指标；11-数量指标；x；实施周期指标值:1；年度指标值:1"),
+            Ok(())
+        );
+        assert_eq!(
+            verdict("1、2-效益指标；22-社会效益；x；实施周期指标值:1；年度指标值:1"),
+            Ok(())
+        );
+        assert_eq!(
+            verdict("1、效益指标；社会效益指标；x；实施周期指标值:1；年度指标值:1"),
+            Ok(())
+        );
+        assert_eq!(
+            verdict("1、4-成本指标；41-经济成本指标；x；实施周期指标值:1；年度指标值:1"),
+            Ok(())
+        );
+        let (rule, msg) =
+            verdict("1、1-产出指标；22-社会效益；x；实施周期指标值:1；年度指标值:1").unwrap_err();
+        assert_eq!(rule, Rule::CategoryMismatch);
+        assert_eq!(
+            msg,
+            "的二级指标“22-社会效益”不属于一级指标“1-产出指标”（应属“2-效益指标”）"
+        );
+        let (rule, msg) =
+            verdict("1、1-效益指标；11-数量指标；x；实施周期指标值:1；年度指标值:1").unwrap_err();
+        assert_eq!(rule, Rule::CategoryMismatch);
+        assert!(msg.contains("编码 1"), "{msg}");
+        let (rule, _) =
+            verdict("1、1-产出指标；11-质量指标；x；实施周期指标值:1；年度指标值:1").unwrap_err();
+        assert_eq!(rule, Rule::CategoryMismatch);
+        let (rule, _) =
+            verdict("1、5-其他指标；51-其他；x；实施周期指标值:1；年度指标值:1").unwrap_err();
+        assert_eq!(rule, Rule::UnknownIndicatorCategory);
+        let (rule, _) =
+            verdict("1、产出指标；稳定性指标；x；实施周期指标值:1；年度指标值:1").unwrap_err();
+        assert_eq!(rule, Rule::UnknownIndicatorCategory);
+    }
+
+    #[test]
+    fn missing_and_bad_indicators() {
+        let form = Form::default_form();
+        let mut p = project("河道保洁经费", &["1", "1", "", ""]);
+        let t = table(vec![p.clone()]);
+        let ctx = Context::new(&form, "f", &t);
+        let issue = missing_indicators(&ctx, &p).unwrap();
+        assert_eq!(issue.place.cell().as_deref(), Some("G7"));
+        assert_eq!(issue.message, "项目“河道保洁经费”没有绩效指标");
+        p.indicator_faults.push(IndicatorFault {
+            seq: Some(2),
+            text: "2、1-产出指标".into(),
+            reason: "缺少“实施周期指标值”".into(),
+        });
+        assert!(missing_indicators(&ctx, &p).is_none());
+        let bad = bad_indicators(&ctx, &p);
+        assert_eq!(bad.len(), 1);
+        assert_eq!(
+            bad[0].message,
+            "第 2 条指标缺少“实施周期指标值”：“2、1-产出指标”"
+        );
+    }
+}

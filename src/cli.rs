@@ -1,0 +1,70 @@
+//! Command-line arguments. clap's derive structs only describe the flags; [`crate::app`] turns
+//! them into a plan that the stages read.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// jixiao (绩效): consolidate and check 项目支出绩效目标表 (project expenditure performance target
+/// tables) submitted by many budget units.
+#[derive(Debug, Parser)]
+#[command(name = "jixiao", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Read all submissions, check them and write the consolidated workbook (汇总表, 指标明细,
+    /// 问题清单, 报送情况).
+    Consolidate(ConsolidateArgs),
+    /// Read and check all submissions; print the report (问题清单) to stdout.
+    Check(CheckArgs),
+}
+
+/// Options shared by every command that reads submissions.
+#[derive(Debug, Args)]
+pub struct CommonArgs {
+    /// Submission files or folders (searched recursively): .xlsx .xlsm .xlsb .xls .ods .csv .tsv .txt
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+    /// Form definition (TOML) to use instead of the built-in 项目支出绩效目标表.
+    #[arg(long, value_name = "TOML")]
+    pub form: Option<PathBuf>,
+    /// Worker threads (0: one per core).
+    #[arg(short, long, default_value_t = 0, value_name = "N")]
+    pub jobs: usize,
+    /// No progress bar and no summary on stderr.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ConsolidateArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// The consolidated workbook to write (.xlsx).
+    #[arg(short, long, value_name = "OUT.xlsx")]
+    pub output: PathBuf,
+    /// Also write the JSON report to this file.
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// Readable report grouped by file, then a summary.
+    Text,
+    /// The JSON report (summary, files, issues).
+    Json,
+}

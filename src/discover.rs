@@ -1,0 +1,253 @@
+//! Discover: command-line paths to the list of input files. Folders are walked recursively in
+//! sorted order; a file's kind is decided by its first bytes (zip, OLE) and then its extension;
+//! Excel lock files (`~$*`) and hidden files are skipped; byte-identical files are found so that
+//! each is counted once.
+
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use crate::model::{Source, SourceKind};
+
+/// Extensions that are read when found in a folder.
+pub const SPREADSHEET_EXTENSIONS: &[&str] =
+    &["xlsx", "xlsm", "xlsb", "xls", "ods", "csv", "tsv", "txt"];
+
+/// What discover found.
+#[derive(Debug, Default)]
+pub struct Discovery {
+    /// Files to read, sorted by path.
+    pub sources: Vec<Source>,
+    /// Files with the same bytes as an earlier source: (duplicate, the source it repeats).
+    pub duplicates: Vec<(Source, String)>,
+    /// Files in folders that are not spreadsheets: (path, reason).
+    pub skipped: Vec<(PathBuf, String, String)>,
+}
+
+/// Why discover could not go on.
+#[derive(Debug, thiserror::Error)]
+pub enum DiscoverError {
+    #[error("输入路径不存在：{0}")]
+    Missing(String),
+    #[error("无法读取目录 {path}：{source}")]
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
+}
+
+/// Finds the input files under the given paths.
+///
+/// # Errors
+/// A path does not exist or a folder cannot be listed.
+pub fn discover(inputs: &[PathBuf]) -> Result<Discovery, DiscoverError> {
+    let mut files: Vec<(PathBuf, bool)> = Vec::new();
+    for input in inputs {
+        let meta =
+            fs::metadata(input).map_err(|_| DiscoverError::Missing(input.display().to_string()))?;
+        if meta.is_dir() {
+            walk(input, &mut files)?;
+        } else {
+            files.push((input.clone(), true));
+        }
+    }
+    files.sort();
+    files.dedup_by(|a, b| a.0 == b.0);
+
+    let mut discovery = Discovery::default();
+    for (path, explicit) in files {
+        let display = path.display().to_string();
+        let extension = extension_of(&path);
+        let head = read_head(&path);
+        if !explicit && !SPREADSHEET_EXTENSIONS.contains(&extension.as_str()) {
+            discovery
+                .skipped
+                .push((path, display, "不是表格文件（扩展名不受支持）".to_string()));
+            continue;
+        }
+        let kind = detect_kind(&head, &extension);
+        let size = fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+        discovery.sources.push(Source {
+            path,
+            display,
+            kind,
+            size,
+        });
+    }
+    let (unique, duplicates) = split_duplicates(std::mem::take(&mut discovery.sources));
+    discovery.sources = unique;
+    discovery.duplicates = duplicates;
+    Ok(discovery)
+}
+
+fn walk(dir: &Path, out: &mut Vec<(PathBuf, bool)>) -> Result<(), DiscoverError> {
+    let entries = fs::read_dir(dir).map_err(|source| DiscoverError::Io {
+        path: dir.display().to_string(),
+        source,
+    })?;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.') || name.starts_with("~$") {
+            continue;
+        }
+        match entry.file_type() {
+            Ok(t) if t.is_dir() => walk(&path, out)?,
+            Ok(_) => out.push((path, false)),
+            Err(_) => {}
+        }
+    }
+    Ok(())
+}
+
+/// The lowercase extension, or "".
+pub fn extension_of(path: &Path) -> String {
+    path.extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default()
+}
+
+fn read_head(path: &Path) -> Vec<u8> {
+    let mut head = vec![0u8; 4096];
+    match fs::File::open(path).and_then(|mut f| f.read(&mut head)) {
+        Ok(n) => {
+            head.truncate(n);
+            head
+        }
+        Err(_) => Vec::new(),
+    }
+}
+
+/// Decides a file's kind from its first bytes, then its extension.
+pub fn detect_kind(head: &[u8], extension: &str) -> SourceKind {
+    const ZIP: &[u8] = b"PK\x03\x04";
+    const OLE: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    if head.starts_with(ZIP) {
+        let is_ods = head
+            .windows(46)
+            .any(|w| w == b"application/vnd.oasis.opendocument.spreadsheet");
+        if is_ods || extension == "ods" {
+            SourceKind::Ods
+        } else if extension == "xlsb" {
+            SourceKind::Xlsb
+        } else {
+            SourceKind::Xlsx
+        }
+    } else if head.starts_with(OLE) {
+        // A password-protected .xlsx is an OLE container with an "EncryptedPackage" stream;
+        // its directory entry name is UTF-16LE.
+        let marker: Vec<u8> = "EncryptedPackage"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        if contains(head, &marker) || extension == "xlsx" || extension == "xlsm" {
+            SourceKind::EncryptedOoxml
+        } else {
+            SourceKind::Xls
+        }
+    } else {
+        match extension {
+            "xlsx" | "xlsm" => SourceKind::Xlsx,
+            "xlsb" => SourceKind::Xlsb,
+            "xls" => SourceKind::Xls,
+            "ods" => SourceKind::Ods,
+            _ => SourceKind::Text,
+        }
+    }
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// Separates byte-identical files: the first in path order is kept, later ones are reported.
+/// Only files of equal size are read and compared.
+fn split_duplicates(sources: Vec<Source>) -> (Vec<Source>, Vec<(Source, String)>) {
+    use std::collections::HashMap;
+    let mut by_size: HashMap<u64, Vec<usize>> = HashMap::new();
+    for (i, s) in sources.iter().enumerate() {
+        if s.size > 0 {
+            by_size.entry(s.size).or_default().push(i);
+        }
+    }
+    let mut duplicate_of: HashMap<usize, usize> = HashMap::new();
+    for group in by_size.values().filter(|g| g.len() > 1) {
+        let contents: Vec<Option<Vec<u8>>> = group
+            .iter()
+            .map(|&i| fs::read(&sources[i].path).ok())
+            .collect();
+        for (a, ca) in contents.iter().enumerate() {
+            if duplicate_of.contains_key(&group[a]) || ca.is_none() {
+                continue;
+            }
+            for (b, cb) in contents.iter().enumerate().skip(a + 1) {
+                if cb.is_some() && ca == cb && !duplicate_of.contains_key(&group[b]) {
+                    duplicate_of.insert(group[b], group[a]);
+                }
+            }
+        }
+    }
+    let mut unique = Vec::new();
+    let mut duplicates = Vec::new();
+    let names: Vec<String> = sources.iter().map(|s| s.display.clone()).collect();
+    for (i, s) in sources.into_iter().enumerate() {
+        match duplicate_of.get(&i) {
+            Some(&orig) => duplicates.push((s, names[orig].clone())),
+            None => unique.push(s),
+        }
+    }
+    (unique, duplicates)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_by_magic_then_extension() {
+        assert_eq!(detect_kind(b"PK\x03\x04rest", "xlsx"), SourceKind::Xlsx);
+        assert_eq!(detect_kind(b"PK\x03\x04rest", "xls"), SourceKind::Xlsx);
+        assert_eq!(detect_kind(b"PK\x03\x04rest", "ods"), SourceKind::Ods);
+        assert_eq!(
+            detect_kind(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1], "xls"),
+            SourceKind::Xls
+        );
+        assert_eq!(
+            detect_kind("项目,总计".as_bytes(), "xlsx"),
+            SourceKind::Xlsx
+        );
+        assert_eq!(detect_kind("项目,总计".as_bytes(), "csv"), SourceKind::Text);
+    }
+
+    #[test]
+    fn walks_sorted_skips_lock_files_and_duplicates() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path();
+        fs::create_dir(p.join("sub")).unwrap();
+        fs::write(p.join("b.csv"), "x,y\n1,2\n").unwrap();
+        fs::write(p.join("sub/a.csv"), "x,y\n1,2\n").unwrap();
+        fs::write(p.join("c.csv"), "x,y\n3,4\n").unwrap();
+        fs::write(p.join("~$b.xlsx"), "lock").unwrap();
+        fs::write(p.join(".hidden.csv"), "x").unwrap();
+        fs::write(p.join("readme.pdf"), "%PDF").unwrap();
+        let d = discover(&[p.to_path_buf()]).unwrap();
+        let names: Vec<_> = d
+            .sources
+            .iter()
+            .map(|s| s.path.strip_prefix(p).unwrap().display().to_string())
+            .collect();
+        assert_eq!(names, ["b.csv", "c.csv"]);
+        assert_eq!(d.duplicates.len(), 1);
+        assert!(d.duplicates[0].0.display.ends_with("sub/a.csv"));
+        assert!(d.duplicates[0].1.ends_with("b.csv"));
+        assert_eq!(d.skipped.len(), 1);
+    }
+
+    #[test]
+    fn missing_input_is_an_error() {
+        assert!(matches!(
+            discover(&[PathBuf::from("/nonexistent/x")]),
+            Err(DiscoverError::Missing(_))
+        ));
+    }
+}

@@ -1,0 +1,289 @@
+//! The form definition: which columns the table has, how their headers may be spelled, which
+//! columns add up to 总计, the money units a submission may state and the indicator taxonomy.
+//! It is data (TOML in `templates/`), the default compiled into the binary, so that another
+//! year's or region's form is a new file, not new code.
+
+use std::path::Path;
+
+use rust_decimal::Decimal;
+use serde::Deserialize;
+
+/// The default form, `templates/default.toml`.
+pub const DEFAULT_FORM: &str = include_str!("../templates/default.toml");
+
+/// Why a form definition could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum FormError {
+    /// The file could not be read from disk.
+    #[error("无法读取表单定义 {path}：{source}")]
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
+    /// The TOML is malformed or has fields of the wrong type; `message` carries toml's line and column.
+    #[error("表单定义 {path} 有误：{message}")]
+    Syntax { path: String, message: String },
+    /// The TOML parsed but is inconsistent (a sum names an unknown column, no name column, …).
+    #[error("表单定义 {path} 有误：{message}")]
+    Invalid { path: String, message: String },
+}
+
+/// What a column holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FieldKind {
+    /// 项目名称: a project's or a unit's name.
+    Name,
+    /// A money amount.
+    Amount,
+    /// 绩效目标.
+    Goal,
+    /// 绩效指标 (wide layout: all indicators of a project in one cell).
+    Indicators,
+}
+
+/// One column of the form.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Field {
+    pub key: String,
+    pub label: String,
+    #[serde(default)]
+    pub variants: Vec<String>,
+    pub kind: FieldKind,
+    #[serde(default)]
+    pub required: bool,
+}
+
+/// 总计 = the sum of `parts`, on every row.
+#[derive(Debug, Clone, Deserialize)]
+pub struct SumRule {
+    pub total: String,
+    pub parts: Vec<String>,
+}
+
+/// A money unit a submission may state, and what divides it into the form's unit.
+#[derive(Debug, Clone, Deserialize)]
+pub struct MoneyUnit {
+    pub name: String,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub divisor: Decimal,
+}
+
+/// Words that identify special rows.
+#[derive(Debug, Clone, Deserialize)]
+pub struct RowWords {
+    pub grand_total: Vec<String>,
+    pub notes: Vec<String>,
+}
+
+/// A level-2 indicator category (二级指标).
+#[derive(Debug, Clone, Deserialize)]
+pub struct SubCategory {
+    pub code: String,
+    pub name: String,
+}
+
+/// A level-1 indicator category (一级指标) and its level-2 categories.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Category {
+    pub code: String,
+    pub name: String,
+    pub children: Vec<SubCategory>,
+}
+
+/// Form-wide settings.
+#[derive(Debug, Clone, Deserialize)]
+pub struct FormInfo {
+    pub title: String,
+    pub money_unit: String,
+    pub decimals: u32,
+}
+
+/// A whole form definition.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Form {
+    pub form: FormInfo,
+    pub fields: Vec<Field>,
+    pub sum: SumRule,
+    pub money_units: Vec<MoneyUnit>,
+    pub rows: RowWords,
+    pub categories: Vec<Category>,
+}
+
+impl Form {
+    /// The compiled-in default form.
+    pub fn default_form() -> Form {
+        // The default is tested (`default_form_is_valid`), so this cannot fail at run time.
+        Form::parse(DEFAULT_FORM, "templates/default.toml").expect("the default form is valid")
+    }
+
+    /// Reads a form definition from a TOML file.
+    ///
+    /// # Errors
+    /// The file cannot be read, is not valid TOML (the message names the line), or is
+    /// inconsistent.
+    pub fn load(path: &Path) -> Result<Form, FormError> {
+        let text = std::fs::read_to_string(path).map_err(|source| FormError::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
+        Form::parse(&text, &path.display().to_string())
+    }
+
+    /// Parses and validates a form definition; `origin` names it in errors.
+    ///
+    /// # Errors
+    /// Not valid TOML, or inconsistent.
+    pub fn parse(text: &str, origin: &str) -> Result<Form, FormError> {
+        let form: Form = toml::from_str(text).map_err(|e| FormError::Syntax {
+            path: origin.to_string(),
+            message: e.to_string(),
+        })?;
+        form.validate().map_err(|message| FormError::Invalid {
+            path: origin.to_string(),
+            message,
+        })?;
+        Ok(form)
+    }
+
+    fn validate(&self) -> Result<(), String> {
+        let names = self
+            .fields
+            .iter()
+            .filter(|f| f.kind == FieldKind::Name)
+            .count();
+        if names != 1 {
+            return Err(format!(
+                "必须恰有一个 kind = \"name\" 的列，现有 {names} 个"
+            ));
+        }
+        for key in std::iter::once(&self.sum.total).chain(&self.sum.parts) {
+            match self.field(key) {
+                Some(f) if f.kind == FieldKind::Amount => {}
+                Some(_) => return Err(format!("[sum] 中的列 \"{key}\" 不是金额列")),
+                None => return Err(format!("[sum] 中的列 \"{key}\" 未在 [[fields]] 中定义")),
+            }
+        }
+        if !self
+            .money_units
+            .iter()
+            .any(|u| u.name == self.form.money_unit)
+        {
+            return Err(format!(
+                "金额单位 \"{}\" 未在 [[money_units]] 中定义",
+                self.form.money_unit
+            ));
+        }
+        if let Some(u) = self.money_units.iter().find(|u| u.divisor <= Decimal::ZERO) {
+            return Err(format!("金额单位 \"{}\" 的 divisor 必须大于 0", u.name));
+        }
+        Ok(())
+    }
+
+    /// The field with this key.
+    pub fn field(&self, key: &str) -> Option<&Field> {
+        self.fields.iter().find(|f| f.key == key)
+    }
+
+    /// Index of the field with this key in `fields`.
+    pub fn field_index(&self, key: &str) -> Option<usize> {
+        self.fields.iter().position(|f| f.key == key)
+    }
+
+    /// Indexes of the amount fields, in form order.
+    pub fn amount_fields(&self) -> impl Iterator<Item = usize> + '_ {
+        self.fields
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.kind == FieldKind::Amount)
+            .map(|(i, _)| i)
+    }
+
+    /// The money unit named `name` (exact, after trimming).
+    pub fn money_unit(&self, name: &str) -> Option<&MoneyUnit> {
+        self.money_units.iter().find(|u| u.name == name.trim())
+    }
+
+    /// The level-1 category by code.
+    pub fn category_by_code(&self, code: &str) -> Option<&Category> {
+        self.categories.iter().find(|c| c.code == code)
+    }
+
+    /// The level-1 category by name, with or without the trailing 指标.
+    pub fn category_by_name(&self, name: &str) -> Option<&Category> {
+        self.categories
+            .iter()
+            .find(|c| same_category_name(&c.name, name))
+    }
+
+    /// The level-2 category by code, with its parent.
+    pub fn subcategory_by_code(&self, code: &str) -> Option<(&Category, &SubCategory)> {
+        self.categories
+            .iter()
+            .find_map(|c| c.children.iter().find(|s| s.code == code).map(|s| (c, s)))
+    }
+
+    /// Every level-2 category with this name, with its parent (成本指标 may appear under two
+    /// level-1 categories in older schemes).
+    pub fn subcategories_by_name<'a>(
+        &'a self,
+        name: &'a str,
+    ) -> impl Iterator<Item = (&'a Category, &'a SubCategory)> + 'a {
+        self.categories.iter().flat_map(move |c| {
+            c.children
+                .iter()
+                .filter(move |s| same_category_name(&s.name, name))
+                .map(move |s| (c, s))
+        })
+    }
+}
+
+/// Whether two category names are the same, ignoring spaces and a trailing 指标
+/// (社会效益 = 社会效益指标).
+pub fn same_category_name(a: &str, b: &str) -> bool {
+    fn stem(s: &str) -> String {
+        let s: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+        s.strip_suffix("指标").map(str::to_string).unwrap_or(s)
+    }
+    stem(a) == stem(b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_form_is_valid() {
+        let form = Form::parse(DEFAULT_FORM, "default").unwrap();
+        assert_eq!(form.fields.len(), 7);
+        assert_eq!(form.sum.parts, ["fiscal", "special", "other"]);
+        assert_eq!(form.categories.len(), 4);
+    }
+
+    #[test]
+    fn malformed_form_names_the_line() {
+        let text = DEFAULT_FORM.replacen("decimals = 2", "decimals = two", 1);
+        let err = Form::parse(&text, "bad.toml").unwrap_err().to_string();
+        assert!(err.contains("bad.toml"), "{err}");
+        assert!(err.contains("line"), "{err}");
+    }
+
+    #[test]
+    fn sum_naming_unknown_column_is_rejected() {
+        let text = DEFAULT_FORM.replacen("\"other\"]", "\"others\"]", 1);
+        let err = Form::parse(&text, "bad.toml").unwrap_err().to_string();
+        assert!(err.contains("others"), "{err}");
+    }
+
+    #[test]
+    fn category_names_match_with_or_without_suffix() {
+        let form = Form::default_form();
+        assert_eq!(form.category_by_name("产出").unwrap().code, "1");
+        let (parent, sub) = form.subcategories_by_name("社会效益").next().unwrap();
+        assert_eq!((parent.code.as_str(), sub.code.as_str()), ("2", "22"));
+        assert_eq!(
+            form.subcategory_by_code("31").unwrap().1.name,
+            "服务对象满意度指标"
+        );
+    }
+}

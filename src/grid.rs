@@ -1,0 +1,119 @@
+//! The grid: what the read stage hands on. A workbook becomes sheets of cells whatever format it
+//! came in; every cell keeps its sheet, row and column so that an issue can name its place.
+
+/// One cell's value, as the file stored it.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum Cell {
+    #[default]
+    Empty,
+    /// Text, with HTML tags and entities already removed for web exports.
+    Text(String),
+    /// A number as stored (Excel's IEEE double).
+    Number(f64),
+    Bool(bool),
+    /// A date or time, rendered as text (2025-09-30).
+    Date(String),
+    /// A formula error such as `#REF!`.
+    Error(String),
+}
+
+impl Cell {
+    /// Whether the cell holds nothing visible.
+    pub fn is_blank(&self) -> bool {
+        match self {
+            Cell::Empty => true,
+            Cell::Text(s) => s.trim().is_empty(),
+            _ => false,
+        }
+    }
+
+    /// The cell as a person reads it; numbers with at most 15 significant digits, as Excel shows.
+    pub fn display(&self) -> String {
+        match self {
+            Cell::Empty => String::new(),
+            Cell::Text(s) | Cell::Date(s) | Cell::Error(s) => s.clone(),
+            Cell::Number(n) => crate::normalize::amount::float_as_shown(*n)
+                .map(|d| d.normalize().to_string())
+                .unwrap_or_else(|| n.to_string()),
+            Cell::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
+        }
+    }
+}
+
+/// One sheet: a dense rectangle of cells whose top-left is at (`first_row`, `first_col`),
+/// both 0-based as in the file.
+#[derive(Debug, Clone, Default)]
+pub struct Sheet {
+    /// Sheet name; `None` for a text file, which has no sheets.
+    pub name: Option<String>,
+    pub hidden: bool,
+    pub first_row: u32,
+    pub first_col: u32,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+impl Sheet {
+    /// The cell at a 0-based index into `rows`, or Empty outside the rectangle.
+    pub fn cell(&self, row: usize, col: usize) -> &Cell {
+        static EMPTY: Cell = Cell::Empty;
+        self.rows
+            .get(row)
+            .and_then(|r| r.get(col))
+            .unwrap_or(&EMPTY)
+    }
+
+    /// The 1-based row number a spreadsheet shows for an index into `rows`.
+    pub fn row_number(&self, row: usize) -> u32 {
+        self.first_row + row as u32 + 1
+    }
+
+    /// The 0-based column in the file for an index into a row.
+    pub fn col_number(&self, col: usize) -> u32 {
+        self.first_col + col as u32
+    }
+
+    /// Number of columns of the widest row.
+    pub fn width(&self) -> usize {
+        self.rows.iter().map(Vec::len).max().unwrap_or(0)
+    }
+}
+
+/// All sheets of one file, in the file's order.
+#[derive(Debug, Clone, Default)]
+pub struct Grid {
+    pub sheets: Vec<Sheet>,
+}
+
+/// The A1 name of a 0-based column (0 → A, 26 → AA).
+pub fn column_name(col: u32) -> String {
+    let mut n = col + 1;
+    let mut name = Vec::new();
+    while n > 0 {
+        let rem = ((n - 1) % 26) as u8;
+        name.push(b'A' + rem);
+        n = (n - 1) / 26;
+    }
+    name.reverse();
+    String::from_utf8(name).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn column_names() {
+        assert_eq!(column_name(0), "A");
+        assert_eq!(column_name(6), "G");
+        assert_eq!(column_name(25), "Z");
+        assert_eq!(column_name(26), "AA");
+        assert_eq!(column_name(16383), "XFD");
+    }
+
+    #[test]
+    fn blank_cells() {
+        assert!(Cell::Empty.is_blank());
+        assert!(Cell::Text("  \n".into()).is_blank());
+        assert!(!Cell::Number(0.0).is_blank());
+    }
+}

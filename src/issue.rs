@@ -1,0 +1,233 @@
+//! Findings. A fault in a submission is an [`Issue`] in a list and the run goes on; each issue
+//! carries its rule code, severity, place (file, sheet, row, cell) and a Chinese message that
+//! says what is wrong and what was expected.
+
+use serde::Serialize;
+
+use crate::grid::column_name;
+
+/// How serious an issue is. Errors make the run exit with status 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+}
+
+impl Severity {
+    /// The Chinese word shown to users.
+    pub fn label(self) -> &'static str {
+        match self {
+            Severity::Error => "错误",
+            Severity::Warning => "警告",
+            Severity::Info => "提示",
+        }
+    }
+}
+
+macro_rules! rules {
+    ($( $variant:ident => $code:literal, $severity:ident, $title:literal, $example:literal; )*) => {
+        /// The rule catalogue. Codes are stable: they appear in reports and the README.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Rule { $( $variant, )* }
+
+        impl Rule {
+            /// Every rule, in catalogue order.
+            pub const ALL: &'static [Rule] = &[ $( Rule::$variant, )* ];
+
+            /// The stable code, as in reports (`sum-mismatch`).
+            pub fn code(self) -> &'static str {
+                match self { $( Rule::$variant => $code, )* }
+            }
+
+            /// The default severity.
+            pub fn severity(self) -> Severity {
+                match self { $( Rule::$variant => Severity::$severity, )* }
+            }
+
+            /// A short Chinese description of the rule.
+            pub fn title(self) -> &'static str {
+                match self { $( Rule::$variant => $title, )* }
+            }
+
+            /// An example message, for the README's rule table.
+            pub fn example(self) -> &'static str {
+                match self { $( Rule::$variant => $example, )* }
+            }
+        }
+    };
+}
+
+rules! {
+    UnreadableFile => "unreadable-file", Error, "文件无法读取（空文件、损坏、不是表格）",
+        "文件无法读取：不是有效的 xlsx 文件（zip 结构损坏）";
+    EncryptedFile => "encrypted-file", Error, "文件有密码保护",
+        "文件有密码保护，无法读取，请去除密码后重新报送";
+    NoFormFound => "no-form-found", Error, "没有找到绩效目标表的表头",
+        "所有工作表中都没有找到表头（应含“项目名称”“总计”等列）";
+    DuplicateFile => "duplicate-file", Warning, "与另一输入文件内容完全相同（只计一次）",
+        "与 a/甲.xlsx 内容完全相同，只计一次";
+    DuplicateUnit => "duplicate-unit", Error, "同一单位出现两次",
+        "单位“示例单位甲”已在 甲.xlsx 第 6 行出现";
+    MissingColumn => "missing-column", Error, "缺少必需的列",
+        "缺少“绩效目标”列（查找了：绩效目标、年度绩效目标、年度目标…）";
+    UnknownMoneyUnit => "unknown-money-unit", Warning, "未注明金额单位，按万元处理",
+        "未注明金额单位，按“万元”处理";
+    BadAmount => "bad-amount", Error, "金额不是数字",
+        "财政拨款“待定”不是数字";
+    SumMismatch => "sum-mismatch", Error, "总计不等于各资金来源之和",
+        "总计 370.50 ≠ 财政拨款 300.00 + 财政专户拨款 0.00 + 其他资金 60.50 = 360.50（差 10.00）";
+    SubtotalMismatch => "subtotal-mismatch", Error, "单位行不等于其项目之和",
+        "单位行总计 1,200.00 ≠ 其 5 个项目之和 1,190.00（差 10.00）";
+    TotalMismatch => "total-mismatch", Error, "合计行不等于各单位之和",
+        "合计行总计 4,671.23 ≠ 1 个单位之和 4,670.23（差 1.00）";
+    MissingProjectName => "missing-project-name", Error, "有金额或指标但没有项目名称",
+        "此行有金额或指标，但项目名称为空";
+    MissingIndicators => "missing-indicators", Error, "项目没有绩效指标",
+        "项目“河道保洁经费”没有绩效指标";
+    BadIndicator => "bad-indicator", Error, "绩效指标文字无法解析",
+        "第 2 条指标缺少“年度指标值”：“2、1-产出指标；12-质量指标；合格率；实施周期指标值:≥95%”";
+    UnknownIndicatorCategory => "unknown-indicator-category", Error, "指标类别不在指标体系中",
+        "第 3 条指标的一级指标“5-其他指标”不在指标体系中";
+    CategoryMismatch => "category-mismatch", Error, "二级指标不属于其一级指标，或编码与名称不符",
+        "第 4 条指标的二级指标“22-社会效益”不属于一级指标“1-产出指标”（应属“2-效益指标”）";
+}
+
+/// Where an issue is: file, and as far as known sheet, row (1-based) and column (0-based).
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Place {
+    pub file: String,
+    pub sheet: Option<String>,
+    pub row: Option<u32>,
+    pub col: Option<u32>,
+}
+
+impl Place {
+    /// A whole file.
+    pub fn file(file: &str) -> Place {
+        Place {
+            file: file.to_string(),
+            ..Place::default()
+        }
+    }
+
+    /// The A1 name of the cell, when both row and column are known.
+    pub fn cell(&self) -> Option<String> {
+        match (self.row, self.col) {
+            (Some(r), Some(c)) => Some(format!("{}{}", column_name(c), r)),
+            _ => None,
+        }
+    }
+
+    /// "sheet!B7", "第 7 行", or "" as far as known, for text reports.
+    pub fn describe(&self) -> String {
+        let at = match (self.cell(), self.row) {
+            (Some(cell), _) => cell,
+            (None, Some(r)) => format!("第 {r} 行"),
+            (None, None) => String::new(),
+        };
+        match (&self.sheet, at.is_empty()) {
+            (Some(s), false) => format!("{s}!{at}"),
+            (Some(s), true) => s.clone(),
+            (None, _) => at,
+        }
+    }
+}
+
+/// One finding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Issue {
+    pub rule: Rule,
+    pub severity: Severity,
+    pub place: Place,
+    pub unit: Option<String>,
+    pub project: Option<String>,
+    pub message: String,
+}
+
+impl Issue {
+    /// An issue of `rule` at its default severity.
+    pub fn new(rule: Rule, place: Place, message: impl Into<String>) -> Issue {
+        Issue {
+            rule,
+            severity: rule.severity(),
+            place,
+            unit: None,
+            project: None,
+            message: message.into(),
+        }
+    }
+
+    /// The same issue, naming its unit.
+    pub fn in_unit(mut self, unit: &str) -> Issue {
+        if !unit.is_empty() {
+            self.unit = Some(unit.to_string());
+        }
+        self
+    }
+
+    /// The same issue, naming its project.
+    pub fn in_project(mut self, project: &str) -> Issue {
+        if !project.is_empty() {
+            self.project = Some(project.to_string());
+        }
+        self
+    }
+
+    /// The order issues are reported in: by file, sheet, row, column, then rule.
+    pub fn sort_key(&self) -> (&Place, Rule, &str) {
+        (&self.place, self.rule, &self.message)
+    }
+}
+
+impl Serialize for Issue {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("Issue", 9)?;
+        st.serialize_field("severity", &self.severity)?;
+        st.serialize_field("rule", self.rule.code())?;
+        st.serialize_field("file", &self.place.file)?;
+        st.serialize_field("sheet", &self.place.sheet)?;
+        st.serialize_field("row", &self.place.row)?;
+        st.serialize_field("cell", &self.place.cell())?;
+        st.serialize_field("unit", &self.unit)?;
+        st.serialize_field("project", &self.project)?;
+        st.serialize_field("message", &self.message)?;
+        st.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_and_kebab_case() {
+        let mut codes: Vec<_> = Rule::ALL.iter().map(|r| r.code()).collect();
+        assert!(codes
+            .iter()
+            .all(|c| c.chars().all(|ch| ch.is_ascii_lowercase() || ch == '-')));
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!(codes.len(), Rule::ALL.len());
+    }
+
+    #[test]
+    fn place_names_its_cell() {
+        let p = Place {
+            file: "a.xlsx".into(),
+            sheet: Some("Sheet1".into()),
+            row: Some(7),
+            col: Some(1),
+        };
+        assert_eq!(p.cell().as_deref(), Some("B7"));
+        assert_eq!(p.describe(), "Sheet1!B7");
+        let row_only = Place {
+            col: None,
+            sheet: None,
+            ..p
+        };
+        assert_eq!(row_only.describe(), "第 7 行");
+    }
+}

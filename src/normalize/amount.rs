@@ -1,0 +1,178 @@
+//! Amount cells: numbers as Excel shows them, or text such as "4,671.23", "１，３２９．４２",
+//! "-" for none. Converted to the form's money unit exactly, as `Decimal`.
+
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
+
+use crate::grid::Cell;
+use crate::model::Amount;
+
+/// The value Excel shows for a stored double: 15 significant digits, so that float noise such as
+/// 0.30000000000000004 reads as 0.3. `None` for NaN, infinities and values beyond `Decimal`.
+pub fn float_as_shown(value: f64) -> Option<Decimal> {
+    if !value.is_finite() {
+        return None;
+    }
+    if value == 0.0 {
+        return Some(Decimal::ZERO);
+    }
+    let text = format!("{value:.14e}");
+    Decimal::from_scientific(&text).ok().map(|d| d.normalize())
+}
+
+/// Folds full-width digits and punctuation used in numbers to ASCII (１，３２９．４２ → 1,329.42).
+/// Only for text that is parsed as a number: names and goals are left as written.
+pub fn fold_width(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+            '，' => ',',
+            '．' => '.',
+            '－' | '−' => '-',
+            '＋' => '+',
+            '％' => '%',
+            '（' => '(',
+            '）' => ')',
+            '\u{3000}' | '\u{a0}' => ' ',
+            _ => c,
+        })
+        .collect()
+}
+
+/// Parses amount text in the submission's money unit; `Ok(None)` for "nothing" ("", "-", "—").
+///
+/// # Errors
+/// The text is not a number; the error is the text as written, for the issue message.
+pub fn parse_amount_text(text: &str) -> Result<Option<Decimal>, String> {
+    let folded = fold_width(text);
+    let t = folded.trim();
+    if t.is_empty() || matches!(t, "-" | "—" | "——" | "--" | "/" | "无") {
+        return Ok(None);
+    }
+    let (negative, body) = match t.strip_prefix('(').and_then(|s| s.strip_suffix(')')) {
+        Some(inner) => (true, inner.trim()),
+        None => (false, t),
+    };
+    let cleaned: String = body.chars().filter(|c| *c != ',' && *c != ' ').collect();
+    let valid_shape = !cleaned.is_empty()
+        && cleaned
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '+'));
+    if !valid_shape {
+        return Err(text.trim().to_string());
+    }
+    let value = Decimal::from_str(&cleaned).map_err(|_| text.trim().to_string())?;
+    Ok(Some(if negative { -value } else { value }))
+}
+
+/// Reads an amount cell and converts it to the form's unit by dividing by `divisor`
+/// (10000 for 元 → 万元).
+pub fn parse_amount(cell: &Cell, divisor: Decimal) -> Amount {
+    let value = match cell {
+        Cell::Empty => return Amount::Blank,
+        Cell::Number(n) => match float_as_shown(*n) {
+            Some(d) => d,
+            None => return Amount::Bad(n.to_string()),
+        },
+        Cell::Text(s) => match parse_amount_text(s) {
+            Ok(Some(d)) => d,
+            Ok(None) => return Amount::Blank,
+            Err(text) => return Amount::Bad(text),
+        },
+        Cell::Bool(_) | Cell::Date(_) | Cell::Error(_) => return Amount::Bad(cell.display()),
+    };
+    if divisor == Decimal::ONE {
+        Amount::Value(value)
+    } else {
+        match value.checked_div(divisor) {
+            Some(d) => Amount::Value(d.normalize()),
+            None => Amount::Bad(cell.display()),
+        }
+    }
+}
+
+/// Formats an amount as the form shows it: thousands separators, two decimals (4,671.23).
+pub fn format_amount(value: Decimal) -> String {
+    let rounded =
+        value.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+    let text = format!("{:.2}", rounded.abs());
+    let (int, frac) = text.split_once('.').unwrap_or((&text, "00"));
+    let mut grouped = String::new();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    let sign = if rounded.is_sign_negative() && !rounded.is_zero() {
+        "-"
+    } else {
+        ""
+    };
+    format!("{sign}{grouped}.{frac}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dec(s: &str) -> Decimal {
+        Decimal::from_str_exact(s).unwrap()
+    }
+
+    #[test]
+    fn text_amounts() {
+        assert_eq!(parse_amount_text("4,671.23"), Ok(Some(dec("4671.23"))));
+        assert_eq!(parse_amount_text(" 370.50 "), Ok(Some(dec("370.50"))));
+        assert_eq!(
+            parse_amount_text("１，３２９．４２"),
+            Ok(Some(dec("1329.42")))
+        );
+        assert_eq!(parse_amount_text("(12.5)"), Ok(Some(dec("-12.5"))));
+        assert_eq!(parse_amount_text("-3"), Ok(Some(dec("-3"))));
+        assert_eq!(parse_amount_text(""), Ok(None));
+        assert_eq!(parse_amount_text("-"), Ok(None));
+        assert_eq!(parse_amount_text("—"), Ok(None));
+        assert_eq!(parse_amount_text("待定"), Err("待定".to_string()));
+        assert_eq!(parse_amount_text("12a"), Err("12a".to_string()));
+        assert_eq!(parse_amount_text("1.2.3"), Err("1.2.3".to_string()));
+    }
+
+    #[test]
+    fn floats_read_as_excel_shows_them() {
+        assert_eq!(float_as_shown(0.1 + 0.2), Some(dec("0.3")));
+        assert_eq!(float_as_shown(4671.23), Some(dec("4671.23")));
+        assert_eq!(float_as_shown(1329.42), Some(dec("1329.42")));
+        assert_eq!(float_as_shown(0.0), Some(Decimal::ZERO));
+        assert_eq!(float_as_shown(-2.5), Some(dec("-2.5")));
+        assert_eq!(float_as_shown(f64::NAN), None);
+    }
+
+    #[test]
+    fn cells_convert_to_wan_yuan() {
+        let yuan = Decimal::from(10000);
+        assert_eq!(
+            parse_amount(&Cell::Number(3_705_000.0), yuan),
+            Amount::Value(dec("370.5"))
+        );
+        assert_eq!(
+            parse_amount(&Cell::Text("1,234.56".into()), Decimal::from(10)),
+            Amount::Value(dec("123.456"))
+        );
+        assert_eq!(parse_amount(&Cell::Empty, yuan), Amount::Blank);
+        assert_eq!(
+            parse_amount(&Cell::Error("#REF!".into()), Decimal::ONE),
+            Amount::Bad("#REF!".into())
+        );
+    }
+
+    #[test]
+    fn formats_like_the_form() {
+        assert_eq!(format_amount(dec("4671.23")), "4,671.23");
+        assert_eq!(format_amount(dec("370.5")), "370.50");
+        assert_eq!(format_amount(dec("0")), "0.00");
+        assert_eq!(format_amount(dec("-1234567.005")), "-1,234,567.01");
+        assert_eq!(format_amount(dec("999.999")), "1,000.00");
+    }
+}

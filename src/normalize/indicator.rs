@@ -1,0 +1,268 @@
+//! The wide layout's indicator text: all indicators of a project in one cell,
+//!
+//! ```text
+//! 1、1-产出指标；11-数量指标；信息更正完成率；实施周期指标值:100%；年度指标值:100%。2、…
+//! ```
+//!
+//! parsed into [`Indicator`]s. Separators may be full- or half-width, with line breaks between
+//! items and with or without the final "。". Names are kept exactly as written.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::model::{CategoryRef, Indicator, IndicatorFault};
+use crate::normalize::target::parse_target;
+
+/// Where an item starts: its number and "、", then a level-1 category (code or name). The
+/// number must open the text or follow an item's end (。 ； . or a line break).
+static ITEM_START: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?:^|[。；;.．\s])\s*(\d{1,3})\s*[、.．]\s*(?:\d{1,2}\s*[-－—–]|产出|效益|满意度|成本)",
+    )
+    .expect("valid regex")
+});
+
+static CATEGORY: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(\d{1,3})\s*[-－—–]\s*(.*)$").expect("valid regex"));
+
+/// Labels of the two target values, official first.
+const PERIOD_LABELS: &[&str] = &["实施周期指标值", "实施周期目标值", "实施期指标值"];
+const ANNUAL_LABELS: &[&str] = &["年度指标值", "年度目标值"];
+
+/// Parses a wide-layout indicator cell. Returns the indicators that could be read and a fault
+/// for each piece that could not; an empty cell gives neither.
+pub fn parse_indicator_text(text: &str) -> (Vec<Indicator>, Vec<IndicatorFault>) {
+    let text = text.trim();
+    let mut indicators = Vec::new();
+    let mut faults = Vec::new();
+    if text.is_empty() {
+        return (indicators, faults);
+    }
+    let starts: Vec<(usize, Option<u32>)> = ITEM_START
+        .captures_iter(text)
+        .filter_map(|c| c.get(1).map(|m| (m.start(), m.as_str().parse().ok())))
+        .collect();
+    let Some(&(first, _)) = starts.first() else {
+        faults.push(IndicatorFault {
+            seq: None,
+            text: text.to_string(),
+            reason:
+                "没有找到“序号、一级指标；二级指标；三级指标；实施周期指标值；年度指标值”格式的指标"
+                    .to_string(),
+        });
+        return (indicators, faults);
+    };
+    let lead = trim_item(&text[..first]);
+    if !lead.is_empty() {
+        faults.push(IndicatorFault {
+            seq: None,
+            text: lead.to_string(),
+            reason: "第一条指标之前有无法识别的文字".to_string(),
+        });
+    }
+    for (i, &(start, seq)) in starts.iter().enumerate() {
+        let end = starts.get(i + 1).map_or(text.len(), |&(s, _)| s);
+        let item = trim_item(&text[start..end]);
+        match parse_item(item) {
+            Ok(indicator) => indicators.push(Indicator { seq, ..indicator }),
+            Err(reason) => faults.push(IndicatorFault {
+                seq,
+                text: item.to_string(),
+                reason,
+            }),
+        }
+    }
+    (indicators, faults)
+}
+
+/// Removes the separators around an item (the final 。, line breaks).
+fn trim_item(s: &str) -> &str {
+    s.trim_matches(|c: char| c.is_whitespace() || matches!(c, '。' | '；' | ';'))
+}
+
+fn find_label(s: &str, labels: &[&str]) -> Option<(usize, usize)> {
+    labels
+        .iter()
+        .find_map(|l| s.find(l).map(|pos| (pos, pos + l.len())))
+}
+
+/// Strips the colon after a label and the separators around a value.
+fn clean_value(s: &str) -> String {
+    s.trim_start_matches(|c: char| c.is_whitespace() || matches!(c, ':' | '：'))
+        .trim_end_matches(|c: char| {
+            c.is_whitespace() || matches!(c, '；' | ';' | '，' | ',' | '。')
+        })
+        .to_string()
+}
+
+fn parse_item(item: &str) -> Result<Indicator, String> {
+    // Skip the item number and its "、".
+    let body_start = item
+        .char_indices()
+        .find(|(_, c)| !(c.is_ascii_digit() || c.is_whitespace()))
+        .map_or(item.len(), |(i, c)| i + c.len_utf8());
+    let body = &item[body_start..];
+    let Some((period_at, period_end)) = find_label(body, PERIOD_LABELS) else {
+        return Err("缺少“实施周期指标值”".to_string());
+    };
+    let Some((annual_at, annual_end)) = find_label(&body[period_end..], ANNUAL_LABELS)
+        .map(|(a, b)| (a + period_end, b + period_end))
+    else {
+        return Err("缺少“年度指标值”".to_string());
+    };
+    let head: Vec<&str> = body[..period_at]
+        .split(['；', ';'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect();
+    if head.len() < 3 {
+        return Err(format!(
+            "应有“一级指标；二级指标；三级指标”三段，只找到 {} 段",
+            head.len()
+        ));
+    }
+    Ok(Indicator {
+        seq: None,
+        level1: parse_category(head[0]),
+        level2: parse_category(head[1]),
+        name: head[2..].join("；"),
+        period: parse_target(&clean_value(&body[period_end..annual_at])),
+        annual: parse_target(&clean_value(&body[annual_end..])),
+    })
+}
+
+/// "1-产出指标" → code 1, name 产出指标; "产出指标" → name only.
+pub fn parse_category(text: &str) -> CategoryRef {
+    let text = text.trim();
+    match CATEGORY.captures(text) {
+        Some(c) => CategoryRef {
+            code: Some(c[1].to_string()),
+            name: c[2].trim().to_string(),
+        },
+        None => CategoryRef {
+            code: None,
+            name: text.to_string(),
+        },
+    }
+}
+
+/// Renders indicators in the canonical text of the official form.
+pub fn render_indicators(indicators: &[Indicator]) -> String {
+    indicators
+        .iter()
+        .enumerate()
+        .map(|(i, ind)| {
+            format!(
+                "{}、{}；{}；{}；实施周期指标值:{}；年度指标值:{}。",
+                ind.seq.unwrap_or(i as u32 + 1),
+                ind.level1.render(),
+                ind.level2.render(),
+                ind.name,
+                ind.period.text,
+                ind.annual.text
+            )
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Comparison;
+
+    const SEED_CELL: &str = "1、1-产出指标；11-数量指标；信息更正完成率；实施周期指标值:100%；年度指标值:100%。2、1-产出指标；11-数量指标；农村集体经济组织成员与宅基地上房屋关联数（人数）；实施周期指标值:≥210万人；年度指标值:≥210万人。3、2-效益指标；22-社会效益；网站考评结果；实施周期指标值:良好及以上；年度指标值:良好及以上。4、3-满意度指标；31-服务对象满意度；被调查用户满意度；实施周期指标值:≥90%；年度指标值:≥90%。";
+
+    #[test]
+    fn parses_the_seed_syntax() {
+        let (inds, faults) = parse_indicator_text(SEED_CELL);
+        assert!(faults.is_empty(), "{faults:?}");
+        assert_eq!(inds.len(), 4);
+        let second = &inds[1];
+        assert_eq!(second.seq, Some(2));
+        assert_eq!(second.level1.code.as_deref(), Some("1"));
+        assert_eq!(second.level1.name, "产出指标");
+        assert_eq!(second.level2.code.as_deref(), Some("11"));
+        assert_eq!(
+            second.name,
+            "农村集体经济组织成员与宅基地上房屋关联数（人数）"
+        );
+        assert_eq!(second.period.text, "≥210万人");
+        let annual = second.annual.parsed.as_ref().unwrap();
+        assert_eq!(annual.comparison, Some(Comparison::Ge));
+        assert_eq!(annual.unit, "万人");
+        assert_eq!(inds[2].annual.text, "良好及以上");
+        assert_eq!(inds[2].annual.parsed, None);
+        assert_eq!(inds[3].level2.name, "服务对象满意度");
+    }
+
+    #[test]
+    fn full_width_colons_spaces_and_values_with_periods() {
+        let text = "1、1-产出指标；11-数量指标；信息化项目最终验收评价；实施周期指标值: ≥80分；年度指标值:2026年项目完成后开展验收。2、2-效益指标；21-经济效益；信息系统正常运行率.；实施周期指标值： ≥95%；年度指标值：≤0.1%";
+        let (inds, faults) = parse_indicator_text(text);
+        assert!(faults.is_empty(), "{faults:?}");
+        assert_eq!(inds.len(), 2);
+        assert_eq!(inds[0].period.text, "≥80分");
+        assert_eq!(inds[0].annual.text, "2026年项目完成后开展验收");
+        assert_eq!(inds[1].name, "信息系统正常运行率.");
+        assert_eq!(inds[1].period.text, "≥95%");
+        assert_eq!(inds[1].annual.text, "≤0.1%");
+    }
+
+    #[test]
+    fn half_width_separators_and_line_breaks() {
+        let text = "1、1-产出指标;11-数量指标;培训人次;实施周期指标值:≥500人次;年度指标值:≥500人次\n2、3-满意度指标;31-服务对象满意度;满意度;实施周期指标值:≥90%;年度指标值:≥90%";
+        let (inds, faults) = parse_indicator_text(text);
+        assert!(faults.is_empty(), "{faults:?}");
+        assert_eq!(inds.len(), 2);
+        assert_eq!(inds[0].annual.text, "≥500人次");
+        assert_eq!(inds[1].seq, Some(2));
+    }
+
+    #[test]
+    fn faults_quote_the_item() {
+        let text = "1、1-产出指标；11-数量指标；合格率；实施周期指标值:≥95%。2、2-效益指标；22-社会效益；覆盖率；实施周期指标值:100%；年度指标值:100%。";
+        let (inds, faults) = parse_indicator_text(text);
+        assert_eq!(inds.len(), 1);
+        assert_eq!(faults.len(), 1);
+        assert_eq!(faults[0].seq, Some(1));
+        assert!(faults[0].reason.contains("年度指标值"));
+        assert!(faults[0].text.starts_with("1、1-产出指标"));
+    }
+
+    #[test]
+    fn text_without_items_is_one_fault() {
+        let (inds, faults) = parse_indicator_text("详见附件");
+        assert!(inds.is_empty());
+        assert_eq!(faults.len(), 1);
+        assert_eq!(faults[0].text, "详见附件");
+        assert_eq!(parse_indicator_text("  "), (vec![], vec![]));
+    }
+
+    #[test]
+    fn missing_name_segment() {
+        let (inds, faults) =
+            parse_indicator_text("1、1-产出指标；实施周期指标值:1；年度指标值:1。");
+        assert!(inds.is_empty());
+        assert!(faults[0].reason.contains("三段"), "{faults:?}");
+    }
+
+    #[test]
+    fn render_round_trips() {
+        let (inds, _) = parse_indicator_text(SEED_CELL);
+        let rendered = render_indicators(&inds);
+        assert_eq!(rendered, SEED_CELL);
+        let (again, faults) = parse_indicator_text(&rendered);
+        assert!(faults.is_empty());
+        assert_eq!(again, inds);
+    }
+
+    #[test]
+    fn categories() {
+        let c = parse_category("22-社会效益");
+        assert_eq!(c.code.as_deref(), Some("22"));
+        assert_eq!(c.name, "社会效益");
+        assert_eq!(parse_category("产出指标").code, None);
+        assert_eq!(parse_category("1－产出指标").name, "产出指标");
+    }
+}

@@ -1,0 +1,225 @@
+//! Delimited text: CSV, TSV and the tab-separated exports of web pages. The encoding is detected
+//! (UTF-8 with or without BOM, UTF-16 with BOM, else GB18030, a superset of GBK), the delimiter
+//! sniffed, and HTML tags and entities left in cells by web exports are removed.
+
+use crate::grid::{Cell, Grid, Sheet};
+use crate::read::ReadError;
+
+/// Decodes bytes to text: BOM first, then valid UTF-8, else GB18030.
+pub fn decode(bytes: &[u8]) -> String {
+    if let Some((encoding, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
+        let (text, _) = encoding.decode_without_bom_handling(&bytes[bom_len..]);
+        return text.into_owned();
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(s) => s.to_string(),
+        Err(_) => {
+            let (text, _) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
+            text.into_owned()
+        }
+    }
+}
+
+/// Picks the delimiter that splits the first lines most consistently into more than one field.
+/// The extension breaks ties (.csv → comma, otherwise tab).
+fn sniff_delimiter(text: &str, extension: &str) -> u8 {
+    let preferred = if extension.eq_ignore_ascii_case("csv") {
+        b','
+    } else {
+        b'\t'
+    };
+    let mut best = (0usize, preferred);
+    for delimiter in [preferred, b'\t', b',', b';'] {
+        let mut counts = std::collections::BTreeMap::<usize, usize>::new();
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(delimiter)
+            .from_reader(text.as_bytes());
+        for record in reader.records().take(60).flatten() {
+            if record.len() > 1 {
+                *counts.entry(record.len()).or_default() += 1;
+            }
+        }
+        let score = counts.values().copied().max().unwrap_or(0);
+        if score > best.0 {
+            best = (score, delimiter);
+        }
+    }
+    best.1
+}
+
+/// Reads delimited text into a one-sheet grid, cells as text.
+///
+/// # Errors
+/// The text cannot be split into records (a malformed quoted field).
+pub fn read_text(bytes: &[u8], extension: &str) -> Result<Grid, ReadError> {
+    let text = decode(bytes);
+    if text.contains('\0') {
+        return Err(ReadError::Unreadable(
+            "不是文本文件，也不是可识别的表格格式".to_string(),
+        ));
+    }
+    let delimiter = sniff_delimiter(&text, extension);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(text.as_bytes());
+    let mut rows = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        let record = record.map_err(|e| {
+            ReadError::Unreadable(format!("第 {} 行无法按分隔文本读取：{e}", i + 1))
+        })?;
+        let cells = record
+            .iter()
+            .map(|field| {
+                let cleaned = strip_html(field);
+                if cleaned.trim().is_empty() {
+                    Cell::Empty
+                } else {
+                    Cell::Text(cleaned)
+                }
+            })
+            .collect();
+        rows.push(cells);
+    }
+    Ok(Grid {
+        sheets: vec![Sheet {
+            name: None,
+            hidden: false,
+            first_row: 0,
+            first_col: 0,
+            rows,
+        }],
+    })
+}
+
+/// Removes HTML tags and decodes entities, as left in cells by web exports. Paragraph and line
+/// break tags become line breaks; the result is trimmed. Text without `<` or `&` is returned as is.
+pub fn strip_html(s: &str) -> String {
+    if !s.contains('<') && !s.contains('&') {
+        return s.trim().to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(pos) = rest.find(['<', '&']) {
+        out.push_str(&rest[..pos]);
+        let tail = &rest[pos..];
+        if tail.starts_with('<') {
+            match tag_end(tail) {
+                Some(end) => {
+                    let tag = tail[1..end].trim_start_matches('/').to_ascii_lowercase();
+                    let name: String = tag
+                        .chars()
+                        .take_while(|c| c.is_ascii_alphanumeric())
+                        .collect();
+                    if matches!(name.as_str(), "br" | "p" | "div" | "li" | "tr")
+                        && !out.is_empty()
+                        && !out.ends_with('\n')
+                    {
+                        out.push('\n');
+                    }
+                    rest = &tail[end + 1..];
+                }
+                None => {
+                    out.push('<');
+                    rest = &tail[1..];
+                }
+            }
+        } else {
+            match decode_entity(tail) {
+                Some((ch, len)) => {
+                    out.push(ch);
+                    rest = &tail[len..];
+                }
+                None => {
+                    out.push('&');
+                    rest = &tail[1..];
+                }
+            }
+        }
+    }
+    out.push_str(rest);
+    out.trim().to_string()
+}
+
+/// The index of the `>` closing a tag that starts at `s[0] == '<'`, if it looks like a tag
+/// (`<p>`, `</p>`, `<br/>`, `<span style="…">`, `<!-- -->`) rather than a less-than sign (`<5%`).
+fn tag_end(s: &str) -> Option<usize> {
+    let next = s[1..].chars().next()?;
+    if !(next.is_ascii_alphabetic() || next == '/' || next == '!') {
+        return None;
+    }
+    let end = s.find('>')?;
+    (end <= 2000).then_some(end)
+}
+
+/// Decodes one entity at the start of `s` (`&nbsp;`, `&amp;`, `&#8805;`, `&#x2265;`).
+fn decode_entity(s: &str) -> Option<(char, usize)> {
+    let end = s.char_indices().take(12).find(|(_, c)| *c == ';')?.0;
+    let name = &s[1..end];
+    let ch = match name {
+        "nbsp" | "ensp" | "emsp" => ' ',
+        "amp" => '&',
+        "lt" => '<',
+        "gt" => '>',
+        "quot" => '"',
+        "apos" => '\'',
+        "ge" => '≥',
+        "le" => '≤',
+        "ldquo" => '“',
+        "rdquo" => '”',
+        "middot" => '·',
+        _ => {
+            let code =
+                if let Some(hex) = name.strip_prefix("#x").or_else(|| name.strip_prefix("#X")) {
+                    u32::from_str_radix(hex, 16).ok()?
+                } else {
+                    name.strip_prefix('#')?.parse().ok()?
+                };
+            char::from_u32(code)?
+        }
+    };
+    Some((ch, end + 1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn html_is_stripped() {
+        assert_eq!(strip_html("<p>257.43</p>"), "257.43");
+        assert_eq!(strip_html("<p>一</p><p>二</p>"), "一\n二");
+        assert_eq!(strip_html("a&nbsp;b &amp; c"), "a b & c");
+        assert_eq!(strip_html("&#8805;90%"), "≥90%");
+        assert_eq!(strip_html("<5% & more"), "<5% & more");
+        assert_eq!(strip_html("plain"), "plain");
+        assert_eq!(strip_html("x<br/>y"), "x\ny");
+    }
+
+    #[test]
+    fn encodings() {
+        let (gbk, _, _) = encoding_rs::GBK.encode("项目名称,总计");
+        assert_eq!(decode(&gbk), "项目名称,总计");
+        let mut bom = vec![0xEF, 0xBB, 0xBF];
+        bom.extend_from_slice("合计".as_bytes());
+        assert_eq!(decode(&bom), "合计");
+        let utf16: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain("总计".encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        assert_eq!(decode(&utf16), "总计");
+    }
+
+    #[test]
+    fn delimiters_are_sniffed() {
+        let tsv = "标题\n\n项目\t总计\t财政拨款\n合计\t4,671.23\t4,671.23\n";
+        assert_eq!(sniff_delimiter(tsv, "txt"), b'\t');
+        let csv = "标题\n项目,总计,财政拨款\n合计,\"4,671.23\",\"4,671.23\"\n";
+        assert_eq!(sniff_delimiter(csv, "csv"), b',');
+        let grid = read_text(csv.as_bytes(), "csv").unwrap();
+        assert_eq!(grid.sheets[0].cell(2, 1), &Cell::Text("4,671.23".into()));
+    }
+}

@@ -1,0 +1,186 @@
+//! Workbooks through calamine: .xlsx/.xlsm, .xlsb, .xls and .ods. Chart and macro sheets are
+//! skipped, hidden sheets kept (and marked), merged regions filled with their top-left value.
+
+use std::io::Cursor;
+
+use calamine::{Data, Dimensions, Ods, Range, Reader, SheetType, SheetVisible, Xls, Xlsb, Xlsx};
+
+use crate::grid::{Cell, Grid, Sheet};
+use crate::model::SourceKind;
+use crate::read::ReadError;
+
+type Bytes<'a> = Cursor<&'a [u8]>;
+
+/// Reads every worksheet of a workbook.
+///
+/// # Errors
+/// Encrypted, or not a readable workbook of its kind.
+pub fn read_workbook(bytes: &[u8], kind: SourceKind) -> Result<Grid, ReadError> {
+    let cursor = Cursor::new(bytes);
+    match kind {
+        SourceKind::Xlsx => {
+            let mut wb: Xlsx<Bytes> = Xlsx::new(cursor).map_err(xlsx_error)?;
+            read_sheets(&mut wb, xlsx_error, |wb, name| {
+                wb.merge_cells_by_sheet_name(name).unwrap_or_default()
+            })
+        }
+        SourceKind::Xls => {
+            let mut wb: Xls<Bytes> = Xls::new(cursor).map_err(xls_error)?;
+            read_sheets(&mut wb, xls_error, |wb, name| {
+                wb.merge_cells_by_sheet_name(name).unwrap_or_default()
+            })
+        }
+        SourceKind::Xlsb => {
+            let mut wb: Xlsb<Bytes> = Xlsb::new(cursor).map_err(xlsb_error)?;
+            read_sheets(&mut wb, xlsb_error, |_, _| Vec::new())
+        }
+        SourceKind::Ods => {
+            let mut wb: Ods<Bytes> = Ods::new(cursor).map_err(ods_error)?;
+            read_sheets(&mut wb, ods_error, |_, _| Vec::new())
+        }
+        SourceKind::EncryptedOoxml => Err(ReadError::Encrypted),
+        SourceKind::Text => Err(ReadError::Unreadable("不是表格文件".to_string())),
+    }
+}
+
+fn read_sheets<'a, R, E>(
+    wb: &mut R,
+    map_err: fn(E) -> ReadError,
+    merges: impl Fn(&mut R, &str) -> Vec<Dimensions>,
+) -> Result<Grid, ReadError>
+where
+    R: Reader<Bytes<'a>, Error = E>,
+{
+    let mut sheets = Vec::new();
+    for meta in wb.sheets_metadata().to_vec() {
+        if meta.typ != SheetType::WorkSheet {
+            continue;
+        }
+        let range = wb
+            .worksheet_range(&meta.name)
+            .map_err(|e| match map_err(e) {
+                ReadError::Unreadable(why) => {
+                    ReadError::Unreadable(format!("工作表“{}”无法读取：{why}", meta.name))
+                }
+                other => other,
+            })?;
+        let merged = merges(wb, &meta.name);
+        sheets.push(range_to_sheet(
+            meta.name,
+            meta.visible != SheetVisible::Visible,
+            &range,
+            &merged,
+        ));
+    }
+    Ok(Grid { sheets })
+}
+
+fn range_to_sheet(name: String, hidden: bool, range: &Range<Data>, merged: &[Dimensions]) -> Sheet {
+    let (first_row, first_col) = range.start().unwrap_or((0, 0));
+    let mut rows: Vec<Vec<Cell>> = range
+        .rows()
+        .map(|row| {
+            let mut cells: Vec<Cell> = row.iter().map(convert).collect();
+            while cells.last().is_some_and(Cell::is_blank) {
+                cells.pop();
+            }
+            cells
+        })
+        .collect();
+    while rows.last().is_some_and(Vec::is_empty) {
+        rows.pop();
+    }
+    let mut sheet = Sheet {
+        name: Some(name),
+        hidden,
+        first_row,
+        first_col,
+        rows,
+    };
+    fill_merged(&mut sheet, merged);
+    sheet
+}
+
+/// Copies each merged region's top-left value into the region's other cells, within the rows the
+/// sheet already holds (a region reaching past the data is cut at the data's edge).
+fn fill_merged(sheet: &mut Sheet, merged: &[Dimensions]) {
+    let sheet_width = sheet.width();
+    for dim in merged {
+        let (r0, c0) = dim.start;
+        let (r1, c1) = dim.end;
+        if r0 < sheet.first_row || c0 < sheet.first_col {
+            continue;
+        }
+        let (top, left) = (
+            (r0 - sheet.first_row) as usize,
+            (c0 - sheet.first_col) as usize,
+        );
+        let value = sheet.cell(top, left).clone();
+        if value.is_blank() {
+            continue;
+        }
+        let last_row = ((r1 - sheet.first_row) as usize).min(sheet.rows.len().saturating_sub(1));
+        let last_col = (c1 - sheet.first_col) as usize;
+        for r in top..=last_row {
+            let row = &mut sheet.rows[r];
+            let width = last_col.min(sheet_width.saturating_sub(1).max(left));
+            if row.len() <= width {
+                row.resize(width + 1, Cell::Empty);
+            }
+            for cell in &mut row[left..=width] {
+                if cell.is_blank() {
+                    *cell = value.clone();
+                }
+            }
+        }
+    }
+}
+
+fn convert(data: &Data) -> Cell {
+    match data {
+        Data::Empty => Cell::Empty,
+        Data::String(s) => Cell::Text(s.clone()),
+        Data::Float(f) => Cell::Number(*f),
+        Data::Int(i) => Cell::Number(*i as f64),
+        Data::Bool(b) => Cell::Bool(*b),
+        Data::DateTime(dt) => {
+            let (y, m, d, hh, mm, ss, _) = dt.to_ymd_hms_milli();
+            if dt.is_duration() || (hh, mm, ss) != (0, 0, 0) {
+                Cell::Date(format!("{y:04}-{m:02}-{d:02} {hh:02}:{mm:02}:{ss:02}"))
+            } else {
+                Cell::Date(format!("{y:04}-{m:02}-{d:02}"))
+            }
+        }
+        Data::DateTimeIso(s) => Cell::Date(s.clone()),
+        Data::DurationIso(s) => Cell::Text(s.clone()),
+        Data::Error(e) => Cell::Error(e.to_string()),
+    }
+}
+
+fn xlsx_error(e: calamine::XlsxError) -> ReadError {
+    match e {
+        calamine::XlsxError::Password => ReadError::Encrypted,
+        other => ReadError::Unreadable(format!("不是有效的 xlsx 文件（{other}）")),
+    }
+}
+
+fn xls_error(e: calamine::XlsError) -> ReadError {
+    match e {
+        calamine::XlsError::Password => ReadError::Encrypted,
+        other => ReadError::Unreadable(format!("不是有效的 xls 文件（{other}）")),
+    }
+}
+
+fn xlsb_error(e: calamine::XlsbError) -> ReadError {
+    match e {
+        calamine::XlsbError::Password => ReadError::Encrypted,
+        other => ReadError::Unreadable(format!("不是有效的 xlsb 文件（{other}）")),
+    }
+}
+
+fn ods_error(e: calamine::OdsError) -> ReadError {
+    match e {
+        calamine::OdsError::Password => ReadError::Encrypted,
+        other => ReadError::Unreadable(format!("不是有效的 ods 文件（{other}）")),
+    }
+}

@@ -1,0 +1,75 @@
+//! The JSON report (`check --format json`, `consolidate --json FILE`): summary, files with their
+//! units, and every issue. Amounts are decimal strings in the form's money unit.
+
+use serde::Serialize;
+
+use crate::consolidate::{total_index, unit_total, Consolidation, Summary};
+use crate::form::Form;
+use crate::issue::Issue;
+use crate::model::{FileStatus, LayoutKind, NameSource};
+
+#[derive(Serialize)]
+struct Report<'a> {
+    summary: &'a Summary,
+    files: Vec<FileEntry<'a>>,
+    issues: &'a [Issue],
+}
+
+#[derive(Serialize)]
+struct FileEntry<'a> {
+    path: &'a str,
+    status: FileStatus,
+    layout: Option<LayoutKind>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    note: Option<&'a str>,
+    units: Vec<UnitEntry<'a>>,
+}
+
+#[derive(Serialize)]
+struct UnitEntry<'a> {
+    name: &'a str,
+    name_source: NameSource,
+    sheet: Option<&'a str>,
+    projects: usize,
+    indicators: usize,
+    #[serde(serialize_with = "crate::consolidate::serialize_money")]
+    total: rust_decimal::Decimal,
+}
+
+/// Renders the report as pretty JSON.
+///
+/// # Errors
+/// Serialization failed (not expected for these types).
+pub fn render_json(form: &Form, c: &Consolidation) -> Result<String, serde_json::Error> {
+    let total_at = total_index(form);
+    let files = c
+        .files
+        .iter()
+        .map(|f| FileEntry {
+            path: &f.display,
+            status: f.status,
+            layout: f.layout(),
+            note: f.note.as_deref(),
+            units: f
+                .tables
+                .iter()
+                .flat_map(|t| t.units.iter().map(move |u| (t, u)))
+                .map(|(t, u)| UnitEntry {
+                    name: &u.name,
+                    name_source: u.name_source,
+                    sheet: t.sheet.as_deref(),
+                    projects: u.projects.len(),
+                    indicators: u.indicator_count(),
+                    total: unit_total(u, total_at),
+                })
+                .collect(),
+        })
+        .collect();
+    let mut text = serde_json::to_string_pretty(&Report {
+        summary: &c.summary,
+        files,
+        issues: &c.issues,
+    })?;
+    text.push('\n');
+    Ok(text)
+}
