@@ -170,7 +170,7 @@ fn flag_duplicate_units(submissions: &mut [Submission]) {
                 let key = unit_key(&unit.name);
                 match seen.get(&key) {
                     Some((file, first_row)) => {
-                        let at = first_row.map(|r| format!(" 第 {r} 行")).unwrap_or_default();
+                        let at = first_row.map(|r| format!("第 {r} 行")).unwrap_or_default();
                         found.push(
                             Issue::new(
                                 Rule::DuplicateUnit,
@@ -181,7 +181,7 @@ fn flag_duplicate_units(submissions: &mut [Submission]) {
                                     col: None,
                                 },
                                 format!(
-                                    "单位“{}”已在 {file}{at} 出现；两份都计入汇总，请删除其中一份",
+                                    "单位“{}”已在 {file} {at}出现；两份都计入汇总，请删除其中一份",
                                     unit.name
                                 ),
                             )

@@ -83,7 +83,9 @@ fn match_field(label: &str, form: &Form) -> Option<usize> {
 /// Finds the form on a sheet, or `None` when no row looks like its header.
 pub fn locate_sheet(sheet: &Sheet, form: &Form) -> Option<Layout> {
     let name_field = form.fields.iter().position(|f| f.kind == FieldKind::Name)?;
-    let mut best: Option<(usize, Vec<Option<usize>>, Option<String>, usize)> = None;
+    // (row, columns, money unit in a header, score) of the best row so far.
+    type Candidate = (usize, Vec<Option<usize>>, Option<String>, usize);
+    let mut best: Option<Candidate> = None;
     for (r, row) in sheet.rows.iter().enumerate().take(HEADER_SEARCH_ROWS) {
         let mut columns = vec![None; form.fields.len()];
         let mut header_unit = None;

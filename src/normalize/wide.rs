@@ -204,7 +204,7 @@ fn classify(cells: &RowCells, sheet: &Sheet, r: usize, form: &Form) -> RowKind {
             return RowKind::Skip;
         }
     }
-    if form.rows.grand_total.iter().any(|w| *w == compact) {
+    if form.rows.grand_total.contains(&compact) {
         return RowKind::GrandTotal;
     }
     if !cells.name.is_empty() && cells.goal.is_empty() && cells.indicators.is_empty() {

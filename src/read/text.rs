@@ -66,11 +66,20 @@ pub fn read_text(bytes: &[u8], extension: &str) -> Result<Grid, ReadError> {
         .flexible(true)
         .delimiter(delimiter)
         .from_reader(text.as_bytes());
-    let mut rows = Vec::new();
-    for (i, record) in reader.records().enumerate() {
+    let mut rows: Vec<Vec<Cell>> = Vec::new();
+    for record in reader.records() {
         let record = record.map_err(|e| {
-            ReadError::Unreadable(format!("第 {} 行无法按分隔文本读取：{e}", i + 1))
+            let line = e.position().map_or(0, |p| p.line());
+            ReadError::Unreadable(format!("第 {line} 行无法按分隔文本读取：{e}"))
         })?;
+        // The csv crate skips blank lines; place each record on the line it starts on, so that
+        // row numbers are the file's line numbers, as a spreadsheet opening the file shows them.
+        let line = record
+            .position()
+            .map_or(rows.len() + 1, |p| p.line() as usize);
+        if rows.len() + 1 < line {
+            rows.resize_with(line - 1, Vec::new);
+        }
         let cells = record
             .iter()
             .map(|field| {
@@ -106,7 +115,7 @@ pub fn strip_html(s: &str) -> String {
     while let Some(pos) = rest.find(['<', '&']) {
         out.push_str(&rest[..pos]);
         let tail = &rest[pos..];
-        if tail.starts_with('<') {
+        if let Some(after) = tail.strip_prefix('<') {
             match tag_end(tail) {
                 Some(end) => {
                     let tag = tail[1..end].trim_start_matches('/').to_ascii_lowercase();
@@ -124,7 +133,7 @@ pub fn strip_html(s: &str) -> String {
                 }
                 None => {
                     out.push('<');
-                    rest = &tail[1..];
+                    rest = after;
                 }
             }
         } else {
@@ -221,5 +230,9 @@ mod tests {
         assert_eq!(sniff_delimiter(csv, "csv"), b',');
         let grid = read_text(csv.as_bytes(), "csv").unwrap();
         assert_eq!(grid.sheets[0].cell(2, 1), &Cell::Text("4,671.23".into()));
+        // Blank lines keep their place: row numbers are line numbers.
+        let grid = read_text(tsv.as_bytes(), "txt").unwrap();
+        assert_eq!(grid.sheets[0].cell(2, 0), &Cell::Text("项目".into()));
+        assert_eq!(grid.sheets[0].row_number(3), 4);
     }
 }

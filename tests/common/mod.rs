@@ -1,0 +1,103 @@
+//! Helpers for the integration tests: run the real binary in a fresh temporary folder and read
+//! its outputs back with readers other than our writer (serde_json, calamine).
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use calamine::{open_workbook, Data, Reader, Xlsx};
+use serde_json::Value;
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The published seed table, as it is.
+pub fn seed() -> PathBuf {
+    root().join("samples/000_8ac005536caa6091.txt")
+}
+
+/// Runs jixiao with these arguments from the repository root.
+pub fn jixiao(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("run jixiao")
+}
+
+/// The exit status, asserting the process was not killed by a panic or signal.
+pub fn status(out: &Output) -> i32 {
+    let code = out.status.code().expect("jixiao exited normally");
+    assert_ne!(
+        code,
+        101,
+        "jixiao panicked: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    code
+}
+
+/// `check --format json` on these inputs: (exit status, report).
+pub fn check_json(inputs: &[&Path]) -> (i32, Value) {
+    let mut args = vec!["check", "--format", "json", "--quiet"];
+    let owned: Vec<String> = inputs.iter().map(|p| p.display().to_string()).collect();
+    args.extend(owned.iter().map(String::as_str));
+    let out = jixiao(&args);
+    let code = status(&out);
+    let report = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}): {}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    (code, report)
+}
+
+/// Copies files into a fresh temporary folder (flat), returning the folder.
+pub fn folder_with(files: &[PathBuf]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for f in files {
+        std::fs::copy(f, dir.path().join(f.file_name().unwrap())).unwrap();
+    }
+    dir
+}
+
+/// Every issue as (rule, file name, cell or ""), in report order.
+pub fn issue_list(report: &Value) -> Vec<(String, String, String)> {
+    report["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            let file = Path::new(i["file"].as_str().unwrap())
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            (
+                i["rule"].as_str().unwrap().to_string(),
+                file,
+                i["cell"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect()
+}
+
+/// A sheet of a workbook as rows of cells, read with calamine.
+pub fn read_sheet(path: &Path, sheet: &str) -> Vec<Vec<Data>> {
+    let mut wb: Xlsx<_> = open_workbook(path).expect("open workbook with calamine");
+    let range = wb.worksheet_range(sheet).expect("sheet exists");
+    range.rows().map(<[Data]>::to_vec).collect()
+}
+
+/// A cell as text (numbers as calamine shows them).
+pub fn text(cell: &Data) -> String {
+    match cell {
+        Data::Empty => String::new(),
+        other => other.to_string(),
+    }
+}
