@@ -67,16 +67,19 @@ pub fn read_text(bytes: &[u8], extension: &str) -> Result<Grid, ReadError> {
         .delimiter(delimiter)
         .from_reader(text.as_bytes());
     let mut rows: Vec<Vec<Cell>> = Vec::new();
+    let mut lines = LineCounter::new(text.as_bytes());
     for record in reader.records() {
         let record = record.map_err(|e| {
             let line = e.position().map_or(0, |p| p.line());
             ReadError::Unreadable(format!("第 {line} 行无法按分隔文本读取：{e}"))
         })?;
-        // The csv crate skips blank lines; place each record on the line it starts on, so that
-        // row numbers are the file's line numbers, as a spreadsheet opening the file shows them.
-        let line = record
-            .position()
-            .map_or(rows.len() + 1, |p| p.line() as usize);
+        // The csv crate skips blank lines, and a record's position is where the reader stood
+        // before skipping them; place each record on the line it really starts on, so that row
+        // numbers are line numbers, as a spreadsheet opening the file shows them.
+        let line = match record.position() {
+            Some(p) => lines.line_of(p.byte() as usize),
+            None => rows.len() + 1,
+        };
         if rows.len() + 1 < line {
             rows.resize_with(line - 1, Vec::new);
         }
@@ -102,6 +105,37 @@ pub fn read_text(bytes: &[u8], extension: &str) -> Result<Grid, ReadError> {
             rows,
         }],
     })
+}
+
+/// Line numbers of byte offsets, counted incrementally for offsets that only grow.
+struct LineCounter<'a> {
+    bytes: &'a [u8],
+    at: usize,
+    line: usize,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(bytes: &'a [u8]) -> Self {
+        LineCounter {
+            bytes,
+            at: 0,
+            line: 1,
+        }
+    }
+
+    /// The 1-based line of the first character at or after `offset` that is not a line break.
+    fn line_of(&mut self, offset: usize) -> usize {
+        let mut start = offset.max(self.at).min(self.bytes.len());
+        while start < self.bytes.len() && matches!(self.bytes[start], b'\r' | b'\n') {
+            start += 1;
+        }
+        self.line += self.bytes[self.at..start]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+        self.at = start;
+        self.line
+    }
 }
 
 /// Removes HTML tags and decodes entities, as left in cells by web exports. Paragraph and line
