@@ -8,7 +8,15 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// jixiao (绩效): consolidate and check 项目支出绩效目标表 (project expenditure performance target
 /// tables) submitted by many budget units.
 #[derive(Debug, Parser)]
-#[command(name = "jixiao", version, about, long_about = None)]
+#[command(
+    name = "jixiao",
+    version,
+    about,
+    long_about = None,
+    after_help = "Exit status: 0 no error-level issue (错误), 1 error-level issues found (outputs still \
+                  written), 2 the run itself failed (bad arguments, unreadable form definition, \
+                  output not writable)."
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,

@@ -69,7 +69,7 @@ rules! {
     DuplicateFile => "duplicate-file", Warning, "与另一输入文件内容完全相同（只计一次）",
         "与 a/甲.xlsx 内容完全相同，只计一次";
     DuplicateUnit => "duplicate-unit", Error, "同一单位出现两次",
-        "单位“示例单位甲”已在 甲.xlsx 第 6 行出现";
+        "单位“示例单位甲”已在 甲.xlsx 第 6 行出现；两份都计入汇总，请删除其中一份";
     MissingColumn => "missing-column", Error, "缺少必需的列",
         "缺少“绩效目标”列（查找了：绩效目标、年度绩效目标、年度目标…）";
     UnknownMoneyUnit => "unknown-money-unit", Warning, "未注明金额单位，按万元处理",
@@ -83,7 +83,7 @@ rules! {
     TotalMismatch => "total-mismatch", Error, "合计行不等于各单位之和",
         "合计行总计 4,671.23 ≠ 1 个单位之和 4,670.23（差 1.00）";
     MissingProjectName => "missing-project-name", Error, "有金额或指标但没有项目名称",
-        "此行有金额或指标，但项目名称为空";
+        "此行有金额、绩效目标或指标，但项目名称为空";
     MissingIndicators => "missing-indicators", Error, "项目没有绩效指标",
         "项目“河道保洁经费”没有绩效指标";
     BadIndicator => "bad-indicator", Error, "绩效指标文字无法解析",
