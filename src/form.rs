@@ -54,6 +54,38 @@ pub struct Field {
     pub required: bool,
 }
 
+/// What a column of the declaration (long) layout holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum IndicatorKind {
+    /// 一级指标.
+    Level1,
+    /// 二级指标.
+    Level2,
+    /// 三级指标: the indicator's name.
+    Level3,
+    /// 实施周期指标值.
+    Period,
+    /// 年度指标值.
+    Annual,
+    /// A single 指标值 standing for both targets.
+    Value,
+    /// 计算符号 written apart from the value.
+    Sign,
+    /// 计量单位 written apart from the value.
+    Measure,
+}
+
+/// One column of the declaration (long) layout.
+#[derive(Debug, Clone, Deserialize)]
+pub struct IndicatorField {
+    pub key: String,
+    pub label: String,
+    #[serde(default)]
+    pub variants: Vec<String>,
+    pub kind: IndicatorKind,
+}
+
 /// 总计 = the sum of `parts`, on every row.
 #[derive(Debug, Clone, Deserialize)]
 pub struct SumRule {
@@ -104,6 +136,8 @@ pub struct FormInfo {
 pub struct Form {
     pub form: FormInfo,
     pub fields: Vec<Field>,
+    #[serde(default)]
+    pub indicator_fields: Vec<IndicatorField>,
     pub sum: SumRule,
     pub money_units: Vec<MoneyUnit>,
     pub rows: RowWords,
@@ -281,9 +315,10 @@ mod tests {
         assert_eq!(form.category_by_name("产出").unwrap().code, "1");
         let (parent, sub) = form.subcategories_by_name("社会效益").next().unwrap();
         assert_eq!((parent.code.as_str(), sub.code.as_str()), ("2", "22"));
+        assert_eq!(form.subcategories_by_name("服务对象满意度指标").count(), 1);
         assert_eq!(
             form.subcategory_by_code("31").unwrap().1.name,
-            "服务对象满意度指标"
+            "服务对象满意度"
         );
     }
 }

@@ -7,8 +7,9 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::form::{FieldKind, Form};
+use crate::form::{FieldKind, Form, IndicatorKind};
 use crate::grid::{Cell, Sheet};
+use crate::model::LayoutKind;
 
 /// How many rows from the top are searched for the header.
 const HEADER_SEARCH_ROWS: usize = 60;
@@ -29,16 +30,29 @@ static BRACKETED_UNIT: LazyLock<Regex> = LazyLock::new(|| {
 /// Where a sheet's form is and how its columns map to the form's fields.
 #[derive(Debug, Clone)]
 pub struct Layout {
-    /// Index into `rows` of the header row.
+    pub kind: LayoutKind,
+    /// Index into `rows` of the (last) header row; data starts below it.
     pub header: usize,
     /// Index into a row of each form field's column, indexed like `Form::fields`.
     pub columns: Vec<Option<usize>>,
-    /// The money unit found, and where (a description for messages).
+    /// Index into a row of each long-layout column, indexed like `Form::indicator_fields`.
+    pub indicator_columns: Vec<Option<usize>>,
+    /// The money unit found in the title area or a header.
     pub money_unit: Option<String>,
     /// The unit's name from the title area.
     pub unit_name: Option<String>,
-    /// Required fields whose column was not found, indexed like `Form::fields`.
-    pub missing: Vec<usize>,
+    /// Required columns that were not found: the label, and every label looked for.
+    pub missing: Vec<(String, Vec<String>)>,
+}
+
+impl Layout {
+    /// The column of the first long-layout field of a kind.
+    pub fn indicator_column(&self, form: &Form, kind: IndicatorKind) -> Option<usize> {
+        form.indicator_fields
+            .iter()
+            .position(|f| f.kind == kind)
+            .and_then(|i| self.indicator_columns[i])
+    }
 }
 
 /// A header label reduced for comparison: no spaces or line breaks, ASCII brackets, a trailing
@@ -64,65 +78,182 @@ pub fn normalize_label(text: &str, form: &Form) -> (String, Option<String>) {
     (compact, None)
 }
 
-/// Which field a header label names, if any: the official label first, then the variants.
-fn match_field(label: &str, form: &Form) -> Option<usize> {
+/// What a header cell names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Matched {
+    Field(usize),
+    Indicator(usize),
+}
+
+/// Which field a header label names, if any: official labels first, then variants; the fields
+/// of the official form before those of the long layout.
+fn match_label(label: &str, form: &Form) -> Option<Matched> {
     if label.is_empty() {
         return None;
     }
     let norm = |s: &str| normalize_label(s, form).0;
-    form.fields
+    let official = form
+        .fields
         .iter()
         .position(|f| norm(&f.label) == label)
+        .map(Matched::Field)
         .or_else(|| {
-            form.fields
+            form.indicator_fields
                 .iter()
-                .position(|f| f.variants.iter().any(|v| norm(v) == label))
-        })
+                .position(|f| norm(&f.label) == label)
+                .map(Matched::Indicator)
+        });
+    official.or_else(|| {
+        form.fields
+            .iter()
+            .position(|f| f.variants.iter().any(|v| norm(v) == label))
+            .map(Matched::Field)
+            .or_else(|| {
+                form.indicator_fields
+                    .iter()
+                    .position(|f| f.variants.iter().any(|v| norm(v) == label))
+                    .map(Matched::Indicator)
+            })
+    })
+}
+
+/// The header read from row `r`, with row `r - 1` as a group row above it: a cell of row `r`
+/// that names no field gives way to the cell above it (项目名称 merged down, 资金情况 over its
+/// sub-columns).
+struct HeaderMatch {
+    columns: Vec<Option<usize>>,
+    indicator_columns: Vec<Option<usize>>,
+    money_unit: Option<String>,
+    score: usize,
+}
+
+fn match_header(sheet: &Sheet, r: usize, form: &Form) -> HeaderMatch {
+    let mut m = HeaderMatch {
+        columns: vec![None; form.fields.len()],
+        indicator_columns: vec![None; form.indicator_fields.len()],
+        money_unit: None,
+        score: 0,
+    };
+    let label_at = |row: usize, c: usize| match sheet.cell(row, c) {
+        Cell::Text(text) => Some(normalize_label(text, form)),
+        _ => None,
+    };
+    let width = sheet.rows[r]
+        .len()
+        .max(r.checked_sub(1).map_or(0, |p| sheet.rows[p].len()));
+    for c in 0..width {
+        let here = label_at(r, c);
+        let above = r.checked_sub(1).and_then(|p| label_at(p, c));
+        for (_, unit) in [&here, &above].into_iter().flatten() {
+            if m.money_unit.is_none() {
+                m.money_unit = unit.clone();
+            }
+        }
+        let matched = here
+            .as_ref()
+            .and_then(|(l, _)| match_label(l, form))
+            .or_else(|| above.as_ref().and_then(|(l, _)| match_label(l, form)));
+        match matched {
+            Some(Matched::Field(f)) if m.columns[f].is_none() => {
+                m.columns[f] = Some(c);
+                m.score += 1;
+            }
+            Some(Matched::Indicator(f)) if m.indicator_columns[f].is_none() => {
+                m.indicator_columns[f] = Some(c);
+                m.score += 1;
+            }
+            _ => {}
+        }
+    }
+    m
 }
 
 /// Finds the form on a sheet, or `None` when no row looks like its header.
 pub fn locate_sheet(sheet: &Sheet, form: &Form) -> Option<Layout> {
     let name_field = form.fields.iter().position(|f| f.kind == FieldKind::Name)?;
-    // (row, columns, money unit in a header, score) of the best row so far.
-    type Candidate = (usize, Vec<Option<usize>>, Option<String>, usize);
-    let mut best: Option<Candidate> = None;
-    for (r, row) in sheet.rows.iter().enumerate().take(HEADER_SEARCH_ROWS) {
-        let mut columns = vec![None; form.fields.len()];
-        let mut header_unit = None;
-        for (c, cell) in row.iter().enumerate() {
-            let Cell::Text(text) = cell else { continue };
-            let (label, unit) = normalize_label(text, form);
-            if let Some(f) = match_field(&label, form) {
-                if columns[f].is_none() {
-                    columns[f] = Some(c);
-                    if unit.is_some() && form.fields[f].kind == FieldKind::Amount {
-                        header_unit = header_unit.or(unit);
-                    }
-                }
-            }
-        }
-        let score = columns.iter().filter(|c| c.is_some()).count();
-        if columns[name_field].is_some() && score >= 3 && best.as_ref().is_none_or(|b| score > b.3)
+    let mut best: Option<(usize, HeaderMatch)> = None;
+    for r in 0..sheet.rows.len().min(HEADER_SEARCH_ROWS) {
+        let m = match_header(sheet, r, form);
+        if m.columns[name_field].is_some()
+            && m.score >= 3
+            && best.as_ref().is_none_or(|(_, b)| m.score > b.score)
         {
-            best = Some((r, columns, header_unit, score));
+            best = Some((r, m));
         }
     }
-    let (header, columns, header_unit, _) = best?;
-    let (title_unit, unit_name) = read_title_area(&sheet.rows[..header], form);
-    let missing = form
-        .fields
+    let (header, m) = best?;
+    let level3 = form
+        .indicator_fields
         .iter()
-        .enumerate()
-        .filter(|(i, f)| f.required && columns[*i].is_none())
-        .map(|(i, _)| i)
-        .collect();
+        .position(|f| f.kind == IndicatorKind::Level3);
+    let kind = if level3.is_some_and(|i| m.indicator_columns[i].is_some()) {
+        LayoutKind::Long
+    } else {
+        LayoutKind::Wide
+    };
+    let (title_unit, unit_name) = read_title_area(&sheet.rows[..header], form);
+    let missing = missing_columns(form, kind, &m);
     Some(Layout {
+        kind,
         header,
-        columns,
-        money_unit: title_unit.or(header_unit),
+        columns: m.columns,
+        indicator_columns: m.indicator_columns,
+        money_unit: title_unit.or(m.money_unit),
         unit_name,
         missing,
     })
+}
+
+/// Required columns the header lacks. The long layout needs no 绩效指标 column but its own
+/// category and name columns and at least one target value column.
+fn missing_columns(form: &Form, kind: LayoutKind, m: &HeaderMatch) -> Vec<(String, Vec<String>)> {
+    let looked_for = |label: &str, variants: &[String]| -> Vec<String> {
+        std::iter::once(label.to_string())
+            .chain(variants.iter().cloned())
+            .collect()
+    };
+    let mut missing: Vec<(String, Vec<String>)> = form
+        .fields
+        .iter()
+        .enumerate()
+        .filter(|(i, f)| {
+            f.required
+                && m.columns[*i].is_none()
+                && !(kind == LayoutKind::Long && f.kind == FieldKind::Indicators)
+        })
+        .map(|(_, f)| (f.label.clone(), looked_for(&f.label, &f.variants)))
+        .collect();
+    if kind == LayoutKind::Long {
+        let has = |k: IndicatorKind| {
+            form.indicator_fields
+                .iter()
+                .enumerate()
+                .any(|(i, f)| f.kind == k && m.indicator_columns[i].is_some())
+        };
+        for (i, f) in form.indicator_fields.iter().enumerate() {
+            if matches!(f.kind, IndicatorKind::Level1 | IndicatorKind::Level2)
+                && m.indicator_columns[i].is_none()
+            {
+                missing.push((f.label.clone(), looked_for(&f.label, &f.variants)));
+            }
+        }
+        if !has(IndicatorKind::Period) && !has(IndicatorKind::Annual) && !has(IndicatorKind::Value)
+        {
+            let labels: Vec<String> = form
+                .indicator_fields
+                .iter()
+                .filter(|f| {
+                    matches!(
+                        f.kind,
+                        IndicatorKind::Period | IndicatorKind::Annual | IndicatorKind::Value
+                    )
+                })
+                .flat_map(|f| looked_for(&f.label, &f.variants))
+                .collect();
+            missing.push(("指标值".to_string(), labels));
+        }
+    }
+    missing
 }
 
 /// Reads the money unit and the unit's name from the rows above the header.
@@ -246,12 +377,8 @@ mod tests {
         assert_eq!(layout.columns[goal], Some(1));
         assert_eq!(layout.money_unit.as_deref(), Some("元"));
         assert_eq!(layout.unit_name.as_deref(), Some("示例单位乙"));
-        let missing: Vec<_> = layout
-            .missing
-            .iter()
-            .map(|&i| form.fields[i].key.as_str())
-            .collect();
-        assert_eq!(missing, ["indicators"]);
+        let missing: Vec<_> = layout.missing.iter().map(|(l, _)| l.as_str()).collect();
+        assert_eq!(missing, ["绩效指标"]);
     }
 
     #[test]

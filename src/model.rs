@@ -38,12 +38,15 @@ pub struct Source {
 pub enum LayoutKind {
     /// Disclosure layout: one row per project, all indicators in one cell.
     Wide,
+    /// Declaration layout: one row per indicator, the project's cells merged or on its first row.
+    Long,
 }
 
 impl LayoutKind {
     pub fn label(self) -> &'static str {
         match self {
             LayoutKind::Wide => "公开版（每项目一行）",
+            LayoutKind::Long => "申报版（每指标一行）",
         }
     }
 }
@@ -236,6 +239,8 @@ pub struct Table {
     pub header_row: u32,
     /// File column (0-based) of each form field that was found, indexed like `Form::fields`.
     pub columns: Vec<Option<u32>>,
+    /// File column of each long-layout field found, indexed like `Form::indicator_fields`.
+    pub indicator_columns: Vec<Option<u32>>,
     /// The money unit the amounts were stated in.
     pub money_unit: String,
     pub grand_total: Option<DeclaredRow>,

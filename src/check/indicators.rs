@@ -117,6 +117,38 @@ pub fn check_categories(form: &Form, ind: &Indicator) -> Result<(), (Rule, Strin
     }
 }
 
+/// The indicator with its categories as the taxonomy names them (code and name), when they
+/// resolve without a problem; otherwise as written. The consolidated table renders indicators
+/// this way, so that `产出指标 / 数量指标` from a long layout and `1-产出指标；11-数量指标` from a
+/// wide one read the same.
+pub fn canonical(form: &Form, ind: &Indicator) -> Indicator {
+    let mut out = ind.clone();
+    if check_categories(form, ind).is_err() {
+        return out;
+    }
+    let Ok(level1) = resolve_level1(form, &ind.level1) else {
+        return out;
+    };
+    let level2 = match &ind.level2.code {
+        Some(code) => form.subcategory_by_code(code).map(|(_, s)| s),
+        None => form
+            .subcategories_by_name(&ind.level2.name)
+            .find(|(p, _)| p.code == level1.code)
+            .map(|(_, s)| s),
+    };
+    if let Some(level2) = level2 {
+        out.level1 = CategoryRef {
+            code: Some(level1.code.clone()),
+            name: level1.name.clone(),
+        };
+        out.level2 = CategoryRef {
+            code: Some(level2.code.clone()),
+            name: level2.name.clone(),
+        };
+    }
+    out
+}
+
 fn not_under(l2: &CategoryRef, level1: &Category, parent: &Category) -> (Rule, String) {
     (
         Rule::CategoryMismatch,
@@ -214,6 +246,18 @@ mod tests {
         let (rule, _) =
             verdict("1、产出指标；稳定性指标；x；实施周期指标值:1；年度指标值:1").unwrap_err();
         assert_eq!(rule, Rule::UnknownIndicatorCategory);
+    }
+
+    #[test]
+    fn canonical_categories_come_from_the_taxonomy() {
+        let form = Form::default_form();
+        let long = first("1、产出指标；数量指标；x；实施周期指标值:1；年度指标值:1");
+        let wide = first("1、1-产出指标；11-数量指标；x；实施周期指标值:1；年度指标值:1");
+        assert_eq!(canonical(&form, &long), wide);
+        let short = first("1、效益指标；社会效益指标；x；实施周期指标值:1；年度指标值:1");
+        assert_eq!(canonical(&form, &short).level2.render(), "22-社会效益");
+        let wrong = first("1、1-产出指标；22-社会效益；x；实施周期指标值:1；年度指标值:1");
+        assert_eq!(canonical(&form, &wrong), wrong);
     }
 
     #[test]

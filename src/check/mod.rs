@@ -125,6 +125,7 @@ pub(crate) mod tests {
             columns: (0..Form::default_form().fields.len() as u32)
                 .map(Some)
                 .collect(),
+            indicator_columns: Vec::new(),
             money_unit: "万元".into(),
             grand_total: None,
             units: vec![Unit {

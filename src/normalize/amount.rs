@@ -5,6 +5,7 @@ use std::str::FromStr;
 
 use rust_decimal::Decimal;
 
+use crate::form::Form;
 use crate::grid::Cell;
 use crate::model::Amount;
 
@@ -67,19 +68,27 @@ pub fn parse_amount_text(text: &str) -> Result<Option<Decimal>, String> {
 }
 
 /// Reads an amount cell and converts it to the form's unit by dividing by `divisor`
-/// (10000 for 元 → 万元).
-pub fn parse_amount(cell: &Cell, divisor: Decimal) -> Amount {
+/// (10000 for 元 → 万元). Text that names its own money unit ("370.50万元") is converted by that
+/// unit instead.
+pub fn parse_amount(cell: &Cell, divisor: Decimal, form: &Form) -> Amount {
+    let mut divisor = divisor;
     let value = match cell {
         Cell::Empty => return Amount::Blank,
         Cell::Number(n) => match float_as_shown(*n) {
             Some(d) => d,
             None => return Amount::Bad(n.to_string()),
         },
-        Cell::Text(s) => match parse_amount_text(s) {
-            Ok(Some(d)) => d,
-            Ok(None) => return Amount::Blank,
-            Err(text) => return Amount::Bad(text),
-        },
+        Cell::Text(s) => {
+            let (number, unit) = split_money_unit(s, form);
+            if let Some(unit) = unit {
+                divisor = unit;
+            }
+            match parse_amount_text(number) {
+                Ok(Some(d)) => d,
+                Ok(None) => return Amount::Blank,
+                Err(_) => return Amount::Bad(s.trim().to_string()),
+            }
+        }
         Cell::Bool(_) | Cell::Date(_) | Cell::Error(_) => return Amount::Bad(cell.display()),
     };
     if divisor == Decimal::ONE {
@@ -90,6 +99,19 @@ pub fn parse_amount(cell: &Cell, divisor: Decimal) -> Amount {
             None => Amount::Bad(cell.display()),
         }
     }
+}
+
+/// Splits a trailing money unit off amount text ("370.50万元" → "370.50", divisor of 万元). The
+/// longest unit name wins, so that 万元 is not read as 元.
+fn split_money_unit<'a>(text: &'a str, form: &Form) -> (&'a str, Option<Decimal>) {
+    let trimmed = text.trim();
+    form.money_units
+        .iter()
+        .filter(|u| trimmed.ends_with(u.name.as_str()))
+        .max_by_key(|u| u.name.len())
+        .map_or((trimmed, None), |u| {
+            (&trimmed[..trimmed.len() - u.name.len()], Some(u.divisor))
+        })
 }
 
 /// Formats an amount as the form shows it: thousands separators, two decimals (4,671.23).
@@ -151,6 +173,8 @@ mod tests {
 
     #[test]
     fn cells_convert_to_wan_yuan() {
+        let form = Form::default_form();
+        let parse_amount = |cell: &Cell, divisor| super::parse_amount(cell, divisor, &form);
         let yuan = Decimal::from(10000);
         assert_eq!(
             parse_amount(&Cell::Number(3_705_000.0), yuan),
@@ -164,6 +188,19 @@ mod tests {
         assert_eq!(
             parse_amount(&Cell::Error("#REF!".into()), Decimal::ONE),
             Amount::Bad("#REF!".into())
+        );
+        // A unit in the cell wins over the sheet's.
+        assert_eq!(
+            parse_amount(&Cell::Text("370.50万元".into()), yuan),
+            Amount::Value(dec("370.5"))
+        );
+        assert_eq!(
+            parse_amount(&Cell::Text("3,705,000元".into()), Decimal::ONE),
+            Amount::Value(dec("370.5"))
+        );
+        assert_eq!(
+            parse_amount(&Cell::Text("约370万元".into()), Decimal::ONE),
+            Amount::Bad("约370万元".into())
         );
     }
 

@@ -4,6 +4,8 @@
 
 pub mod amount;
 pub mod indicator;
+pub mod long;
+pub mod rows;
 pub mod target;
 pub mod wide;
 
@@ -11,7 +13,7 @@ use crate::form::Form;
 use crate::grid::Grid;
 use crate::issue::{Issue, Place, Rule};
 use crate::locate::locate_sheet;
-use crate::model::Table;
+use crate::model::{LayoutKind, Table};
 
 /// Normalizes every sheet of a file that holds the form. Hidden sheets are read only when no
 /// visible sheet holds it. Returns the tables and the issues of locating them (missing columns,
@@ -27,8 +29,11 @@ pub fn normalize_grid(
     for pass_hidden in [false, true] {
         for sheet in grid.sheets.iter().filter(|s| s.hidden == pass_hidden) {
             if let Some(layout) = locate_sheet(sheet, form) {
-                let (table, mut found) =
-                    wide::normalize_wide(sheet, &layout, form, file, file_stem);
+                let normalize = match layout.kind {
+                    LayoutKind::Wide => wide::normalize_wide,
+                    LayoutKind::Long => long::normalize_long,
+                };
+                let (table, mut found) = normalize(sheet, &layout, form, file, file_stem);
                 tables.push(table);
                 issues.append(&mut found);
             }

@@ -6,6 +6,7 @@ use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Formula, Workbook, Worksheet, XlsxError};
 
+use crate::check::indicators::canonical;
 use crate::consolidate::{column_sum, money_text, total_index, unit_total, Consolidation};
 use crate::form::{FieldKind, Form};
 use crate::grid::column_name;
@@ -56,7 +57,7 @@ pub fn build_workbook(form: &Form, c: &Consolidation) -> Result<Vec<u8>, XlsxErr
     let mut workbook = Workbook::new();
     let formats = Formats::new();
     write_summary_sheet(workbook.add_worksheet(), form, c, &formats)?;
-    write_indicator_sheet(workbook.add_worksheet(), c, &formats)?;
+    write_indicator_sheet(workbook.add_worksheet(), form, c, &formats)?;
     write_issue_sheet(workbook.add_worksheet(), c, &formats)?;
     write_status_sheet(workbook.add_worksheet(), form, c, &formats)?;
     workbook.save_to_buffer()
@@ -191,7 +192,9 @@ fn write_project_row(
             FieldKind::Indicators => {
                 // Unreadable indicator text is kept as written, never dropped.
                 let text = if p.indicator_faults.is_empty() {
-                    render_indicators(&p.indicators)
+                    let canonical: Vec<_> =
+                        p.indicators.iter().map(|i| canonical(form, i)).collect();
+                    render_indicators(&canonical)
                 } else {
                     p.indicator_text.clone()
                 };
@@ -223,6 +226,7 @@ fn write_header(ws: &mut Worksheet, labels: &[(&str, f64)], f: &Formats) -> Resu
 /// 指标明细: one row per indicator, with the parsed parts of both targets.
 fn write_indicator_sheet(
     ws: &mut Worksheet,
+    form: &Form,
     c: &Consolidation,
     f: &Formats,
 ) -> Result<(), XlsxError> {
@@ -255,6 +259,7 @@ fn write_indicator_sheet(
             for unit in &table.units {
                 for project in &unit.projects {
                     for (n, ind) in project.indicators.iter().enumerate() {
+                        let ind = canonical(form, ind);
                         ws.write_string(row, 0, &unit.name)?;
                         ws.write_string(row, 1, &project.name)?;
                         ws.write_number(row, 2, f64::from(ind.seq.unwrap_or(n as u32 + 1)))?;

@@ -1,0 +1,181 @@
+//! The declaration (long) layout: one row per indicator, with columns 一级指标 | 二级指标 |
+//! 三级指标 | 实施周期指标值 | 年度指标值 (or a single 指标值, with 计算符号 and 计量单位 apart).
+//! A project's own cells (name, amounts, goal) are merged over its indicator rows (the read stage
+//! has filled them) or written on its first row only; either way its amounts are taken once, from
+//! its first row. Categories usually come by name without codes and carry down when left blank.
+
+use crate::form::{Form, IndicatorKind};
+use crate::grid::Sheet;
+use crate::issue::Issue;
+use crate::locate::Layout;
+use crate::model::{CategoryRef, Indicator, IndicatorFault, NameSource, Project, Table, Unit};
+use crate::normalize::indicator::parse_category;
+use crate::normalize::rows::{RowCells, RowKind, SheetReader};
+use crate::normalize::target::parse_target;
+
+/// Normalizes one sheet in the long layout.
+pub fn normalize_long(
+    sheet: &Sheet,
+    layout: &Layout,
+    form: &Form,
+    file: &str,
+    file_stem: &str,
+) -> (Table, Vec<Issue>) {
+    let (reader, issues) = SheetReader::new(sheet, layout, form, file);
+    let rows = reader.data_rows();
+    let mut grand_total = None;
+    let mut units: Vec<Unit> = Vec::new();
+    // Whether the last unit's last project is still open for more indicator rows.
+    let mut open = false;
+    for (i, (kind, cells)) in rows.iter().enumerate() {
+        match kind {
+            RowKind::GrandTotal => {
+                if grand_total.is_none() {
+                    grand_total = Some(cells.declared());
+                }
+                open = false;
+            }
+            RowKind::UnitCandidate if reader.is_unit_row(&rows, i, !units.is_empty()) => {
+                units.push(Unit {
+                    name: cells.name.clone(),
+                    name_source: NameSource::UnitRow,
+                    declared: Some(cells.declared()),
+                    projects: Vec::new(),
+                });
+                open = false;
+            }
+            RowKind::UnitCandidate | RowKind::Project => {
+                if units.is_empty() {
+                    units.push(reader.implicit_unit(file_stem));
+                }
+                let Some(unit) = units.last_mut() else {
+                    continue;
+                };
+                let continues = open
+                    && unit
+                        .projects
+                        .last()
+                        .is_some_and(|p| cells.name.is_empty() || cells.name == p.name);
+                if !continues {
+                    unit.projects.push(Project {
+                        row: cells.row,
+                        name: cells.name.clone(),
+                        amounts: cells.amounts.clone(),
+                        goal: cells.goal.clone(),
+                        indicator_text: String::new(),
+                        indicators: Vec::new(),
+                        indicator_faults: Vec::new(),
+                    });
+                    open = true;
+                }
+                if let Some(project) = unit.projects.last_mut() {
+                    add_indicator_row(form, project, cells);
+                }
+            }
+        }
+    }
+    (reader.table(grand_total, units), issues)
+}
+
+/// Reads one row's indicator into the project, or records why it cannot be read.
+fn add_indicator_row(form: &Form, project: &mut Project, cells: &RowCells) {
+    if !cells.has_indicator() {
+        return;
+    }
+    let cell = |kind| cells.indicator_cell(form, kind).trim();
+    let seq = (project.indicators.len() + project.indicator_faults.len() + 1) as u32;
+    let raw: Vec<&str> = cells
+        .indicator_cells
+        .iter()
+        .map(String::as_str)
+        .filter(|c| !c.is_empty())
+        .collect();
+    let raw = raw.join("｜");
+    if !project.indicator_text.is_empty() {
+        project.indicator_text.push('\n');
+    }
+    project.indicator_text.push_str(&raw);
+
+    let previous = project.indicators.last();
+    let carried = |kind, from_previous: fn(&Indicator) -> &CategoryRef| {
+        let text = cell(kind);
+        if text.is_empty() {
+            previous.map(|p| from_previous(p).clone())
+        } else {
+            Some(parse_category(text))
+        }
+    };
+    let level1 = carried(IndicatorKind::Level1, |p| &p.level1);
+    let level2 = carried(IndicatorKind::Level2, |p| &p.level2);
+    let name = cell(IndicatorKind::Level3);
+    let sign = cell(IndicatorKind::Sign);
+    let measure = cell(IndicatorKind::Measure);
+    let single = cell(IndicatorKind::Value);
+    let value = |kind| {
+        let own = cell(kind);
+        compose_target(sign, if own.is_empty() { single } else { own }, measure)
+    };
+    let fault = |reason: &str| IndicatorFault {
+        seq: Some(seq),
+        text: raw.clone(),
+        reason: reason.to_string(),
+    };
+    let (Some(level1), Some(level2)) = (level1, level2) else {
+        project
+            .indicator_faults
+            .push(fault("缺少一级指标或二级指标"));
+        return;
+    };
+    if name.is_empty() {
+        project
+            .indicator_faults
+            .push(fault("缺少三级指标（指标名称）"));
+        return;
+    }
+    project.indicators.push(Indicator {
+        seq: Some(seq),
+        level1,
+        level2,
+        name: name.to_string(),
+        period: parse_target(&value(IndicatorKind::Period)),
+        annual: parse_target(&value(IndicatorKind::Annual)),
+    });
+}
+
+/// A target from its parts: 计算符号, the value, 计量单位 ("≥", "90", "%" → "≥90%"). A sign or
+/// unit already written in the value is not repeated.
+fn compose_target(sign: &str, value: &str, measure: &str) -> String {
+    if value.is_empty() {
+        return String::new();
+    }
+    let mut text = String::new();
+    let sign = if sign == "=" || sign == "＝" {
+        ""
+    } else {
+        sign
+    };
+    if !sign.is_empty() && !value.starts_with(sign) {
+        text.push_str(sign);
+    }
+    text.push_str(value);
+    let numeric_end = value.ends_with(|c: char| c.is_ascii_digit());
+    if !measure.is_empty() && numeric_end {
+        text.push_str(measure);
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn targets_compose_from_parts() {
+        assert_eq!(compose_target("≥", "90", "%"), "≥90%");
+        assert_eq!(compose_target("", "7", "人"), "7人");
+        assert_eq!(compose_target("=", "100", "%"), "100%");
+        assert_eq!(compose_target("≥", "≥90%", "%"), "≥90%");
+        assert_eq!(compose_target("", "良好及以上", ""), "良好及以上");
+        assert_eq!(compose_target("≤", "", "%"), "");
+    }
+}
