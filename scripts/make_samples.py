@@ -7,7 +7,8 @@ Needs openpyxl (pip install openpyxl) and LibreOffice's `soffice` on PATH (for .
 Every file is rewritten on each run; running twice gives byte-identical files.
 See samples/README.md for what each file holds and the deliberate mistakes in 示例单位乙.csv.
 
-scripts/make_fixtures.py imports the data and writers from this module.
+scripts/make_fixtures.py and scripts/make_layout_fixtures.py import the data and writers from
+this module (write_wide for the wide layout, write_long for the long one).
 """
 
 import csv
@@ -77,8 +78,10 @@ def render_indicators(indicators):
 # ---------------------------------------------------------------------------
 
 def project(name, total, fiscal, special, other, goal, indicators):
+    """`items` keeps the indicator tuples for the long layout; `indicators` is the wide text."""
     return {"name": name, "amounts": [total, fiscal, special, other], "goal": goal,
-            "indicators": render_indicators(indicators) if indicators else ""}
+            "indicators": render_indicators(indicators) if indicators else "",
+            "items": list(indicators)}
 
 
 UNIT_JIA = ("示例单位甲", [
@@ -197,6 +200,56 @@ UNIT_DING = ("示例单位丁", [
 ])
 
 
+# 示例单位辰: a declaration in the long layout (samples/示例单位辰_申报表.xlsx), all correct.
+UNIT_CHEN = ("示例单位辰", [
+    project("社区卫生服务站运行补助", "286.40", "246.40", None, "40.00",
+            "保障辖区8个社区卫生服务站正常运行，为居民提供基本医疗、基本公共卫生和家庭医生签约服务，提升基层医疗服务能力。",
+            [ind("11", "补助社区卫生服务站数量", "≥8个"),
+             ind("12", "基本公共卫生服务项目考核合格率", "≥95%"),
+             ind("22", "辖区居民家庭医生签约率", "≥40%"),
+             ind("31", "就诊居民满意度", "≥90%"),
+             ind("41", "单个服务站年均运行补助", "≤35.8万元")]),
+    project("老旧小区改造监理经费", "94.56", "94.56", None, None,
+            "委托专业监理单位对辖区18个老旧小区改造工程实施全过程监理，把好质量、安全和进度关，确保改造工程按期保质完成。",
+            [ind("11", "监理改造小区数量", "≥18个"),
+             ind("13", "监理月报提交及时率", "100%"),
+             ind("22", "改造工程一次性验收通过率", "≥95%"),
+             ind("31", "小区居民满意度", "≥90%"),
+             ind("41", "单个小区平均监理费用", "≤5.3万元")]),
+    project("基层治理数字化平台运维", "158.20", "120.00", "30.00", "8.20",
+            "保障基层治理数字化平台稳定运行，及时处置系统故障和安全隐患，支撑街道、社区网格化管理和事项流转办理。",
+            [ind("11", "运维覆盖街道和社区数量", "≥45个"),
+             ind("12", "平台年度可用率", "≥99.5%"),
+             ind("13", "故障响应时间", "≤2小时"),
+             ind("22", "基层事项线上流转办结率", "≥85%"),
+             ind("31", "基层工作人员满意度", "≥90%"),
+             ind("41", "年度运维总成本", "≤158.2万元")]),
+])
+
+# 示例单位巳: wide layout, amounts in 元 (samples/示例单位巳.csv, "金额单位：元"), all correct.
+UNIT_SI = ("示例单位巳", [
+    project("街道应急避难场所维护经费", "356800.00", "356800.00", None, None,
+            "对辖区6处应急避难场所的标识、照明、供水和应急物资进行日常维护，确保突发事件时能及时开放使用。",
+            [ind("11", "维护应急避难场所数量", "≥6个"),
+             ind("12", "应急设施设备完好率", "≥95%"),
+             ind("22", "应急避难场所随时可用率", "100%"),
+             ind("31", "周边居民满意度", "≥90%"),
+             ind("41", "单个场所年均维护成本", "≤6万元")]),
+    project("社区儿童假期托管服务项目", "1275000.00", "1020000.00", None, "255000.00",
+            "在寒暑假期间依托社区党群服务中心开办儿童托管班，为双职工家庭提供看护、课业辅导和兴趣活动服务。",
+            [ind("11", "托管服务儿童人次", "≥6000人次"),
+             ind("12", "托管场所安全检查合格率", "100%"),
+             ind("13", "暑期托管班开班时间", "2025年7月10日前"),
+             ind("22", "双职工家庭假期看护需求满足率", "≥80%"),
+             ind("31", "家长满意度", "≥90%"),
+             ind("41", "每人次托管服务成本", "≤212.5元")]),
+])
+SI_YUAN = Decimal(10000)  # 示例单位巳's amounts are in 元: divide by this for 万元
+
+LONG_SAMPLE_TITLE = "2025年项目支出绩效目标申报表"
+LONG_SAMPLE_NOTE = "填报人：王明　　审核人：李华　　联系电话：020-12345678"
+
+
 def dec(value):
     """Decimal of an amount cell, or None when empty or not a number (such as 待定)."""
     if value is None or value == "":
@@ -289,30 +342,46 @@ BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 WIDTHS = {"A": 42, "B": 13, "C": 13, "D": 13, "E": 13, "F": 60, "G": 90}
 
 
-def official_workbook(unit_line, rows, note=True):
-    """The official wide layout: title, 单位名称, 单位：万元, header, rows, (blank, note)."""
+def new_workbook(sheet="Sheet1"):
+    """An empty workbook with fixed document properties; its one sheet named `sheet`."""
     wb = openpyxl.Workbook()
     wb.properties.created = FIXED_TIME
     wb.properties.modified = FIXED_TIME
     wb.properties.creator = "jixiao samples"
     wb.properties.lastModifiedBy = "jixiao samples"
-    ws = wb.active
-    ws.title = "Sheet1"
+    wb.active.title = sheet
+    return wb
+
+
+def official_workbook(unit_line, rows, note=True):
+    """The official wide layout: title, 单位名称, 单位：万元, header, rows, (blank, note)."""
+    wb = new_workbook()
+    top = [[(1, unit_line)] if unit_line is not None else [], [(NCOLS, MONEY_UNIT)]]
+    write_wide(wb.active, top, rows, note)
+    return wb
+
+
+def write_wide(ws, top, rows, note=True, header=HEADER):
+    """The wide layout on `ws`: the title (merged across), the lines in `top` (each a list of
+    (column, text); text in the last column is right-aligned), the header, the rows, (blank, note)."""
+    ncols = len(header)
     ws["A1"] = TITLE
     ws["A1"].font = Font(bold=True, size=16)
     ws["A1"].alignment = Alignment(horizontal="center", vertical="center")
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=NCOLS)
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=ncols)
     ws.row_dimensions[1].height = 30
-    if unit_line is not None:
-        ws["A2"] = unit_line
-    ws["G3"] = MONEY_UNIT
-    ws["G3"].alignment = Alignment(horizontal="right")
-    for c, label in enumerate(HEADER, 1):
-        cell = ws.cell(row=4, column=c, value=label)
+    for r, line in enumerate(top, 2):
+        for c, text in line:
+            ws.cell(row=r, column=c, value=text)
+            if c == ncols:
+                ws.cell(row=r, column=c).alignment = Alignment(horizontal="right")
+    header_row = 2 + len(top)
+    for c, label in enumerate(header, 1):
+        cell = ws.cell(row=header_row, column=c, value=label)
         cell.font = Font(bold=True)
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         cell.border = BORDER
-    r = 5
+    r = header_row + 1
     for row in rows:
         ws.cell(row=r, column=1, value=row["name"] or None)
         for c, a in enumerate(row["amounts"], 2):
@@ -325,7 +394,7 @@ def official_workbook(unit_line, rows, note=True):
                 cell.value = a  # a deliberate non-number stays text
         ws.cell(row=r, column=6, value=row["goal"] or None)
         ws.cell(row=r, column=7, value=row["indicators"] or None)
-        for c in range(1, NCOLS + 1):
+        for c in range(1, ncols + 1):
             cell = ws.cell(row=r, column=c)
             cell.border = BORDER
             cell.alignment = Alignment(vertical="top", wrap_text=c in (1, 6, 7))
@@ -334,8 +403,8 @@ def official_workbook(unit_line, rows, note=True):
         ws.cell(row=r + 1, column=1, value=NOTE)
     for col, width in WIDTHS.items():
         ws.column_dimensions[col].width = width
-    ws.freeze_panes = "A5"
-    return wb
+    ws.freeze_panes = f"A{header_row + 1}"
+    return header_row
 
 
 def normalize_zip(data, stored=None, transform=None):
@@ -401,6 +470,115 @@ def pin_meta_dates(name, body):
     return text.encode("utf-8")
 
 
+# ---------------------------------------------------------------------------
+# The long (declaration) layout: one row per indicator
+# ---------------------------------------------------------------------------
+
+LONG_PROJECT_LABELS = ["项目名称", "总计", "财政拨款", "财政专户拨款", "其他资金", "绩效目标"]
+LONG_INDICATOR_LABELS = ["一级指标", "二级指标", "三级指标", "实施周期指标值", "年度指标值"]
+LONG_WIDTHS = {"项目名称": 30, "绩效目标": 50, "三级指标": 30, "指标名称": 30, "年度绩效目标": 50}
+
+
+def level_name(label):
+    """'22-社会效益' → '社会效益指标': the long layout names a category without its code."""
+    name = label.split("-", 1)[1]
+    return name if name.endswith("指标") else name + "指标"
+
+
+def long_indicator_cells(item):
+    """一级指标 | 二级指标 | 三级指标 | 实施周期指标值 | 年度指标值 of one indicator tuple."""
+    l1, l2, name, period, annual = item
+    return [level_name(l1), level_name(l2), name, period, annual]
+
+
+def write_long(ws, top, rows, header, *, title=TITLE, merge_title=True, merge_project=True,
+               merge_level1=False, scale=1, indicator_cells=long_indicator_cells, notes=()):
+    """The long layout on `ws`; returns the first header row.
+
+    `top`: lines between the title and the header, each a list of (column, text).
+    `header`: a str is the money group label of the two-row header (资金情况（万元）over
+    总计…其他资金, 绩效指标 over LONG_INDICATOR_LABELS, 项目名称 and 绩效目标 merged down);
+    a list is a one-row header (six project labels, then the indicator labels).
+    `rows`: dicts as project() makes them; a row without `items` (合计, unit row) is one row
+    with name and amounts only. Project cells sit on the first indicator row, merged down over
+    the project's rows when `merge_project`; with `merge_level1`, 一级指标 is merged over
+    consecutive rows of the same category. Amounts are multiplied by `scale` (10000 for 元)."""
+    two_rows = isinstance(header, str)
+    labels = (LONG_PROJECT_LABELS + LONG_INDICATOR_LABELS) if two_rows else list(header)
+    ncols = len(labels)
+    ws["A1"] = title
+    ws["A1"].font = Font(bold=True, size=16)
+    ws["A1"].alignment = Alignment(horizontal="center", vertical="center")
+    if merge_title:
+        ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=ncols)
+    ws.row_dimensions[1].height = 30
+    for r, line in enumerate(top, 2):
+        for c, text in line:
+            ws.cell(row=r, column=c, value=text)
+            if c == ncols:
+                ws.cell(row=r, column=c).alignment = Alignment(horizontal="right")
+    header_row = 2 + len(top)
+    if two_rows:
+        cells = {(0, 1): "项目名称", (0, 2): header, (0, 6): "绩效目标", (0, 7): "绩效指标"}
+        for c, label in enumerate(labels[1:5], 2):
+            cells[(1, c)] = label
+        for c, label in enumerate(labels[6:], 7):
+            cells[(1, c)] = label
+        merges = [(0, 1, 1, 1), (0, 2, 0, 5), (0, 6, 1, 6), (0, 7, 0, ncols)]
+        depth = 2
+    else:
+        cells = {(0, c): label for c, label in enumerate(labels, 1)}
+        merges, depth = [], 1
+    for dr in range(depth):
+        for c in range(1, ncols + 1):
+            cell = ws.cell(row=header_row + dr, column=c, value=cells.get((dr, c)))
+            cell.font = Font(bold=True)
+            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+            cell.border = BORDER
+    for r0, c0, r1, c1 in merges:
+        ws.merge_cells(start_row=header_row + r0, start_column=c0,
+                       end_row=header_row + r1, end_column=c1)
+    r = header_row + depth
+    for row in rows:
+        items = row.get("items") or []
+        height = max(1, len(items))
+        ws.cell(row=r, column=1, value=row["name"] or None)
+        for c, a in enumerate(row["amounts"], 2):
+            d = dec(a)
+            if d is not None:
+                cell = ws.cell(row=r, column=c, value=float(d * scale))
+                cell.number_format = "#,##0.00"
+        ws.cell(row=r, column=6, value=row["goal"] or None)
+        for i, item in enumerate(items):
+            for c, value in enumerate(indicator_cells(item), 7):
+                if value != "" and value is not None:
+                    ws.cell(row=r + i, column=c, value=value)
+        for i in range(height):
+            for c in range(1, ncols + 1):
+                cell = ws.cell(row=r + i, column=c)
+                cell.border = BORDER
+                cell.alignment = Alignment(vertical="center", wrap_text=c in (1, 6, 9))
+        if merge_project and height > 1:
+            for c in range(1, 7):
+                ws.merge_cells(start_row=r, start_column=c, end_row=r + height - 1, end_column=c)
+        if merge_level1:
+            start = 0
+            for i in range(1, len(items) + 1):
+                if i == len(items) or items[i][0] != items[start][0]:
+                    if i - start > 1:
+                        ws.merge_cells(start_row=r + start, start_column=7,
+                                       end_row=r + i - 1, end_column=7)
+                    start = i
+        r += height
+    for note in notes:
+        r += 1
+        ws.cell(row=r, column=1, value=note)
+    for c, label in enumerate(labels, 1):
+        ws.column_dimensions[openpyxl.utils.get_column_letter(c)].width = LONG_WIDTHS.get(label, 14)
+    ws.freeze_panes = f"A{header_row + depth}"
+    return header_row
+
+
 def fmt_text(amount):
     """'1,200.00' as Excel shows a #,##0.00 cell; a non-number is written as it is."""
     d = dec(amount)
@@ -409,12 +587,12 @@ def fmt_text(amount):
     return f"{d:,.2f}"
 
 
-def text_table(unit_line, rows, money_unit_col=NCOLS - 1):
+def text_table(unit_line, rows, money_unit_col=NCOLS - 1, money_unit=MONEY_UNIT):
     """The sheet as Excel's CSV export sees it: every line padded to the table width."""
     def pad(cells):
         return cells + [""] * (NCOLS - len(cells))
     lines = [pad([TITLE]), pad([unit_line])]
-    lines.append(pad([""] * money_unit_col + [MONEY_UNIT]))
+    lines.append(pad([""] * money_unit_col + [money_unit]))
     lines.append(list(HEADER))
     for row in rows:
         lines.append([row["name"]] + [fmt_text(a) for a in row["amounts"]] + [row["goal"], row["indicators"]])
@@ -468,12 +646,26 @@ def main():
     wb = official_workbook("单位名称：示例单位丙、示例单位丁", table_rows([UNIT_BING, UNIT_DING]))
     soffice_convert(wb, os.path.join(out, "示例单位丙.ods"), "ods")
 
-    units = [(seed_unit, seed_projects), (seed_unit, seed_projects), UNIT_JIA, UNIT_YI, UNIT_BING, UNIT_DING]
+    # d) a long-layout declaration and a wide CSV in 元
+    check_consistent([UNIT_CHEN])
+    wb = new_workbook()
+    write_long(wb.active, [[(1, "单位名称：示例单位辰")]], UNIT_CHEN[1], "资金情况（万元）",
+               title=LONG_SAMPLE_TITLE, merge_level1=True, notes=[LONG_SAMPLE_NOTE])
+    save_xlsx(wb, os.path.join(out, "示例单位辰_申报表.xlsx"))
+
+    check_consistent([UNIT_SI])
+    lines = text_table("单位名称：示例单位巳", table_rows([UNIT_SI]), money_unit_col=0,
+                       money_unit="金额单位：元")
+    write_csv(os.path.join(out, "示例单位巳.csv"), lines, "utf-8-sig")
+
+    units = [(seed_unit, seed_projects, 1), (seed_unit, seed_projects, 1), (*UNIT_JIA, 1),
+             (*UNIT_YI, 1), (*UNIT_BING, 1), (*UNIT_DING, 1), (*UNIT_CHEN, 1), (*UNIT_SI, SI_YUAN)]
     grand = Decimal("0.00")
-    for name, projects in units:
-        total = unit_total(projects)
+    for name, projects, per_wan in units:
+        total = unit_total(projects) / per_wan
         grand += total
-        print(f"{name}: {len(projects)} projects, 总计 {total:,.2f}")
+        count = sum(len(p["items"]) if "items" in p else p["indicators"].count("、") for p in projects)
+        print(f"{name}: {len(projects)} projects, {count} indicators, 总计 {total:,.2f}")
     print(f"grand total over all files: {grand:,.2f}")
 
 

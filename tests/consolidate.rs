@@ -61,6 +61,8 @@ fn samples_give_each_unit_its_total_and_each_fault_one_issue() {
         ("广州市规划和自然资源自动化中心", "4671.23", 18, 91),
         ("示例单位丁", "1239.85", 3, 17),
         ("示例单位丙", "498.18", 2, 10),
+        ("示例单位辰", "539.16", 3, 16),
+        ("示例单位巳", "163.18", 2, 11),
         ("示例单位乙", "1960.20", 5, 21),
         ("示例单位甲", "1700.68", 3, 17),
     ];
@@ -70,8 +72,8 @@ fn samples_give_each_unit_its_total_and_each_fault_one_issue() {
         .collect();
     expected.sort();
     assert_eq!(totals, expected);
-    assert_eq!(report["summary"]["total"], "14741.37");
-    assert_eq!(report["summary"]["files"], 5);
+    assert_eq!(report["summary"]["total"], "15443.71");
+    assert_eq!(report["summary"]["files"], 7);
 
     // samples/README.md lists one deliberate mistake per row of 示例单位乙.csv, plus the seed's
     // unit submitted twice: exactly these issues, at these cells.
@@ -114,7 +116,7 @@ fn consolidated_workbook_reads_back_with_calamine() {
     assert_eq!(status(&run), 1, "{}", String::from_utf8_lossy(&run.stderr));
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert!(
-        stderr.contains("合计 14741.37 万元"),
+        stderr.contains("合计 15443.71 万元"),
         "summary on stderr: {stderr}"
     );
     let report: Value = serde_json::from_slice(&fs::read(&json).unwrap()).unwrap();
@@ -398,7 +400,7 @@ fn text_report_groups_by_file_and_ends_with_the_summary() {
     assert!(stdout.contains("bad-amount"), "{stdout}");
     let last = stdout.lines().last().unwrap();
     assert!(
-        last.starts_with("文件 5 个，单位 6 个，项目 49 个，指标 247 个；错误 6 个"),
+        last.starts_with("文件 7 个，单位 8 个，项目 54 个，指标 274 个；错误 6 个"),
         "{last}"
     );
 }

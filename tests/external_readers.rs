@@ -35,6 +35,6 @@ fn openpyxl_and_libreoffice_agree_with_the_report() {
         check.status.success(),
         "readers disagree with the report:\n{stdout}\n{stderr}"
     );
-    assert!(stdout.contains("openpyxl: 合计 14741.37"), "{stdout}");
+    assert!(stdout.contains("openpyxl: 合计 15443.71"), "{stdout}");
     assert!(stdout.contains("LibreOffice:"), "{stdout}");
 }
