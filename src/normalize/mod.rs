@@ -55,3 +55,75 @@ pub fn normalize_grid(
     }
     (tables, issues)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::grid::{Cell, Sheet};
+    use crate::model::NameSource;
+
+    fn sheet(name: &str, hidden: bool, rows: &[&[&str]]) -> Sheet {
+        Sheet {
+            name: Some(name.to_string()),
+            hidden,
+            rows: rows
+                .iter()
+                .map(|r| {
+                    r.iter()
+                        .map(|s| match s.parse::<f64>() {
+                            Ok(n) => Cell::Number(n),
+                            Err(_) if s.is_empty() => Cell::Empty,
+                            Err(_) => Cell::Text(s.to_string()),
+                        })
+                        .collect()
+                })
+                .collect(),
+            ..Sheet::default()
+        }
+    }
+
+    const HEADER: &[&str] = &["项目名称", "总计", "财政拨款", "绩效目标", "绩效指标"];
+    const PROJECT: &[&str] = &[
+        "道路养护",
+        "10",
+        "10",
+        "养护道路",
+        "1、1-产出指标；11-数量指标；里程；实施周期指标值:≥30公里；年度指标值:≥30公里",
+    ];
+
+    #[test]
+    fn hidden_sheets_are_read_only_when_no_visible_sheet_has_the_form() {
+        let form = Form::default_form();
+        let hidden = sheet("单位甲", true, &[&["单位：万元"], HEADER, PROJECT]);
+        let notes = sheet("说明", false, &[&["请填写"]]);
+        let grid = Grid {
+            sheets: vec![notes.clone(), hidden.clone()],
+        };
+        let (tables, issues) = normalize_grid(&grid, &form, "f.xlsx", "f");
+        assert_eq!(tables.len(), 1, "{issues:?}");
+        assert_eq!(tables[0].units[0].name, "单位甲");
+        assert_eq!(tables[0].units[0].name_source, NameSource::Sheet);
+
+        let visible = sheet("Sheet1", false, &[&["单位：万元"], HEADER, PROJECT]);
+        let grid = Grid {
+            sheets: vec![hidden, visible],
+        };
+        let (tables, _) = normalize_grid(&grid, &form, "f.xlsx", "示例单位申");
+        assert_eq!(tables.len(), 1);
+        // A generic sheet name says nothing: the file's name is used.
+        assert_eq!(tables[0].units[0].name, "示例单位申");
+        assert_eq!(tables[0].units[0].name_source, NameSource::File);
+    }
+
+    #[test]
+    fn no_sheet_with_the_form_is_one_issue() {
+        let form = Form::default_form();
+        let grid = Grid {
+            sheets: vec![sheet("说明", false, &[&["请填写"]])],
+        };
+        let (tables, issues) = normalize_grid(&grid, &form, "f.xlsx", "f");
+        assert!(tables.is_empty());
+        assert_eq!(issues.len(), 1);
+        assert_eq!(issues[0].rule, Rule::NoFormFound);
+    }
+}
