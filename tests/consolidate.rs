@@ -102,17 +102,7 @@ fn samples_give_each_unit_its_total_and_each_fault_one_issue() {
 
 #[test]
 fn consolidated_workbook_reads_back_with_calamine() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("汇总.xlsx");
-    let json = dir.path().join("report.json");
-    let run = jixiao(&[
-        "consolidate",
-        "samples",
-        "-o",
-        out.to_str().unwrap(),
-        "--json",
-        json.to_str().unwrap(),
-    ]);
+    let (_dir, out, json, run) = consolidate_samples();
     assert_eq!(status(&run), 1, "{}", String::from_utf8_lossy(&run.stderr));
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert!(

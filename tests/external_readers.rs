@@ -10,18 +10,7 @@ use common::*;
 
 #[test]
 fn openpyxl_and_libreoffice_agree_with_the_report() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("汇总.xlsx");
-    let json = dir.path().join("report.json");
-    let run = jixiao(&[
-        "consolidate",
-        "samples",
-        "-o",
-        out.to_str().unwrap(),
-        "--json",
-        json.to_str().unwrap(),
-        "-q",
-    ]);
+    let (_dir, out, json, run) = consolidate_samples();
     assert_eq!(status(&run), 1);
     let check = Command::new("python3")
         .arg(root().join("tests/readback/check_workbook.py"))

@@ -67,6 +67,19 @@ fn assert_reads(file: &Path, expected: &[(String, String, String, u64, u64, Stri
     report
 }
 
+/// A one-unit fixture: read with no issue, and consolidated to these 合计 cells.
+fn assert_fixture(
+    name: &str,
+    expected: (String, String, String, u64, u64, String),
+    totals: [&str; 4],
+) -> PathBuf {
+    let file = layout_fixture(name);
+    assert_reads(&file, &[expected]);
+    let (_dir, out) = consolidate(&file, &[]);
+    assert_eq!(grand_total(&out), totals, "{name}");
+    file
+}
+
 /// Consolidates one input into a fresh folder and returns the workbook's path.
 fn consolidate(input: &Path, extra: &[&str]) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
@@ -93,36 +106,30 @@ fn grand_total(workbook: &Path) -> Vec<String> {
 
 #[test]
 fn wide_reference() {
-    let file = layout_fixture("wide_reference.xlsx");
-    assert_reads(
-        &file,
-        &[unit("wide", "示例单位甲", "unit-row", 3, 17, "1700.68")],
+    assert_fixture(
+        "wide_reference.xlsx",
+        unit("wide", "示例单位甲", "unit-row", 3, 17, "1700.68"),
+        ["1700.68", "1586.65", "81.68", "32.35"],
     );
-    let (_dir, out) = consolidate(&file, &[]);
-    assert_eq!(grand_total(&out), ["1700.68", "1586.65", "81.68", "32.35"]);
 }
 
 #[test]
 fn long_layout_with_merged_cells_and_a_two_row_header() {
-    let file = layout_fixture("long_merged.xlsx");
-    assert_reads(
-        &file,
-        &[unit("long", "示例单位甲", "title", 3, 17, "1700.68")],
-    );
-    let (_dir, out) = consolidate(&file, &[]);
     // Amounts merged over a project's indicator rows count once.
-    assert_eq!(grand_total(&out), ["1700.68", "1586.65", "81.68", "32.35"]);
+    assert_fixture(
+        "long_merged.xlsx",
+        unit("long", "示例单位甲", "title", 3, 17, "1700.68"),
+        ["1700.68", "1586.65", "81.68", "32.35"],
+    );
 }
 
 #[test]
 fn long_layout_filled_on_the_first_row_only_in_ods() {
-    let file = layout_fixture("long_first_row.ods");
-    assert_reads(
-        &file,
-        &[unit("long", "示例单位甲", "title", 3, 17, "1700.68")],
+    assert_fixture(
+        "long_first_row.ods",
+        unit("long", "示例单位甲", "title", 3, 17, "1700.68"),
+        ["1700.68", "1586.65", "81.68", "32.35"],
     );
-    let (_dir, out) = consolidate(&file, &[]);
-    assert_eq!(grand_total(&out), ["1700.68", "1586.65", "81.68", "32.35"]);
 }
 
 /// The same data in the long and the wide layout consolidates to identical rows in 汇总表 and
@@ -150,13 +157,12 @@ fn long_and_wide_consolidate_identically() {
 
 #[test]
 fn long_layout_with_one_value_column_sign_and_unit_apart_in_yuan() {
-    let file = layout_fixture("long_single_value.xls");
-    assert_reads(
-        &file,
-        &[unit("long", "示例单位辛", "title", 2, 12, "343.93")],
+    let file = assert_fixture(
+        "long_single_value.xls",
+        unit("long", "示例单位辛", "title", 2, 12, "343.93"),
+        ["343.93", "276.4", "35.18", "32.35"],
     );
     let (_dir, out) = consolidate(&file, &[]);
-    assert_eq!(grand_total(&out), ["343.93", "276.4", "35.18", "32.35"]);
     let indicators = read_sheet(&out, "指标明细");
     let targets: Vec<(String, String)> = indicators[1..]
         .iter()
@@ -185,24 +191,21 @@ fn long_layout_with_one_value_column_sign_and_unit_apart_in_yuan() {
 
 #[test]
 fn money_unit_in_a_header_applies_to_every_amount() {
-    let file = layout_fixture("yuan_header.csv");
-    assert_reads(
-        &file,
-        &[unit("wide", "示例单位壬", "unit-row", 2, 11, "1572.08")],
+    assert_fixture(
+        "yuan_header.csv",
+        unit("wide", "示例单位壬", "unit-row", 2, 11, "1572.08"),
+        ["1572.08", "1490.25", "61.68", "20.15"],
     );
-    let (_dir, out) = consolidate(&file, &[]);
-    assert_eq!(grand_total(&out), ["1572.08", "1490.25", "61.68", "20.15"]);
 }
 
 #[test]
 fn values_as_they_arrive() {
-    let file = layout_fixture("quirks.xlsx");
-    assert_reads(
-        &file,
-        &[unit("wide", "示例单位癸", "unit-row", 3, 17, "1942.58")],
+    let file = assert_fixture(
+        "quirks.xlsx",
+        unit("wide", "示例单位癸", "unit-row", 3, 17, "1942.58"),
+        ["1942.58", "1879.62", "42.81", "20.15"],
     );
     let (_dir, out) = consolidate(&file, &[]);
-    assert_eq!(grand_total(&out), ["1942.58", "1879.62", "42.81", "20.15"]);
     let rows = read_sheet(&out, "汇总表");
     // "370.50万元", the float 0.30000000000000004 and "１，３２９．４２" as Excel would show them.
     assert_eq!(rows[5][1], Data::Float(370.5));

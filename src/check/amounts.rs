@@ -140,9 +140,11 @@ pub fn sum_mismatch(ctx: &Context, row: u32, amounts: &Amounts) -> Option<Issue>
     ))
 }
 
-/// A declared row (合计 or a unit row) is checked against the rows it sums, column by column.
-/// Its own 总计 = sum of funding columns is not checked when it has rows below it: if it agrees
-/// with them column by column, any imbalance lies in a row below and is reported there.
+/// subtotal-mismatch / total-mismatch: a declared row (合计 or a unit row) ≠ the sum of the rows
+/// below it, column by column. A column is skipped when the declared cell or any of the summed
+/// cells is not a number. The row's own 总计 = sum of funding columns is checked only when no
+/// rows are below it: if it agrees with them column by column, any imbalance lies in a row below
+/// and is reported there.
 fn check_declared(
     ctx: &Context,
     rule: Rule,
@@ -155,20 +157,6 @@ fn check_declared(
     if parts.is_empty() {
         return sum_mismatch(ctx, row, declared).into_iter().collect();
     }
-    declared_total_mismatch(ctx, rule, row_name, row, declared, parts, what)
-}
-
-/// subtotal-mismatch / total-mismatch: a declared row ≠ the sum of the rows below it, column by
-/// column. A column is skipped when the declared cell or any of the summed cells is not a number.
-fn declared_total_mismatch(
-    ctx: &Context,
-    rule: Rule,
-    row_name: &str,
-    row: u32,
-    declared: &Amounts,
-    parts: &[&Amounts],
-    what: &str,
-) -> Vec<Issue> {
     let mut issues = Vec::new();
     for (i, value) in declared.values.iter().enumerate() {
         let Some(declared_value) = value.for_sum() else {

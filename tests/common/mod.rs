@@ -57,6 +57,23 @@ pub fn check_json(inputs: &[&Path]) -> (i32, Value) {
     (code, report)
 }
 
+/// Consolidates samples/ into a fresh folder with the JSON report beside the workbook:
+/// (folder, workbook, report path, run output).
+pub fn consolidate_samples() -> (tempfile::TempDir, PathBuf, PathBuf, Output) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("汇总.xlsx");
+    let json = dir.path().join("report.json");
+    let run = jixiao(&[
+        "consolidate",
+        "samples",
+        "-o",
+        out.to_str().unwrap(),
+        "--json",
+        json.to_str().unwrap(),
+    ]);
+    (dir, out, json, run)
+}
+
 /// Copies files into a fresh temporary folder (flat), returning the folder.
 pub fn folder_with(files: &[PathBuf]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
