@@ -113,6 +113,16 @@ pub struct RowWords {
 pub struct SubCategory {
     pub code: String,
     pub name: String,
+    /// Other names seen for it.
+    #[serde(default)]
+    pub variants: Vec<String>,
+}
+
+impl SubCategory {
+    /// Whether `name` names this category (its name or a variant, with or without 指标).
+    pub fn is_named(&self, name: &str) -> bool {
+        is_named(&self.name, &self.variants, name)
+    }
 }
 
 /// A level-1 indicator category (一级指标) and its level-2 categories.
@@ -120,7 +130,21 @@ pub struct SubCategory {
 pub struct Category {
     pub code: String,
     pub name: String,
+    /// Other names seen for it.
+    #[serde(default)]
+    pub variants: Vec<String>,
     pub children: Vec<SubCategory>,
+}
+
+impl Category {
+    /// Whether `name` names this category (its name or a variant, with or without 指标).
+    pub fn is_named(&self, name: &str) -> bool {
+        is_named(&self.name, &self.variants, name)
+    }
+}
+
+fn is_named(official: &str, variants: &[String], name: &str) -> bool {
+    same_category_name(official, name) || variants.iter().any(|v| same_category_name(v, name))
 }
 
 /// Form-wide settings.
@@ -245,9 +269,7 @@ impl Form {
 
     /// The level-1 category by name, with or without the trailing 指标.
     pub fn category_by_name(&self, name: &str) -> Option<&Category> {
-        self.categories
-            .iter()
-            .find(|c| same_category_name(&c.name, name))
+        self.categories.iter().find(|c| c.is_named(name))
     }
 
     /// The level-2 category by code, with its parent.
@@ -266,7 +288,7 @@ impl Form {
         self.categories.iter().flat_map(move |c| {
             c.children
                 .iter()
-                .filter(move |s| same_category_name(&s.name, name))
+                .filter(move |s| s.is_named(name))
                 .map(move |s| (c, s))
         })
     }
@@ -316,6 +338,11 @@ mod tests {
         let (parent, sub) = form.subcategories_by_name("社会效益").next().unwrap();
         assert_eq!((parent.code.as_str(), sub.code.as_str()), ("2", "22"));
         assert_eq!(form.subcategories_by_name("服务对象满意度指标").count(), 1);
+        assert_eq!(
+            form.subcategories_by_name("满意度").next().unwrap().1.code,
+            "31"
+        );
+        assert_eq!(form.category_by_name("效益类指标").unwrap().code, "2");
         assert_eq!(
             form.subcategory_by_code("31").unwrap().1.name,
             "服务对象满意度"

@@ -2,7 +2,7 @@
 //! the taxonomy, each level-2 sits under its level-1, and codes agree with names.
 
 use crate::check::Context;
-use crate::form::{same_category_name, Category, FieldKind, Form};
+use crate::form::{Category, FieldKind, Form};
 use crate::issue::{Issue, Rule};
 use crate::model::{CategoryRef, Indicator, Project};
 
@@ -87,7 +87,7 @@ pub fn check_categories(form: &Form, ind: &Indicator) -> Result<(), (Rule, Strin
                     format!("的二级指标“{}”不在指标体系中", l2.render()),
                 ));
             };
-            if !same_category_name(&sub.name, &l2.name) {
+            if !sub.is_named(&l2.name) {
                 return Err((
                     Rule::CategoryMismatch,
                     format!(
@@ -172,7 +172,7 @@ fn resolve_level1<'a>(form: &'a Form, l1: &CategoryRef) -> Result<&'a Category, 
                     format!("的一级指标“{}”不在指标体系中", l1.render()),
                 ));
             };
-            if same_category_name(&cat.name, &l1.name) {
+            if cat.is_named(&l1.name) {
                 Ok(cat)
             } else {
                 Err((
