@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+use crate::check::projects::name_key;
 use crate::discover::Discovery;
 use crate::form::Form;
 use crate::issue::{Issue, Place, Rule, Severity};
@@ -139,18 +140,6 @@ pub fn consolidate(
     }
 }
 
-/// A unit's name as compared across files: no spaces, ASCII brackets.
-fn unit_key(name: &str) -> String {
-    name.chars()
-        .filter(|c| !c.is_whitespace())
-        .map(|c| match c {
-            '（' => '(',
-            '）' => ')',
-            _ => c,
-        })
-        .collect()
-}
-
 /// duplicate-unit: a unit that appears a second time, in another file or the same one. The later
 /// occurrence is reported; both stay in the consolidation, so no data is dropped silently.
 fn flag_duplicate_units(submissions: &mut [Submission]) {
@@ -167,7 +156,7 @@ fn flag_duplicate_units(submissions: &mut [Submission]) {
                     .as_ref()
                     .map(|d| d.row)
                     .or_else(|| unit.projects.first().map(|p| p.row));
-                let key = unit_key(&unit.name);
+                let key = name_key(&unit.name);
                 match seen.get(&key) {
                     Some((file, first_row)) => {
                         let at = first_row.map(|r| format!("第 {r} 行")).unwrap_or_default();

@@ -147,6 +147,27 @@ fn is_named(official: &str, variants: &[String], name: &str) -> bool {
     same_category_name(official, name) || variants.iter().any(|v| same_category_name(v, name))
 }
 
+/// A kind of indicator every project must have.
+#[derive(Debug, Clone, Deserialize)]
+pub struct RequiredCategory {
+    /// The rule reported when it is missing (a code of the catalogue).
+    pub rule: String,
+    /// Level-1 or level-2 codes, any of which satisfies it.
+    pub categories: Vec<String>,
+}
+
+/// Thresholds of the checks.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Checks {
+    /// Lowest acceptable satisfaction target, in percent.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub satisfaction_min: Decimal,
+    /// Level-1 or level-2 codes of satisfaction indicators.
+    pub satisfaction_categories: Vec<String>,
+    #[serde(default)]
+    pub required: Vec<RequiredCategory>,
+}
+
 /// Form-wide settings.
 #[derive(Debug, Clone, Deserialize)]
 pub struct FormInfo {
@@ -163,6 +184,7 @@ pub struct Form {
     #[serde(default)]
     pub indicator_fields: Vec<IndicatorField>,
     pub sum: SumRule,
+    pub checks: Checks,
     pub money_units: Vec<MoneyUnit>,
     pub rows: RowWords,
     pub categories: Vec<Category>,
@@ -231,6 +253,17 @@ impl Form {
                 "金额单位 \"{}\" 未在 [[money_units]] 中定义",
                 self.form.money_unit
             ));
+        }
+        for required in &self.checks.required {
+            if !crate::issue::Rule::ALL
+                .iter()
+                .any(|r| r.code() == required.rule)
+            {
+                return Err(format!(
+                    "[[checks.required]] 中的规则 \"{}\" 不在规则目录中",
+                    required.rule
+                ));
+            }
         }
         if let Some(u) = self.money_units.iter().find(|u| u.divisor <= Decimal::ZERO) {
             return Err(format!("金额单位 \"{}\" 的 divisor 必须大于 0", u.name));

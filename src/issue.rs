@@ -36,6 +36,11 @@ macro_rules! rules {
             /// Every rule, in catalogue order.
             pub const ALL: &'static [Rule] = &[ $( Rule::$variant, )* ];
 
+            /// The rule with this code.
+            pub fn from_code(code: &str) -> Option<Rule> {
+                Rule::ALL.iter().copied().find(|r| r.code() == code)
+            }
+
             /// The stable code, as in reports (`sum-mismatch`).
             pub fn code(self) -> &'static str {
                 match self { $( Rule::$variant => $code, )* }
@@ -76,6 +81,10 @@ rules! {
         "未注明金额单位，按“万元”处理";
     BadAmount => "bad-amount", Error, "金额不是数字",
         "财政拨款“待定”不是数字";
+    NegativeAmount => "negative-amount", Warning, "金额为负数",
+        "其他资金 -5.00 为负数";
+    AmountPrecision => "amount-precision", Warning, "小数位数超过表格允许的位数",
+        "总计 12.345、财政拨款 12.345 超过 2 位小数（单位：万元）";
     SumMismatch => "sum-mismatch", Error, "总计不等于各资金来源之和",
         "总计 370.50 ≠ 财政拨款 300.00 + 财政专户拨款 0.00 + 其他资金 60.50 = 360.50（差 10.00）";
     SubtotalMismatch => "subtotal-mismatch", Error, "单位行不等于其项目之和",
@@ -84,6 +93,10 @@ rules! {
         "合计行总计 4,671.23 ≠ 1 个单位之和 4,670.23（差 1.00）";
     MissingProjectName => "missing-project-name", Error, "有金额或指标但没有项目名称",
         "此行有金额、绩效目标或指标，但项目名称为空";
+    MissingGoal => "missing-goal", Warning, "项目没有绩效目标",
+        "项目“河道保洁经费”没有填写绩效目标";
+    DuplicateProject => "duplicate-project", Warning, "同一单位内项目名称重复",
+        "项目“河道保洁经费”在本单位第 7 行已出现";
     MissingIndicators => "missing-indicators", Error, "项目没有绩效指标",
         "项目“河道保洁经费”没有绩效指标";
     BadIndicator => "bad-indicator", Error, "绩效指标文字无法解析",
@@ -92,6 +105,34 @@ rules! {
         "第 3 条指标的一级指标“5-其他指标”不在指标体系中";
     CategoryMismatch => "category-mismatch", Error, "二级指标不属于其一级指标，或编码与名称不符",
         "第 4 条指标的二级指标“22-社会效益”不属于一级指标“1-产出指标”（应属“2-效益指标”）";
+    IndicatorNumbering => "indicator-numbering", Warning, "指标序号不是从 1 起连续编号",
+        "指标序号为 1、2、4、5，应为 1 到 4 连续编号";
+    MissingOutputIndicator => "missing-output-indicator", Error, "项目没有产出指标",
+        "项目“河道保洁经费”没有产出指标（1-产出指标）";
+    MissingBenefitIndicator => "missing-benefit-indicator", Error, "项目没有效益指标",
+        "项目“河道保洁经费”没有效益指标（2-效益指标）";
+    MissingSatisfactionIndicator => "missing-satisfaction-indicator", Warning, "项目没有满意度指标",
+        "项目“机构运行辅助经费”没有满意度指标（3-满意度指标）";
+    MissingCostIndicator => "missing-cost-indicator", Info, "项目没有成本指标（2021 年起建议设置）",
+        "项目“机构运行辅助经费”没有成本指标（4-成本指标 或 14-成本指标）";
+    MissingTargetValue => "missing-target-value", Error, "指标缺少实施周期指标值或年度指标值",
+        "第 3 条指标“维护面积”缺少年度指标值";
+    TrivialTarget => "trivial-target", Warning, "指标值总能达到（如 ≥0）",
+        "第 1 条指标“新增信息资源目录数（个）”的年度指标值“≥0”总能达到";
+    PercentOver100 => "percent-over-100", Warning, "百分比指标值超过 100%",
+        "第 2 条指标“验收合格率”的实施周期指标值“≥105%”超过 100%，无法达到";
+    SatisfactionBelow => "satisfaction-below", Warning, "满意度指标值低于表单要求",
+        "第 4 条指标“服务对象满意度”的年度指标值“≥60%”低于 80%";
+    AnnualExceedsPeriod => "annual-exceeds-period", Warning, "年度指标值大于实施周期指标值",
+        "第 1 条指标“培训场次”的年度指标值“≥120个”大于实施周期指标值“≥100个”";
+    DuplicateIndicator => "duplicate-indicator", Warning, "同一项目内三级指标重复",
+        "第 5 条指标“服务对象满意度”与第 4 条重复";
+    MissingSubmission => "missing-submission", Error, "名册中的单位没有报送",
+        "名册中的单位“示例单位戌”没有报送";
+    UnknownUnit => "unknown-unit", Warning, "报送单位不在名册中",
+        "单位“示例单位巳”不在名册 roster.xlsx 中";
+    BudgetMismatch => "budget-mismatch", Error, "名册预算总额与报送总计不符",
+        "名册预算总额 1,200.00 ≠ 报送总计 1,239.85（差 -39.85）";
 }
 
 /// Where an issue is: file, and as far as known sheet, row (1-based) and column (0-based).
@@ -205,9 +246,9 @@ mod tests {
     #[test]
     fn codes_are_unique_and_kebab_case() {
         let mut codes: Vec<_> = Rule::ALL.iter().map(|r| r.code()).collect();
-        assert!(codes
-            .iter()
-            .all(|c| c.chars().all(|ch| ch.is_ascii_lowercase() || ch == '-')));
+        assert!(codes.iter().all(|c| c
+            .chars()
+            .all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '-')));
         codes.sort_unstable();
         codes.dedup();
         assert_eq!(codes.len(), Rule::ALL.len());

@@ -141,12 +141,42 @@ impl Comparison {
     }
 }
 
-/// A target value (实施周期指标值 or 年度指标值): the text as written, and its parts when it is a
-/// number with an optional comparison and unit.
+/// A target value (实施周期指标值 or 年度指标值): the text as written, and what it says.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Target {
     pub text: String,
-    pub parsed: Option<NumericTarget>,
+    pub value: TargetValue,
+}
+
+impl Target {
+    /// The numeric reading, when the target is a number.
+    pub fn numeric(&self) -> Option<&NumericTarget> {
+        match &self.value {
+            TargetValue::Numeric(n) => Some(n),
+            _ => None,
+        }
+    }
+}
+
+/// What a target value says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TargetValue {
+    /// Nothing written.
+    Empty,
+    /// A number with an optional comparison and unit: `≥210万人`, `不低于90%`, `100%`.
+    Numeric(NumericTarget),
+    /// A grade: 良好及以上, 优秀, 达标.
+    Grade(String),
+    /// 是 / 否.
+    YesNo(bool),
+    /// A deadline: 2025年9月30日前 (day absent for 2025年底前 or 2025年9月前).
+    Deadline {
+        year: u16,
+        month: u8,
+        day: Option<u8>,
+    },
+    /// Anything else, kept as written.
+    Text,
 }
 
 /// The numeric reading of a target: `≥210万人` is (≥, 210, 万人).
@@ -155,6 +185,18 @@ pub struct NumericTarget {
     pub comparison: Option<Comparison>,
     pub number: Decimal,
     pub unit: String,
+}
+
+impl NumericTarget {
+    /// Whether the target asks for at least the number (≥, >, = or no sign: a positive target).
+    pub fn is_positive(&self) -> bool {
+        !matches!(self.comparison, Some(Comparison::Le | Comparison::Lt))
+    }
+
+    /// Whether the unit is a percentage.
+    pub fn is_percent(&self) -> bool {
+        self.unit == "%"
+    }
 }
 
 /// A category as written: code (if any) and name.

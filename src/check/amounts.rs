@@ -65,7 +65,9 @@ pub fn check_amounts(ctx: &Context) -> Vec<Issue> {
         for project in &unit.projects {
             let project_issues = bad_amounts(ctx, project.row, &project.amounts)
                 .into_iter()
-                .chain(sum_mismatch(ctx, project.row, &project.amounts));
+                .chain(sum_mismatch(ctx, project.row, &project.amounts))
+                .chain(negative_amounts(ctx, project.row, &project.amounts))
+                .chain(amount_precision(ctx, project.row, &project.amounts));
             unit_issues.extend(project_issues.map(|i| i.in_project(&project.name)));
         }
         issues.extend(unit_issues.into_iter().map(|i| i.in_unit(&unit.name)));
@@ -88,6 +90,52 @@ pub fn bad_amounts(ctx: &Context, row: u32, amounts: &Amounts) -> Vec<Issue> {
             _ => None,
         })
         .collect()
+}
+
+/// negative-amount: a project's amount below zero, one issue per cell.
+pub fn negative_amounts(ctx: &Context, row: u32, amounts: &Amounts) -> Vec<Issue> {
+    amounts
+        .values
+        .iter()
+        .enumerate()
+        .filter_map(|(i, a)| match a {
+            Amount::Value(d) if d.is_sign_negative() && !d.is_zero() => Some(Issue::new(
+                Rule::NegativeAmount,
+                ctx.place(row, Some(ctx.amount_fields[i])),
+                format!("{} {} 为负数", ctx.amount_label(i), format_amount(*d)),
+            )),
+            _ => None,
+        })
+        .collect()
+}
+
+/// amount-precision: amounts with more decimals (in the form's money unit) than the form
+/// allows; one issue per row, naming every such cell, since 总计 repeats its parts' decimals.
+pub fn amount_precision(ctx: &Context, row: u32, amounts: &Amounts) -> Option<Issue> {
+    let allowed = ctx.form.form.decimals;
+    let cells: Vec<(usize, Decimal)> = amounts
+        .values
+        .iter()
+        .enumerate()
+        .filter_map(|(i, a)| match a {
+            Amount::Value(d) if d.normalize().scale() > allowed => Some((i, d.normalize())),
+            _ => None,
+        })
+        .collect();
+    let &(first, _) = cells.first()?;
+    let listed: Vec<String> = cells
+        .iter()
+        .map(|(i, d)| format!("{} {d}", ctx.amount_label(*i)))
+        .collect();
+    Some(Issue::new(
+        Rule::AmountPrecision,
+        ctx.place(row, Some(ctx.amount_fields[first])),
+        format!(
+            "{} 超过 {allowed} 位小数（单位：{}）",
+            listed.join("、"),
+            ctx.form.form.money_unit
+        ),
+    ))
 }
 
 /// sum-mismatch: 总计 ≠ the sum of the funding columns. Skipped when any of them is not a number
@@ -256,6 +304,29 @@ mod tests {
         assert_eq!(
             issues[0].message,
             "单位行总计 110.00 ≠ 其 1 个项目之和 100.00（差 10.00）"
+        );
+    }
+
+    #[test]
+    fn negative_amounts_and_precision() {
+        let form = Form::default_form();
+        let t = table(vec![
+            project("甲", &["95", "100", "", "-5"]),
+            project("乙", &["12.345", "12.345", "", ""]),
+            project("丙", &["12.34", "12.340", "", ""]),
+        ]);
+        let issues = check_amounts(&Context::new(&form, "f", &t));
+        assert_eq!(
+            rules(&issues),
+            [
+                ("negative-amount", "E7".to_string()),
+                ("amount-precision", "B7".to_string())
+            ]
+        );
+        assert_eq!(issues[0].message, "其他资金 -5.00 为负数");
+        assert_eq!(
+            issues[1].message,
+            "总计 12.345、财政拨款 12.345 超过 2 位小数（单位：万元）"
         );
     }
 

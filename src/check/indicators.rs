@@ -1,10 +1,11 @@
-//! Indicator rules: every project has indicators; their text can be read; each category is in
-//! the taxonomy, each level-2 sits under its level-1, and codes agree with names.
+//! Indicator rules: every project has indicators, numbered 1..n, covering the categories the form
+//! requires; their text can be read; each category is in the taxonomy, each level-2 sits under
+//! its level-1, and codes agree with names; every target has both values; no name twice.
 
 use crate::check::Context;
 use crate::form::{Category, FieldKind, Form};
 use crate::issue::{Issue, Rule};
-use crate::model::{CategoryRef, Indicator, Project};
+use crate::model::{CategoryRef, Indicator, Project, TargetValue};
 
 /// Longest quotation of indicator text in a message, in characters.
 const MAX_QUOTE: usize = 120;
@@ -55,6 +56,158 @@ fn quote(text: &str) -> String {
         let cut: String = text.chars().take(MAX_QUOTE).collect();
         format!("{cut}…")
     }
+}
+
+/// indicator-numbering: the written numbers are not 1..n. Not checked when a piece of the text
+/// could not be read (that is bad-indicator).
+pub fn indicator_numbering(ctx: &Context, project: &Project) -> Option<Issue> {
+    if !project.indicator_faults.is_empty() || project.indicators.is_empty() {
+        return None;
+    }
+    let seqs: Vec<u32> = project.indicators.iter().filter_map(|i| i.seq).collect();
+    let expected = 1..=project.indicators.len() as u32;
+    if seqs.len() != project.indicators.len() || seqs.iter().copied().eq(expected) {
+        return None;
+    }
+    let listed: Vec<String> = seqs.iter().map(u32::to_string).collect();
+    Some(Issue::new(
+        Rule::IndicatorNumbering,
+        indicator_place(ctx, project),
+        format!(
+            "指标序号为 {}，应为 1 到 {} 连续编号",
+            listed.join("、"),
+            project.indicators.len()
+        ),
+    ))
+}
+
+/// The level-1 and level-2 codes of an indicator as far as the taxonomy resolves them.
+fn category_codes<'a>(form: &'a Form, ind: &'a Indicator) -> [Option<&'a str>; 2] {
+    let level1 = resolve_level1(form, &ind.level1)
+        .ok()
+        .map(|c| c.code.as_str());
+    let level2 = match &ind.level2.code {
+        Some(code) => Some(code.as_str()),
+        None => form
+            .subcategories_by_name(&ind.level2.name)
+            .next()
+            .map(|(_, s)| s.code.as_str()),
+    };
+    [level1, level2]
+}
+
+/// Whether an indicator falls under any of these level-1 or level-2 codes.
+pub fn is_in_categories(form: &Form, ind: &Indicator, codes: &[String]) -> bool {
+    category_codes(form, ind)
+        .into_iter()
+        .flatten()
+        .any(|c| codes.iter().any(|code| code == c))
+}
+
+/// missing-output-indicator, missing-benefit-indicator, missing-satisfaction-indicator,
+/// missing-cost-indicator: a kind of indicator the form requires is absent. Not checked for a
+/// project without indicators (missing-indicators) or with unreadable indicator text
+/// (bad-indicator), where the absence may be that fault's.
+pub fn required_categories(ctx: &Context, project: &Project) -> Vec<Issue> {
+    if project.indicators.is_empty() || !project.indicator_faults.is_empty() {
+        return Vec::new();
+    }
+    let form = ctx.form;
+    form.checks
+        .required
+        .iter()
+        .filter(|req| {
+            !project
+                .indicators
+                .iter()
+                .any(|ind| is_in_categories(form, ind, &req.categories))
+        })
+        .filter_map(|req| {
+            let rule = Rule::from_code(&req.rule)?;
+            let names: Vec<String> = req
+                .categories
+                .iter()
+                .map(|code| match form.category_by_code(code) {
+                    Some(c) => format!("{code}-{}", c.name),
+                    None => form
+                        .subcategory_by_code(code)
+                        .map_or(code.clone(), |(_, s)| format!("{code}-{}", s.name)),
+                })
+                .collect();
+            Some(Issue::new(
+                rule,
+                indicator_place(ctx, project),
+                format!(
+                    "项目“{}”没有{}（{}）",
+                    project.name,
+                    missing_noun(rule),
+                    names.join(" 或 ")
+                ),
+            ))
+        })
+        .collect()
+}
+
+/// What a missing-category rule says is missing.
+fn missing_noun(rule: Rule) -> &'static str {
+    match rule {
+        Rule::MissingOutputIndicator => "产出指标",
+        Rule::MissingBenefitIndicator => "效益指标",
+        Rule::MissingSatisfactionIndicator => "满意度指标",
+        Rule::MissingCostIndicator => "成本指标",
+        _ => "必需类别的指标",
+    }
+}
+
+/// missing-target-value: an indicator without its 实施周期指标值 or 年度指标值.
+pub fn missing_target_value(
+    ctx: &Context,
+    project: &Project,
+    n: usize,
+    ind: &Indicator,
+) -> Option<Issue> {
+    let missing: Vec<&str> = [("实施周期指标值", &ind.period), ("年度指标值", &ind.annual)]
+        .into_iter()
+        .filter(|(_, t)| t.value == TargetValue::Empty)
+        .map(|(label, _)| label)
+        .collect();
+    (!missing.is_empty()).then(|| {
+        Issue::new(
+            Rule::MissingTargetValue,
+            indicator_place(ctx, project),
+            format!("{}“{}”缺少{}", which(ind, n), ind.name, missing.join("和")),
+        )
+    })
+}
+
+/// "第 N 条指标", by its written number or its position.
+pub fn which(ind: &Indicator, n: usize) -> String {
+    format!("第 {} 条指标", ind.seq.unwrap_or(n as u32 + 1))
+}
+
+/// duplicate-indicator: a level-3 name a second time in one project; the later one is reported.
+pub fn duplicate_indicators(ctx: &Context, project: &Project) -> Vec<Issue> {
+    let mut issues = Vec::new();
+    for (n, ind) in project.indicators.iter().enumerate() {
+        let key = crate::check::projects::name_key(&ind.name);
+        if let Some((m, first)) = project.indicators[..n]
+            .iter()
+            .enumerate()
+            .find(|(_, p)| crate::check::projects::name_key(&p.name) == key)
+        {
+            issues.push(Issue::new(
+                Rule::DuplicateIndicator,
+                indicator_place(ctx, project),
+                format!(
+                    "{}“{}”与{}重复",
+                    which(ind, n),
+                    ind.name,
+                    which(first, m).trim_end_matches("指标")
+                ),
+            ));
+        }
+    }
+    issues
 }
 
 /// unknown-indicator-category / category-mismatch, at most one issue per indicator.
@@ -197,6 +350,7 @@ fn resolve_level1<'a>(form: &'a Form, l1: &CategoryRef) -> Result<&'a Category, 
 mod tests {
     use super::*;
     use crate::check::tests::{project, table};
+    use crate::issue::Severity;
     use crate::model::IndicatorFault;
     use crate::normalize::indicator::parse_indicator_text;
 
@@ -258,6 +412,86 @@ mod tests {
         assert_eq!(canonical(&form, &short).level2.render(), "22-社会效益");
         let wrong = first("1、1-产出指标；22-社会效益；x；实施周期指标值:1；年度指标值:1");
         assert_eq!(canonical(&form, &wrong), wrong);
+    }
+
+    fn project_with(text: &str) -> Project {
+        let (indicators, indicator_faults) = parse_indicator_text(text);
+        Project {
+            indicators,
+            indicator_faults,
+            ..project("河道保洁经费", &["1", "1", "", ""])
+        }
+    }
+
+    const FULL: &str = "1、1-产出指标；11-数量指标；保洁面积；实施周期指标值:≥10万平方米；年度指标值:≥10万平方米。2、2-效益指标；23-生态效益；水质达标率；实施周期指标值:≥90%；年度指标值:≥90%。3、3-满意度指标；31-服务对象满意度；群众满意度；实施周期指标值:≥90%；年度指标值:≥90%。4、4-成本指标；41-经济成本指标；每平方米成本；实施周期指标值:≤10元；年度指标值:≤10元。";
+
+    #[test]
+    fn numbering_runs_one_to_n() {
+        let form = Form::default_form();
+        let t = table(vec![]);
+        let ctx = Context::new(&form, "f", &t);
+        assert!(indicator_numbering(&ctx, &project_with(FULL)).is_none());
+        let skipped = FULL.replace("3、3-满意度", "5、3-满意度");
+        let issue = indicator_numbering(&ctx, &project_with(&skipped)).unwrap();
+        assert_eq!(issue.message, "指标序号为 1、2、5、4，应为 1 到 4 连续编号");
+    }
+
+    #[test]
+    fn required_categories_by_code_or_name() {
+        let form = Form::default_form();
+        let t = table(vec![]);
+        let ctx = Context::new(&form, "f", &t);
+        assert!(required_categories(&ctx, &project_with(FULL)).is_empty());
+        let without_cost = FULL.split("4、4-成本").next().unwrap();
+        let issues = required_categories(&ctx, &project_with(without_cost));
+        assert_eq!(issues.len(), 1);
+        assert_eq!(issues[0].rule, Rule::MissingCostIndicator);
+        assert_eq!(issues[0].severity, Severity::Info);
+        assert_eq!(
+            issues[0].message,
+            "项目“河道保洁经费”没有成本指标（4-成本指标 或 14-成本指标）"
+        );
+        // The old scheme's 14-成本指标 under 产出 counts as cost.
+        let old_cost = format!("{without_cost}4、1-产出指标；14-成本指标；单价；实施周期指标值:≤10元；年度指标值:≤10元。");
+        assert!(required_categories(&ctx, &project_with(&old_cost)).is_empty());
+        let only_output = "1、1-产出指标；11-数量指标；面积；实施周期指标值:1；年度指标值:1。";
+        let rules: Vec<Rule> = required_categories(&ctx, &project_with(only_output))
+            .iter()
+            .map(|i| i.rule)
+            .collect();
+        assert_eq!(
+            rules,
+            [
+                Rule::MissingBenefitIndicator,
+                Rule::MissingSatisfactionIndicator,
+                Rule::MissingCostIndicator
+            ]
+        );
+        // Unreadable text is bad-indicator, not a missing category.
+        let broken = format!("{only_output}2、2-效益指标；22-社会效益；x");
+        assert!(required_categories(&ctx, &project_with(&broken)).is_empty());
+    }
+
+    #[test]
+    fn target_values_and_duplicates() {
+        let form = Form::default_form();
+        let t = table(vec![]);
+        let ctx = Context::new(&form, "f", &t);
+        let p = project_with(FULL);
+        assert!(p
+            .indicators
+            .iter()
+            .enumerate()
+            .all(|(n, i)| missing_target_value(&ctx, &p, n, i).is_none()));
+        assert!(duplicate_indicators(&ctx, &p).is_empty());
+        let empty =
+            project_with("1、1-产出指标；11-数量指标；面积；实施周期指标值:≥10个；年度指标值:。");
+        let issue = missing_target_value(&ctx, &empty, 0, &empty.indicators[0]).unwrap();
+        assert_eq!(issue.message, "第 1 条指标“面积”缺少年度指标值");
+        let twice = project_with(&FULL.replace("群众满意度", "水质达标率"));
+        let issues = duplicate_indicators(&ctx, &twice);
+        assert_eq!(issues.len(), 1);
+        assert_eq!(issues[0].message, "第 3 条指标“水质达标率”与第 2 条重复");
     }
 
     #[test]

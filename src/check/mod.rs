@@ -4,6 +4,7 @@
 pub mod amounts;
 pub mod indicators;
 pub mod projects;
+pub mod targets;
 
 use crate::form::{FieldKind, Form};
 use crate::issue::{Issue, Place};
@@ -61,6 +62,7 @@ pub fn check_table(form: &Form, file: &str, table: &Table) -> Vec<Issue> {
     let mut issues = Vec::new();
     issues.extend(amounts::check_amounts(&ctx));
     for unit in &table.units {
+        issues.extend(projects::duplicate_projects(&ctx, unit));
         for project in &unit.projects {
             issues.extend(check_project(&ctx, unit, project));
         }
@@ -71,9 +73,14 @@ pub fn check_table(form: &Form, file: &str, table: &Table) -> Vec<Issue> {
 fn check_project(ctx: &Context, unit: &Unit, project: &Project) -> Vec<Issue> {
     let mut issues = Vec::new();
     issues.extend(projects::missing_project_name(ctx, project));
+    issues.extend(projects::missing_goal(ctx, project));
     issues.extend(indicators::missing_indicators(ctx, project));
     issues.extend(indicators::bad_indicators(ctx, project));
+    issues.extend(indicators::indicator_numbering(ctx, project));
     issues.extend(indicators::category_issues(ctx, project));
+    issues.extend(indicators::required_categories(ctx, project));
+    issues.extend(indicators::duplicate_indicators(ctx, project));
+    issues.extend(targets::check_targets(ctx, project));
     issues
         .into_iter()
         .map(|i| i.in_unit(&unit.name).in_project(&project.name))

@@ -1,9 +1,58 @@
-//! Rules on a project's own text: its name (and, later, its goal and duplicates).
+//! Rules on a project's own text: its name, its goal, and no project twice in a unit.
+
+use std::collections::HashMap;
 
 use crate::check::Context;
 use crate::form::FieldKind;
 use crate::issue::{Issue, Rule};
-use crate::model::{Amount, Project};
+use crate::model::{Amount, Project, Unit};
+
+/// missing-goal: a named project with no 绩效目标 (when the table has the column).
+pub fn missing_goal(ctx: &Context, project: &Project) -> Option<Issue> {
+    let missing =
+        ctx.has_column(FieldKind::Goal) && project.goal.is_empty() && !project.name.is_empty();
+    missing.then(|| {
+        Issue::new(
+            Rule::MissingGoal,
+            ctx.place(project.row, ctx.field_of(FieldKind::Goal)),
+            format!("项目“{}”没有填写绩效目标", project.name),
+        )
+    })
+}
+
+/// The key two names are compared by: no spaces, full-width ASCII folded to half-width.
+pub fn name_key(name: &str) -> String {
+    name.chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| match c {
+            '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
+            _ => c,
+        })
+        .collect()
+}
+
+/// duplicate-project: a project name a second time in one unit; the later row is reported.
+pub fn duplicate_projects(ctx: &Context, unit: &Unit) -> Vec<Issue> {
+    let mut first_row: HashMap<String, u32> = HashMap::new();
+    let mut issues = Vec::new();
+    for project in unit.projects.iter().filter(|p| !p.name.is_empty()) {
+        match first_row.get(&name_key(&project.name)) {
+            Some(row) => issues.push(
+                Issue::new(
+                    Rule::DuplicateProject,
+                    ctx.place(project.row, ctx.field_of(FieldKind::Name)),
+                    format!("项目“{}”在本单位第 {row} 行已出现", project.name),
+                )
+                .in_unit(&unit.name)
+                .in_project(&project.name),
+            ),
+            None => {
+                first_row.insert(name_key(&project.name), project.row);
+            }
+        }
+    }
+    issues
+}
 
 /// missing-project-name: a row with amounts, a goal or indicators but no project name.
 pub fn missing_project_name(ctx: &Context, project: &Project) -> Option<Issue> {
@@ -28,6 +77,36 @@ mod tests {
     use super::*;
     use crate::check::tests::{project, table};
     use crate::form::Form;
+
+    #[test]
+    fn missing_goal_and_duplicates() {
+        let form = Form::default_form();
+        let mut p = project("河道保洁经费", &["1", "1", "", ""]);
+        let t = table(vec![p.clone()]);
+        let ctx = Context::new(&form, "f.csv", &t);
+        assert!(missing_goal(&ctx, &p).is_none());
+        p.goal.clear();
+        assert_eq!(
+            missing_goal(&ctx, &p).unwrap().place.cell().as_deref(),
+            Some("F7")
+        );
+
+        let mut again = project("河道保洁经费 ", &["1", "1", "", ""]);
+        again.row = 9;
+        let other = project("社区讲座", &["1", "1", "", ""]);
+        let t = table(vec![p.clone(), other, again]);
+        let ctx = Context::new(&form, "f.csv", &t);
+        let issues = duplicate_projects(&ctx, &t.units[0]);
+        assert_eq!(issues.len(), 1);
+        assert_eq!(issues[0].place.row, Some(9));
+        assert_eq!(
+            issues[0].message,
+            "项目“河道保洁经费 ”在本单位第 7 行已出现"
+        );
+        let t = table(vec![p]);
+        assert!(duplicate_projects(&Context::new(&form, "f", &t), &t.units[0]).is_empty());
+        assert_eq!(name_key("示例单位　丙 （ＡＢ）"), "示例单位丙(AB)");
+    }
 
     #[test]
     fn unnamed_row_with_content_is_reported() {

@@ -188,11 +188,11 @@ mod tests {
             "农村集体经济组织成员与宅基地上房屋关联数（人数）"
         );
         assert_eq!(second.period.text, "≥210万人");
-        let annual = second.annual.parsed.as_ref().unwrap();
+        let annual = second.annual.numeric().unwrap();
         assert_eq!(annual.comparison, Some(Comparison::Ge));
         assert_eq!(annual.unit, "万人");
         assert_eq!(inds[2].annual.text, "良好及以上");
-        assert_eq!(inds[2].annual.parsed, None);
+        assert_eq!(inds[2].annual.numeric(), None);
         assert_eq!(inds[3].level2.name, "服务对象满意度");
     }
 

@@ -1,44 +1,115 @@
-//! Target values (实施周期指标值, 年度指标值): kept as written, and read as comparison, number and
-//! unit where they are numeric (`≥210万人` → ≥, 210, 万人).
+//! Target values (实施周期指标值, 年度指标值): kept as written, and read as what they say: a
+//! comparison, number and unit (`≥210万人`, `不低于90%`); a grade (良好及以上); yes or no; a
+//! deadline (2025年9月30日前); or free text, which the rules leave alone.
 
 use std::str::FromStr;
+use std::sync::LazyLock;
 
+use regex::Regex;
 use rust_decimal::Decimal;
 
-use crate::model::{Comparison, NumericTarget, Target};
+use crate::model::{Comparison, NumericTarget, Target, TargetValue};
 use crate::normalize::amount::fold_width;
 
 /// Longest unit accepted after a number; longer trailing text makes the value free text.
 const MAX_UNIT_CHARS: usize = 8;
 
+/// Comparison signs and words, longest first so that 大于等于 is not read as 大于.
+const COMPARISONS: &[(&str, Comparison)] = &[
+    ("大于或等于", Comparison::Ge),
+    ("小于或等于", Comparison::Le),
+    ("大于等于", Comparison::Ge),
+    ("小于等于", Comparison::Le),
+    ("不低于", Comparison::Ge),
+    ("不少于", Comparison::Ge),
+    ("不小于", Comparison::Ge),
+    ("至少", Comparison::Ge),
+    ("不超过", Comparison::Le),
+    ("不高于", Comparison::Le),
+    ("不大于", Comparison::Le),
+    ("不多于", Comparison::Le),
+    ("最多", Comparison::Le),
+    ("＞＝", Comparison::Ge),
+    ("＜＝", Comparison::Le),
+    (">=", Comparison::Ge),
+    ("<=", Comparison::Le),
+    ("≥", Comparison::Ge),
+    ("≧", Comparison::Ge),
+    ("≤", Comparison::Le),
+    ("≦", Comparison::Le),
+    ("高于", Comparison::Gt),
+    ("大于", Comparison::Gt),
+    ("超过", Comparison::Gt),
+    ("低于", Comparison::Lt),
+    ("小于", Comparison::Lt),
+    ("少于", Comparison::Lt),
+    ("等于", Comparison::Eq),
+    (">", Comparison::Gt),
+    ("＞", Comparison::Gt),
+    ("<", Comparison::Lt),
+    ("＜", Comparison::Lt),
+    ("=", Comparison::Eq),
+    ("＝", Comparison::Eq),
+];
+
+static GRADE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(优秀|良好|合格|达标|及格|优|良|中等?|较好|好)(及以上|以上)?(等级|水平)?$")
+        .expect("valid regex")
+});
+static DEADLINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(\d{4})\s*年\s*(?:(\d{1,2})\s*月\s*(?:(\d{1,2})\s*日)?|(底))\s*(?:前|之前|以前|底前|完成)?$")
+        .expect("valid regex")
+});
+
 /// Reads a target value.
 pub fn parse_target(text: &str) -> Target {
     Target {
         text: text.to_string(),
-        parsed: parse_numeric_target(text),
+        value: classify(text),
     }
 }
 
-fn parse_numeric_target(text: &str) -> Option<NumericTarget> {
+fn classify(text: &str) -> TargetValue {
     let folded = fold_width(text);
-    let mut rest = folded.trim();
+    let t = folded.trim();
+    if t.is_empty() {
+        return TargetValue::Empty;
+    }
+    match t {
+        "是" | "有" => return TargetValue::YesNo(true),
+        "否" | "无" => return TargetValue::YesNo(false),
+        _ => {}
+    }
+    if GRADE.is_match(t) {
+        return TargetValue::Grade(t.to_string());
+    }
+    if let Some(c) = DEADLINE.captures(t) {
+        let year = c[1].parse().unwrap_or(0);
+        let (month, day) = if c.get(4).is_some() {
+            (12, Some(31))
+        } else {
+            (
+                c.get(2).and_then(|m| m.as_str().parse().ok()).unwrap_or(12),
+                c.get(3).and_then(|m| m.as_str().parse().ok()),
+            )
+        };
+        if (1..=12).contains(&month) && day.is_none_or(|d| (1..=31).contains(&d)) {
+            return TargetValue::Deadline { year, month, day };
+        }
+        return TargetValue::Text;
+    }
+    if let Some(n) = parse_numeric(t) {
+        return TargetValue::Numeric(n);
+    }
+    TargetValue::Text
+}
+
+fn parse_numeric(t: &str) -> Option<NumericTarget> {
+    let mut rest = t;
     let mut comparison = None;
-    for (prefix, op) in [
-        ("≥", Comparison::Ge),
-        (">=", Comparison::Ge),
-        ("＞＝", Comparison::Ge),
-        ("≤", Comparison::Le),
-        ("<=", Comparison::Le),
-        ("＜＝", Comparison::Le),
-        (">", Comparison::Gt),
-        ("＞", Comparison::Gt),
-        ("<", Comparison::Lt),
-        ("＜", Comparison::Lt),
-        ("=", Comparison::Eq),
-        ("＝", Comparison::Eq),
-    ] {
+    for (prefix, op) in COMPARISONS {
         if let Some(r) = rest.strip_prefix(prefix) {
-            comparison = Some(op);
+            comparison = Some(*op);
             rest = r.trim_start();
             break;
         }
@@ -51,6 +122,20 @@ fn parse_numeric_target(text: &str) -> Option<NumericTarget> {
     let number_text: String = rest[..number_len].chars().filter(|c| *c != ',').collect();
     let number = Decimal::from_str(&number_text).ok()?;
     let unit = rest[number_len..].trim();
+    // "90%以上" / "90%及以上" say ≥ after the number.
+    let (unit, comparison) = match unit
+        .strip_suffix("及以上")
+        .or_else(|| unit.strip_suffix("以上"))
+    {
+        Some(u) if comparison.is_none() => (u.trim(), Some(Comparison::Ge)),
+        _ => match unit
+            .strip_suffix("及以下")
+            .or_else(|| unit.strip_suffix("以下"))
+        {
+            Some(u) if comparison.is_none() => (u.trim(), Some(Comparison::Le)),
+            _ => (unit, comparison),
+        },
+    };
     let unit_ok = unit.chars().count() <= MAX_UNIT_CHARS
         && !unit
             .chars()
@@ -68,8 +153,8 @@ mod tests {
 
     fn numeric(text: &str) -> Option<(Option<Comparison>, String, String)> {
         parse_target(text)
-            .parsed
-            .map(|n| (n.comparison, n.number.to_string(), n.unit))
+            .numeric()
+            .map(|n| (n.comparison, n.number.to_string(), n.unit.clone()))
     }
 
     #[test]
@@ -104,18 +189,67 @@ mod tests {
     }
 
     #[test]
+    fn comparison_words() {
+        let op = |t: &str| numeric(t).and_then(|n| n.0);
+        assert_eq!(op("不低于90%"), Some(Comparison::Ge));
+        assert_eq!(op("不少于3个"), Some(Comparison::Ge));
+        assert_eq!(op("大于等于95%"), Some(Comparison::Ge));
+        assert_eq!(op("不超过8天"), Some(Comparison::Le));
+        assert_eq!(op("小于等于5%"), Some(Comparison::Le));
+        assert_eq!(op("低于1%"), Some(Comparison::Lt));
+        assert_eq!(op("90%以上"), Some(Comparison::Ge));
+        assert_eq!(numeric("90%以上").unwrap().2, "%");
+    }
+
+    #[test]
+    fn grades_yes_no_deadlines() {
+        assert_eq!(
+            parse_target("良好及以上").value,
+            TargetValue::Grade("良好及以上".into())
+        );
+        assert_eq!(
+            parse_target("达标").value,
+            TargetValue::Grade("达标".into())
+        );
+        assert_eq!(parse_target("是").value, TargetValue::YesNo(true));
+        assert_eq!(parse_target("否").value, TargetValue::YesNo(false));
+        assert_eq!(
+            parse_target("2025年9月30日前").value,
+            TargetValue::Deadline {
+                year: 2025,
+                month: 9,
+                day: Some(30)
+            }
+        );
+        assert_eq!(
+            parse_target("2026年1月前").value,
+            TargetValue::Deadline {
+                year: 2026,
+                month: 1,
+                day: None
+            }
+        );
+        assert_eq!(
+            parse_target("2025年底前").value,
+            TargetValue::Deadline {
+                year: 2025,
+                month: 12,
+                day: Some(31)
+            }
+        );
+        assert_eq!(parse_target("").value, TargetValue::Empty);
+    }
+
+    #[test]
     fn text_stays_text() {
         for text in [
-            "良好及以上",
-            "是",
-            "2025年9月30日前",
             "2025年完成公共数据资源目录编制",
             "项目完成后产出成果",
             "通过对应系统网络安全等级保护测评",
-            "",
+            "2025年13月1日前",
         ] {
             let t = parse_target(text);
-            assert_eq!(t.parsed, None, "{text}");
+            assert_eq!(t.value, TargetValue::Text, "{text}");
             assert_eq!(t.text, text);
         }
     }

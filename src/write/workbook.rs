@@ -298,7 +298,7 @@ fn write_target_parts(
         comparison,
         number: n,
         unit,
-    }) = &target.parsed
+    }) = target.numeric()
     {
         if let Some(op) = comparison {
             ws.write_string(row, col, op.symbol())?;
