@@ -4,12 +4,14 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::cli::{CheckArgs, Cli, Command, CommonArgs, ConsolidateArgs, ReportFormat};
+use crate::cli::{CheckArgs, Cli, Command, CommonArgs, ConsolidateArgs, ReportFormat, SeverityArg};
 use crate::consolidate::{consolidate, Consolidation};
 use crate::discover::{discover, DiscoverError};
 use crate::form::{Form, FormError};
+use crate::issue::{Issue, Rule, Severity};
 use crate::process::process_all;
-use crate::report::{render_summary, render_text};
+use crate::report::{render_csv, render_summary, render_text};
+use crate::roster::{load_roster, Roster, RosterError};
 use crate::write::{json::render_json, workbook::build_workbook, write_atomically, WriteError};
 
 /// Why a run could not be carried out (exit status 2).
@@ -21,8 +23,12 @@ pub enum AppError {
     Discover(#[from] DiscoverError),
     #[error(transparent)]
     Write(#[from] WriteError),
+    #[error(transparent)]
+    Roster(#[from] RosterError),
     #[error("输出文件 {0} 是输入文件之一，拒绝覆盖")]
     OutputIsInput(String),
+    #[error("未知的规则代码：{0}（见 README 的规则表）")]
+    UnknownRule(String),
     #[error("输出目录不存在：{0}")]
     NoOutputDir(String),
 }
@@ -34,6 +40,23 @@ pub struct Plan {
     pub form: Form,
     pub jobs: usize,
     pub quiet: bool,
+    pub roster: Option<Roster>,
+    /// Which issues are listed.
+    pub filter: IssueFilter,
+}
+
+/// Which issues a report lists: the most minor severity shown, and the rules (all when empty).
+#[derive(Debug, Clone)]
+pub struct IssueFilter {
+    pub severity: Severity,
+    pub rules: Vec<Rule>,
+}
+
+impl IssueFilter {
+    pub fn keeps(&self, issue: &Issue) -> bool {
+        issue.severity <= self.severity
+            && (self.rules.is_empty() || self.rules.contains(&issue.rule))
+    }
 }
 
 impl Plan {
@@ -42,8 +65,24 @@ impl Plan {
             Some(path) => Form::load(path)?,
             None => Form::default_form(),
         };
+        let roster = match &args.roster {
+            Some(path) => Some(load_roster(path, &form)?),
+            None => None,
+        };
+        let rules = args
+            .rules
+            .iter()
+            .map(|code| Rule::from_code(code).ok_or_else(|| AppError::UnknownRule(code.clone())))
+            .collect::<Result<_, _>>()?;
+        let severity = match args.severity {
+            SeverityArg::Error => Severity::Error,
+            SeverityArg::Warning => Severity::Warning,
+            SeverityArg::Info => Severity::Info,
+        };
         Ok(Plan {
+            filter: IssueFilter { severity, rules },
             inputs: args.inputs.clone(),
+            roster,
             form,
             jobs: args.jobs,
             quiet: args.quiet,
@@ -57,7 +96,9 @@ impl Plan {
             check_output_path(out, discovery.sources.iter().map(|s| s.path.as_path()))?;
         }
         let submissions = process_all(&discovery.sources, &self.form, self.jobs, self.quiet);
-        Ok(consolidate(&self.form, submissions, &discovery))
+        let mut c = consolidate(&self.form, submissions, &discovery, self.roster.as_ref());
+        c.issues.retain(|i| self.filter.keeps(i));
+        Ok(c)
     }
 }
 
@@ -123,6 +164,10 @@ fn run_check(args: &CheckArgs) -> Result<u8, AppError> {
     let text = match args.format {
         ReportFormat::Text => render_text(&plan.form, &c),
         ReportFormat::Json => render_json(&plan.form, &c).map_err(WriteError::from)?,
+        ReportFormat::Csv => render_csv(&c).map_err(|e| WriteError::Io {
+            path: "-".to_string(),
+            source: e.into(),
+        })?,
     };
     print!("{text}");
     Ok(exit_status(&c))

@@ -40,9 +40,20 @@ pub struct CommonArgs {
     /// Form definition (TOML) to use instead of the built-in 项目支出绩效目标表.
     #[arg(long, value_name = "TOML")]
     pub form: Option<PathBuf>,
+    /// Roster of the units expected to submit (.xlsx/.xls/.ods/.csv with 单位名称 and optionally
+    /// 预算总额): reports missing-submission, unknown-unit and budget-mismatch.
+    #[arg(long, value_name = "FILE")]
+    pub roster: Option<PathBuf>,
     /// Worker threads (0: one per core).
     #[arg(short, long, default_value_t = 0, value_name = "N")]
     pub jobs: usize,
+    /// List only issues of this severity or worse (error, warning, info). The summary and the
+    /// exit status still count every issue.
+    #[arg(long, value_enum, default_value_t = SeverityArg::Info, value_name = "LEVEL")]
+    pub severity: SeverityArg,
+    /// List only issues of these rules (a code of the catalogue; repeatable).
+    #[arg(long = "rule", value_name = "CODE")]
+    pub rules: Vec<String>,
     /// No progress bar and no summary on stderr.
     #[arg(short, long)]
     pub quiet: bool,
@@ -69,10 +80,20 @@ pub struct CheckArgs {
     pub format: ReportFormat,
 }
 
+/// A severity on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SeverityArg {
+    Error,
+    Warning,
+    Info,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ReportFormat {
     /// Readable report grouped by file, then a summary.
     Text,
     /// The JSON report (summary, files, issues).
     Json,
+    /// One row per issue (severity, rule, file, sheet, row, cell, unit, project, message).
+    Csv,
 }

@@ -1,7 +1,7 @@
 //! Consolidate: all submissions into one [`Consolidation`]. Cross-file rules run here (the same
 //! unit twice); totals are recomputed from project rows, never copied from declared rows.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -10,8 +10,10 @@ use crate::check::projects::name_key;
 use crate::discover::Discovery;
 use crate::form::Form;
 use crate::issue::{Issue, Place, Rule, Severity};
-use crate::model::{Amount, FileStatus, Submission, Unit};
+use crate::model::{Amount, FileStatus, Submission, Table, Unit};
+use crate::normalize::amount::format_amount;
 use crate::process::status_of;
+use crate::roster::{Roster, RosterEntry};
 
 /// The whole run's result, in input order.
 #[derive(Debug, Clone)]
@@ -21,6 +23,8 @@ pub struct Consolidation {
     /// Every issue, sorted by file, sheet, row, column.
     pub issues: Vec<Issue>,
     pub summary: Summary,
+    /// Roster units that no file holds (empty without a roster).
+    pub not_submitted: Vec<RosterEntry>,
 }
 
 /// Counts and the grand total, as in the JSON report's `summary`.
@@ -37,6 +41,21 @@ pub struct Summary {
     /// Sum of every project's 总计, in the form's money unit.
     #[serde(serialize_with = "serialize_money")]
     pub total: Decimal,
+    /// Issues by rule, in catalogue order (in JSON: `{"rule-code": count}`).
+    #[serde(serialize_with = "serialize_by_rule")]
+    pub by_rule: BTreeMap<Rule, usize>,
+}
+
+fn serialize_by_rule<S: serde::Serializer>(
+    by_rule: &BTreeMap<Rule, usize>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let mut map = s.serialize_map(Some(by_rule.len()))?;
+    for (rule, count) in by_rule {
+        map.serialize_entry(rule.code(), count)?;
+    }
+    map.end()
 }
 
 /// An amount as a decimal string with at least two decimals and no trailing zeros beyond them
@@ -80,6 +99,7 @@ pub fn consolidate(
     form: &Form,
     mut submissions: Vec<Submission>,
     discovery: &Discovery,
+    roster: Option<&Roster>,
 ) -> Consolidation {
     for (dup, original) in &discovery.duplicates {
         submissions.push(Submission::empty(
@@ -104,7 +124,7 @@ pub fn consolidate(
     }
     submissions.sort_by(|a, b| a.path.cmp(&b.path));
 
-    flag_duplicate_units(&mut submissions);
+    let (roster_issues, not_submitted) = cross_file_rules(form, &mut submissions, roster);
 
     let total_at = total_index(form);
     let mut summary = Summary {
@@ -126,7 +146,9 @@ pub fn consolidate(
         file_issues.sort_by(|a, b| a.1.sort_key().cmp(&b.1.sort_key()));
         issues.extend(file_issues.into_iter().map(|(_, i)| i.clone()));
     }
+    issues.extend(roster_issues);
     for issue in &issues {
+        *summary.by_rule.entry(issue.rule).or_default() += 1;
         match issue.severity {
             Severity::Error => summary.errors += 1,
             Severity::Warning => summary.warnings += 1,
@@ -137,13 +159,37 @@ pub fn consolidate(
         files: submissions,
         issues,
         summary,
+        not_submitted,
     }
 }
 
-/// duplicate-unit: a unit that appears a second time, in another file or the same one. The later
-/// occurrence is reported; both stay in the consolidation, so no data is dropped silently.
-fn flag_duplicate_units(submissions: &mut [Submission]) {
-    let mut seen: HashMap<String, (String, Option<u32>)> = HashMap::new();
+/// Where a unit is: its unit row, else its first project row.
+fn unit_place(sub: &Submission, table: &Table, unit: &Unit) -> Place {
+    Place {
+        file: sub.display.clone(),
+        sheet: table.sheet.clone(),
+        row: unit
+            .declared
+            .as_ref()
+            .map(|d| d.row)
+            .or_else(|| unit.projects.first().map(|p| p.row)),
+        col: None,
+    }
+}
+
+/// The cross-file rules, over every unit in input order:
+/// - duplicate-unit: a unit a second time, in another file or the same one; the later
+///   occurrence is reported and both stay in the consolidation, so nothing is dropped silently;
+/// - with a roster, unknown-unit (not on it) and budget-mismatch (its 预算总额 ≠ the unit's
+///   recomputed 总计), for a unit's first occurrence; then missing-submission for every roster
+///   unit that no file holds, returned with the issues.
+fn cross_file_rules(
+    form: &Form,
+    submissions: &mut [Submission],
+    roster: Option<&Roster>,
+) -> (Vec<Issue>, Vec<RosterEntry>) {
+    let total_at = total_index(form);
+    let mut seen: HashMap<String, Place> = HashMap::new();
     for sub in submissions.iter_mut() {
         if sub.status == FileStatus::Duplicate {
             continue;
@@ -151,34 +197,51 @@ fn flag_duplicate_units(submissions: &mut [Submission]) {
         let mut found = Vec::new();
         for table in &sub.tables {
             for unit in &table.units {
-                let row = unit
-                    .declared
-                    .as_ref()
-                    .map(|d| d.row)
-                    .or_else(|| unit.projects.first().map(|p| p.row));
+                let place = unit_place(sub, table, unit);
                 let key = name_key(&unit.name);
-                match seen.get(&key) {
-                    Some((file, first_row)) => {
-                        let at = first_row.map(|r| format!("第 {r} 行")).unwrap_or_default();
-                        found.push(
-                            Issue::new(
-                                Rule::DuplicateUnit,
-                                Place {
-                                    file: sub.display.clone(),
-                                    sheet: table.sheet.clone(),
-                                    row,
-                                    col: None,
-                                },
-                                format!(
-                                    "单位“{}”已在 {file} {at}出现；两份都计入汇总，请删除其中一份",
-                                    unit.name
-                                ),
-                            )
-                            .in_unit(&unit.name),
-                        );
-                    }
-                    None => {
-                        seen.insert(key, (sub.display.clone(), row));
+                if let Some(first) = seen.get(&key) {
+                    let at = first.row.map(|r| format!("第 {r} 行")).unwrap_or_default();
+                    found.push(
+                        Issue::new(
+                            Rule::DuplicateUnit,
+                            place,
+                            format!(
+                                "单位“{}”已在 {} {at}出现；两份都计入汇总，请删除其中一份",
+                                unit.name, first.file
+                            ),
+                        )
+                        .in_unit(&unit.name),
+                    );
+                    continue;
+                }
+                seen.insert(key, place.clone());
+                let Some(roster) = roster else { continue };
+                match roster.find(&unit.name) {
+                    None => found.push(
+                        Issue::new(
+                            Rule::UnknownUnit,
+                            place,
+                            format!("单位“{}”不在名册 {} 中", unit.name, roster.display),
+                        )
+                        .in_unit(&unit.name),
+                    ),
+                    Some(entry) => {
+                        let total = unit_total(unit, total_at);
+                        if let Some(budget) = entry.budget.filter(|b| *b != total) {
+                            found.push(
+                                Issue::new(
+                                    Rule::BudgetMismatch,
+                                    place,
+                                    format!(
+                                        "名册预算总额 {} ≠ 报送总计 {}（差 {}）",
+                                        format_amount(budget),
+                                        format_amount(total),
+                                        format_amount(budget - total)
+                                    ),
+                                )
+                                .in_unit(&unit.name),
+                            );
+                        }
                     }
                 }
             }
@@ -190,4 +253,25 @@ fn flag_duplicate_units(submissions: &mut [Submission]) {
             }
         }
     }
+    let Some(roster) = roster else {
+        return (Vec::new(), Vec::new());
+    };
+    let missing: Vec<RosterEntry> = roster
+        .entries
+        .iter()
+        .filter(|e| !seen.contains_key(&name_key(&e.name)))
+        .cloned()
+        .collect();
+    let issues = missing
+        .iter()
+        .map(|e| {
+            Issue::new(
+                Rule::MissingSubmission,
+                e.place.clone(),
+                format!("名册中的单位“{}”没有报送", e.name),
+            )
+            .in_unit(&e.name)
+        })
+        .collect();
+    (issues, missing)
 }

@@ -20,4 +20,5 @@ pub mod normalize;
 pub mod process;
 pub mod read;
 pub mod report;
+pub mod roster;
 pub mod write;

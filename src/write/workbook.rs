@@ -12,6 +12,7 @@ use crate::form::{FieldKind, Form};
 use crate::grid::column_name;
 use crate::issue::Severity;
 use crate::model::{Amount, FileStatus, NumericTarget, Project, Submission, Target, Unit};
+use crate::normalize::amount::format_amount;
 use crate::normalize::indicator::render_indicators;
 
 /// Number format of amounts in the official form.
@@ -415,6 +416,26 @@ fn write_status_sheet(
             ws.write_string(row, 10, note)?;
         }
     }
-    ws.autofilter(0, 0, c.files.len() as u32, 10)?;
+    let mut row = c.files.len() as u32;
+    for entry in &c.not_submitted {
+        row += 1;
+        ws.write_string(row, 1, &entry.name)?;
+        ws.write_number(row, 7, 1.0)?;
+        ws.write_number(row, 8, 0.0)?;
+        ws.write_string(row, 9, "未报送")?;
+        let budget = entry
+            .budget
+            .map(|b| format!("，预算总额 {}", format_amount(b)))
+            .unwrap_or_default();
+        ws.write_string(
+            row,
+            10,
+            format!(
+                "名册中有此单位（{}{budget}），但没有收到报送",
+                entry.place.describe()
+            ),
+        )?;
+    }
+    ws.autofilter(0, 0, row, 10)?;
     Ok(())
 }
