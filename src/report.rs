@@ -10,7 +10,7 @@ pub fn render_summary(form: &Form, c: &Consolidation) -> String {
     let s = &c.summary;
     let mut out = String::new();
     if !s.by_rule.is_empty() {
-        let _ = writeln!(out, "{:<32} {}  {:>6}", "规则", "级别", "数量");
+        let _ = writeln!(out, "{:<32} 级别  {:>6}", "规则", "数量");
         for (rule, count) in &s.by_rule {
             let _ = writeln!(
                 out,

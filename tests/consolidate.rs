@@ -40,6 +40,7 @@ fn seed_copy_in_samples_is_the_seed() {
 #[test]
 fn samples_give_each_unit_its_total_and_each_fault_one_issue() {
     let (code, report) = check_json(&[&root().join("samples")]);
+    let (_, errors_only) = check_json_with(&[&root().join("samples")], &["--severity", "error"]);
     assert_eq!(code, 1, "示例单位乙 has errors");
     let mut totals: Vec<(String, String, u64, u64)> = report["files"]
         .as_array()
@@ -76,8 +77,8 @@ fn samples_give_each_unit_its_total_and_each_fault_one_issue() {
     assert_eq!(report["summary"]["files"], 7);
 
     // samples/README.md lists one deliberate mistake per row of 示例单位乙.csv, plus the seed's
-    // unit submitted twice: exactly these issues, at these cells.
-    let issues = issue_list(&report);
+    // unit submitted twice: exactly these errors, at these cells.
+    let issues = issue_list(&errors_only);
     let expected_issues = [
         ("duplicate-unit", "广州市规划和自然资源自动化中心.xlsx", ""),
         ("sum-mismatch", "示例单位乙.csv", "B7"),
@@ -91,7 +92,11 @@ fn samples_give_each_unit_its_total_and_each_fault_one_issue() {
         .map(|(r, f, c)| (r.to_string(), f.to_string(), c.to_string()))
         .collect();
     assert_eq!(issues, expected_issues);
-    let sum = &report["issues"][1];
+    assert_eq!(
+        errors_only["summary"], report["summary"],
+        "filters do not change the summary"
+    );
+    let sum = &errors_only["issues"][1];
     assert_eq!(
         sum["message"],
         "总计 370.50 ≠ 财政拨款 300.00 + 财政专户拨款 60.50 + 其他资金 0.00 = 360.50（差 10.00）"
@@ -136,8 +141,12 @@ fn consolidated_workbook_reads_back_with_calamine() {
 
     let issues = read_sheet(&out, "问题清单");
     assert_eq!(issues.len(), 1 + report["issues"].as_array().unwrap().len());
-    assert_eq!(text(&issues[2][1]), "sum-mismatch");
-    assert_eq!(text(&issues[2][5]), "B7");
+    let sum = issues
+        .iter()
+        .find(|r| text(&r[1]) == "sum-mismatch")
+        .unwrap();
+    assert_eq!(text(&sum[5]), "B7");
+    assert_eq!(text(&sum[0]), "错误");
 
     let indicators = read_sheet(&out, "指标明细");
     assert_eq!(
@@ -313,10 +322,20 @@ fn byte_identical_files_are_counted_once() {
     assert_eq!(code, 0);
     assert_eq!(report["summary"]["units"], 1);
     assert_eq!(report["summary"]["total"], "4671.23");
-    let issues = issue_list(&report);
-    assert_eq!(issues.len(), 1);
-    assert_eq!(issues[0].0, "duplicate-file");
-    assert_eq!(report["issues"][0]["severity"], "warning");
+    let duplicates: Vec<&Value> = report["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["rule"] == "duplicate-file")
+        .collect();
+    assert_eq!(duplicates.len(), 1);
+    assert_eq!(duplicates[0]["severity"], "warning");
+    assert!(duplicates[0]["file"]
+        .as_str()
+        .unwrap()
+        .ends_with("copy.txt"));
+    // The copy's issues are not counted twice: the seed's 7 warnings, once.
+    assert_eq!(report["summary"]["warnings"], 8);
 }
 
 #[test]

@@ -42,7 +42,13 @@ pub fn status(out: &Output) -> i32 {
 
 /// `check --format json` on these inputs: (exit status, report).
 pub fn check_json(inputs: &[&Path]) -> (i32, Value) {
+    check_json_with(inputs, &[])
+}
+
+/// `check --format json` with more options.
+pub fn check_json_with(inputs: &[&Path], options: &[&str]) -> (i32, Value) {
     let mut args = vec!["check", "--format", "json", "--quiet"];
+    args.extend_from_slice(options);
     let owned: Vec<String> = inputs.iter().map(|p| p.display().to_string()).collect();
     args.extend(owned.iter().map(String::as_str));
     let out = jixiao(&args);
