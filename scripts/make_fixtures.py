@@ -51,6 +51,15 @@ def main():
                    "这不是电子表格，只是一个扩展名为 .xlsx 的 UTF-8 文本文件。\n"
                    "This is not a spreadsheet: plain UTF-8 text named .xlsx.\n".encode("utf-8"))
 
+    # broken/encrypted.xlsx: good.xlsx with the password 1234 (an OLE container holding an
+    # EncryptedPackage), by msoffcrypto-tool (pip install msoffcrypto-tool). Its encryption is
+    # salted at random, so an existing file is kept rather than rewritten with other bytes.
+    encrypted = os.path.join(HERE, "broken", "encrypted.xlsx")
+    if not os.path.exists(encrypted):
+        import msoffcrypto.format.ooxml  # noqa: E402  (only needed to make this one file)
+        with open(good, "rb") as plain, open(encrypted, "wb") as out:
+            msoffcrypto.format.ooxml.OOXMLFile(plain).encrypt("1234", out)
+
     # gbk_bom/: text encodings
     unit = ms.rename_unit(jia, "示例单位己")
     ms.write_csv(os.path.join(HERE, "gbk_bom", "utf8_bom.csv"),

@@ -218,6 +218,7 @@ fn broken_files_are_listed_and_the_good_one_consolidated() {
         by_file,
         [
             ("empty.xlsx", "failed"),
+            ("encrypted.xlsx", "failed"),
             ("good.xlsx", "ok"),
             ("not_a_sheet.xlsx", "failed"),
             ("truncated.xlsx", "failed"),
@@ -232,6 +233,7 @@ fn broken_files_are_listed_and_the_good_one_consolidated() {
         rules,
         [
             ("unreadable-file", "empty.xlsx"),
+            ("encrypted-file", "encrypted.xlsx"),
             ("unreadable-file", "not_a_sheet.xlsx"),
             ("unreadable-file", "truncated.xlsx"),
         ]
