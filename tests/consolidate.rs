@@ -185,6 +185,7 @@ fn broken_files_are_listed_and_the_good_one_consolidated() {
             "empty.xlsx",
             "truncated.xlsx",
             "not_a_sheet.xlsx",
+            "encrypted.xlsx",
             "good.xlsx",
         ]
         .map(|f| fixtures.join(f)),
