@@ -9,7 +9,7 @@ use crate::check::indicators::{is_in_categories, missing_target_value, which};
 use crate::check::Context;
 use crate::form::FieldKind;
 use crate::issue::{Issue, Rule};
-use crate::model::{Comparison, Indicator, Project, Target};
+use crate::model::{Comparison, Indicator, NumericTarget, Project};
 
 /// The target rules over every indicator of a project.
 pub fn check_targets(ctx: &Context, project: &Project) -> Vec<Issue> {
@@ -34,46 +34,32 @@ pub fn check_targets(ctx: &Context, project: &Project) -> Vec<Issue> {
         .collect()
 }
 
-/// The two targets with their labels.
-fn targets(ind: &Indicator) -> [(&'static str, &Target); 2] {
-    [("实施周期指标值", &ind.period), ("年度指标值", &ind.annual)]
+/// The targets of an indicator whose numeric reading passes `test`, described as
+/// `实施周期指标值“≥0”、年度指标值“≥0”`; `None` when neither does.
+fn numeric_hits(ind: &Indicator, test: impl Fn(&NumericTarget) -> bool) -> Option<String> {
+    let hits: Vec<String> = [("实施周期指标值", &ind.period), ("年度指标值", &ind.annual)]
+        .into_iter()
+        .filter(|(_, t)| t.numeric().is_some_and(&test))
+        .map(|(label, t)| format!("{label}“{}”", t.text))
+        .collect();
+    (!hits.is_empty()).then(|| hits.join("、"))
 }
 
 /// trivial-target: ≥0 (or ≥0%), met whatever happens.
 pub fn trivial_target(ind: &Indicator) -> Option<(Rule, String)> {
-    let hits: Vec<String> = targets(ind)
-        .into_iter()
-        .filter(|(_, t)| {
-            t.numeric()
-                .is_some_and(|n| n.comparison == Some(Comparison::Ge) && n.number.is_zero())
-        })
-        .map(|(label, t)| format!("{label}“{}”", t.text))
-        .collect();
-    (!hits.is_empty()).then(|| {
-        (
-            Rule::TrivialTarget,
-            format!("的{}总能达到", hits.join("、")),
-        )
-    })
+    let hits = numeric_hits(ind, |n| {
+        n.comparison == Some(Comparison::Ge) && n.number.is_zero()
+    })?;
+    Some((Rule::TrivialTarget, format!("的{hits}总能达到")))
 }
 
 /// percent-over-100: ≥, >, = (or no sign) a percentage above 100%, which cannot be reached.
 pub fn percent_over_100(ind: &Indicator) -> Option<(Rule, String)> {
     let hundred = Decimal::from(100);
-    let hits: Vec<String> = targets(ind)
-        .into_iter()
-        .filter(|(_, t)| {
-            t.numeric()
-                .is_some_and(|n| n.is_percent() && n.is_positive() && n.number > hundred)
-        })
-        .map(|(label, t)| format!("{label}“{}”", t.text))
-        .collect();
-    (!hits.is_empty()).then(|| {
-        (
-            Rule::PercentOver100,
-            format!("的{}超过 100%，无法达到", hits.join("、")),
-        )
-    })
+    let hits = numeric_hits(ind, |n| {
+        n.is_percent() && n.is_positive() && n.number > hundred
+    })?;
+    Some((Rule::PercentOver100, format!("的{hits}超过 100%，无法达到")))
 }
 
 /// satisfaction-below: a satisfaction target (a percentage) under the form's threshold.
@@ -82,21 +68,13 @@ pub fn satisfaction_below(ctx: &Context, ind: &Indicator) -> Option<(Rule, Strin
     if !is_in_categories(ctx.form, ind, &checks.satisfaction_categories) {
         return None;
     }
-    let hits: Vec<String> = targets(ind)
-        .into_iter()
-        .filter(|(_, t)| {
-            t.numeric().is_some_and(|n| {
-                n.is_percent() && n.is_positive() && n.number < checks.satisfaction_min
-            })
-        })
-        .map(|(label, t)| format!("{label}“{}”", t.text))
-        .collect();
-    (!hits.is_empty()).then(|| {
-        (
-            Rule::SatisfactionBelow,
-            format!("的{}低于 {}%", hits.join("、"), checks.satisfaction_min),
-        )
-    })
+    let hits = numeric_hits(ind, |n| {
+        n.is_percent() && n.is_positive() && n.number < checks.satisfaction_min
+    })?;
+    Some((
+        Rule::SatisfactionBelow,
+        format!("的{hits}低于 {}%", checks.satisfaction_min),
+    ))
 }
 
 /// annual-exceeds-period: a yearly quantity above the whole period's, both "at least" (≥ or no
