@@ -81,7 +81,8 @@ AFTER_SCHOOL = [ind("11", "参加课后托管学生人数", "≥2000人"),
                 ind("31", "学生家长满意度", "≥90%"),
                 ind("41", "生均托管服务成本", "≤750元")]
 
-# (rule, cells, project): one row each, in this order, from row 8 on.
+# (rule, cells, project): one row each, in this order, from row 8 on. `cells` are the columns
+# holding the fault; amount-precision lists B and C, reported as one issue at the first (B9).
 FAULTS = [
     ("negative-amount", "E", proj(
         "街道文化活动中心运营经费", ("95.00", "100.00", None, "-5.00"),
