@@ -4,15 +4,22 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::cli::{CheckArgs, Cli, Command, CommonArgs, ConsolidateArgs, ReportFormat, SeverityArg};
+use crate::cli::{
+    CheckArgs, Cli, Command, CommonArgs, ConsolidateArgs, FormsArgs, ReportFormat, SeverityArg,
+    TemplateArgs,
+};
 use crate::consolidate::{consolidate, Consolidation};
 use crate::discover::{discover, DiscoverError};
 use crate::form::{Form, FormError};
 use crate::issue::{Issue, Rule, Severity};
+use crate::model::Unit;
 use crate::process::process_all;
 use crate::report::{render_csv, render_summary, render_text};
 use crate::roster::{load_roster, Roster, RosterError};
-use crate::write::{json::render_json, workbook::build_workbook, write_atomically, WriteError};
+use crate::write::forms::{form_paths, write_unit_forms};
+use crate::write::template::build_template;
+use crate::write::workbook::{build_workbook, counted_units};
+use crate::write::{json::render_json, write_atomically, WriteError};
 
 /// Why a run could not be carried out (exit status 2).
 #[derive(Debug, thiserror::Error)]
@@ -29,6 +36,8 @@ pub enum AppError {
     OutputIsInput(String),
     #[error("未知的规则代码：{0}（见 README 的规则表）")]
     UnknownRule(String),
+    #[error("输出路径 {0} 已存在且不是文件夹")]
+    NotAFolder(String),
     #[error("输出目录不存在：{0}")]
     NoOutputDir(String),
 }
@@ -89,16 +98,18 @@ impl Plan {
         })
     }
 
-    /// Discovers, reads, checks and consolidates every input.
-    fn consolidate(&self, outputs: &[&Path]) -> Result<Consolidation, AppError> {
+    /// Discovers, reads, checks and consolidates every input, after making sure that none of
+    /// `outputs` is an input. Returns the consolidation and the input files.
+    fn consolidate(&self, outputs: &[&Path]) -> Result<(Consolidation, Vec<PathBuf>), AppError> {
         let discovery = discover(&self.inputs)?;
+        let inputs: Vec<PathBuf> = discovery.sources.iter().map(|s| s.path.clone()).collect();
         for out in outputs {
-            check_output_path(out, discovery.sources.iter().map(|s| s.path.as_path()))?;
+            check_output_path(out, inputs.iter().map(PathBuf::as_path))?;
         }
         let submissions = process_all(&discovery.sources, &self.form, self.jobs, self.quiet);
         let mut c = consolidate(&self.form, submissions, &discovery, self.roster.as_ref());
         c.issues.retain(|i| self.filter.keeps(i));
-        Ok(c)
+        Ok((c, inputs))
     }
 }
 
@@ -130,6 +141,8 @@ pub fn run(cli: Cli) -> Result<u8, AppError> {
     match cli.command {
         Command::Consolidate(args) => run_consolidate(&args),
         Command::Check(args) => run_check(&args),
+        Command::Forms(args) => run_forms(&args),
+        Command::Template(args) => run_template(&args),
     }
 }
 
@@ -141,7 +154,7 @@ fn run_consolidate(args: &ConsolidateArgs) -> Result<u8, AppError> {
     let plan = Plan::from_args(&args.common)?;
     let mut outputs = vec![args.output.as_path()];
     outputs.extend(args.json.as_deref());
-    let c = plan.consolidate(&outputs)?;
+    let (c, _) = plan.consolidate(&outputs)?;
     let workbook = build_workbook(&plan.form, &c).map_err(|source| WriteError::Xlsx {
         path: args.output.display().to_string(),
         source,
@@ -158,9 +171,55 @@ fn run_consolidate(args: &ConsolidateArgs) -> Result<u8, AppError> {
     Ok(exit_status(&c))
 }
 
+fn run_forms(args: &FormsArgs) -> Result<u8, AppError> {
+    let plan = Plan::from_args(&args.common)?;
+    if args.output.exists() && !args.output.is_dir() {
+        return Err(AppError::NotAFolder(args.output.display().to_string()));
+    }
+    if let Some(parent) = args.output.parent().filter(|p| !p.as_os_str().is_empty()) {
+        if !parent.is_dir() {
+            return Err(AppError::NoOutputDir(parent.display().to_string()));
+        }
+    }
+    std::fs::create_dir_all(&args.output).map_err(|source| WriteError::Io {
+        path: args.output.display().to_string(),
+        source,
+    })?;
+    let (c, inputs) = plan.consolidate(&[])?;
+    let units: Vec<&Unit> = counted_units(&c).collect();
+    let paths = form_paths(&units, &args.output);
+    for path in &paths {
+        check_output_path(path, inputs.iter().map(PathBuf::as_path))?;
+    }
+    write_unit_forms(&plan.form, &units, &paths)?;
+    if !plan.quiet {
+        eprint!("{}", render_summary(&plan.form, &c));
+        eprintln!(
+            "已写入 {} 个单位的表格到 {}",
+            paths.len(),
+            args.output.display()
+        );
+    }
+    Ok(exit_status(&c))
+}
+
+fn run_template(args: &TemplateArgs) -> Result<u8, AppError> {
+    let form = match &args.form {
+        Some(path) => Form::load(path)?,
+        None => Form::default_form(),
+    };
+    check_output_path(&args.output, std::iter::empty())?;
+    let bytes = build_template(&form).map_err(|source| WriteError::Xlsx {
+        path: args.output.display().to_string(),
+        source,
+    })?;
+    write_atomically(&args.output, &bytes)?;
+    Ok(0)
+}
+
 fn run_check(args: &CheckArgs) -> Result<u8, AppError> {
     let plan = Plan::from_args(&args.common)?;
-    let c = plan.consolidate(&[])?;
+    let (c, _) = plan.consolidate(&[])?;
     let text = match args.format {
         ReportFormat::Text => render_text(&plan.form, &c),
         ReportFormat::Json => render_json(&plan.form, &c).map_err(WriteError::from)?,

@@ -29,6 +29,29 @@ pub enum Command {
     Consolidate(ConsolidateArgs),
     /// Read and check all submissions; print the report (问题清单) to stdout.
     Check(CheckArgs),
+    /// Write each unit's official form (项目支出绩效目标表), print-ready, one workbook per unit.
+    Forms(FormsArgs),
+    /// Write next year's blank submission template (long layout, with dropdown lists).
+    Template(TemplateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct FormsArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// The folder to write the forms to (created if missing).
+    #[arg(short, long, value_name = "DIR")]
+    pub output: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct TemplateArgs {
+    /// The template to write (.xlsx).
+    #[arg(short, long, value_name = "FILE.xlsx")]
+    pub output: PathBuf,
+    /// Form definition (TOML) to use instead of the built-in 项目支出绩效目标表.
+    #[arg(long, value_name = "TOML")]
+    pub form: Option<PathBuf>,
 }
 
 /// Options shared by every command that reads submissions.

@@ -2,7 +2,10 @@
 //! `json` (the machine report). Every output is written to a temporary file beside its target and
 //! renamed into place, so an interrupted run never leaves a half-written file.
 
+pub mod forms;
 pub mod json;
+pub mod official;
+pub mod template;
 pub mod workbook;
 
 use std::io::Write;

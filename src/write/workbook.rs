@@ -1,54 +1,19 @@
 //! The consolidated workbook: 汇总表 (the official form, totals as formulas with their cached
-//! values), 指标明细 (one row per indicator), 问题清单 (one row per issue) and 报送情况 (one row
-//! per input file).
+//! values), 指标明细 (one row per indicator), 问题清单 (one row per issue), 报送情况 (one row
+//! per input file) and 统计 (totals by unit, issues by rule, indicators by category, with charts).
 
-use rust_decimal::prelude::ToPrimitive;
+use std::collections::BTreeMap;
+
 use rust_decimal::Decimal;
-use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Formula, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{Chart, ChartType, Format, Workbook, Worksheet, XlsxError};
 
 use crate::check::indicators::canonical;
-use crate::consolidate::{column_sum, money_text, total_index, unit_total, Consolidation};
-use crate::form::{FieldKind, Form};
-use crate::grid::column_name;
+use crate::consolidate::{total_index, unit_total, Consolidation};
+use crate::form::Form;
 use crate::issue::Severity;
-use crate::model::{Amount, FileStatus, NumericTarget, Project, Submission, Target, Unit};
+use crate::model::{FileStatus, NumericTarget, Submission, Target, Unit};
 use crate::normalize::amount::format_amount;
-use crate::normalize::indicator::render_indicators;
-
-/// Number format of amounts in the official form.
-const AMOUNT_FORMAT: &str = "#,##0.00";
-
-struct Formats {
-    title: Format,
-    header: Format,
-    text: Format,
-    amount: Format,
-    total_text: Format,
-    total_amount: Format,
-    right: Format,
-}
-
-impl Formats {
-    fn new() -> Formats {
-        let cell = Format::new()
-            .set_border(FormatBorder::Thin)
-            .set_text_wrap()
-            .set_align(FormatAlign::VerticalCenter);
-        Formats {
-            title: Format::new()
-                .set_bold()
-                .set_font_size(16)
-                .set_align(FormatAlign::Center)
-                .set_align(FormatAlign::VerticalCenter),
-            header: cell.clone().set_bold().set_align(FormatAlign::Center),
-            text: cell.clone(),
-            amount: cell.clone().set_num_format(AMOUNT_FORMAT),
-            total_text: cell.clone().set_bold(),
-            total_amount: cell.set_bold().set_num_format(AMOUNT_FORMAT),
-            right: Format::new().set_align(FormatAlign::Right),
-        }
-    }
-}
+use crate::write::official::{number, write_official_sheet, Formats, Heading, AMOUNT_FORMAT};
 
 /// Builds the consolidated workbook in memory.
 ///
@@ -57,10 +22,18 @@ impl Formats {
 pub fn build_workbook(form: &Form, c: &Consolidation) -> Result<Vec<u8>, XlsxError> {
     let mut workbook = Workbook::new();
     let formats = Formats::new();
-    write_summary_sheet(workbook.add_worksheet(), form, c, &formats)?;
+    let units: Vec<&Unit> = counted_units(c).collect();
+    let summary = workbook.add_worksheet();
+    summary.set_name("汇总表")?;
+    let heading = Heading {
+        unit_name: None,
+        grand_total: true,
+    };
+    write_official_sheet(summary, form, &heading, &units, &formats)?;
     write_indicator_sheet(workbook.add_worksheet(), form, c, &formats)?;
     write_issue_sheet(workbook.add_worksheet(), c, &formats)?;
     write_status_sheet(workbook.add_worksheet(), form, c, &formats)?;
+    write_stats_sheet(&mut workbook, form, c, &formats)?;
     workbook.save_to_buffer()
 }
 
@@ -69,150 +42,9 @@ fn counted(c: &Consolidation) -> impl Iterator<Item = &Submission> {
     c.files.iter().filter(|f| f.status != FileStatus::Duplicate)
 }
 
-fn number(d: Decimal) -> f64 {
-    d.to_f64().unwrap_or(0.0)
-}
-
-/// 汇总表: title, money unit, header; 合计 row; per unit its unit row and project rows. Unit rows
-/// and 合计 are `SUBTOTAL(9, …)` formulas (a sum that skips nested subtotals, so 合计 counts each
-/// project once) carrying their cached values.
-fn write_summary_sheet(
-    ws: &mut Worksheet,
-    form: &Form,
-    c: &Consolidation,
-    f: &Formats,
-) -> Result<(), XlsxError> {
-    ws.set_name("汇总表")?;
-    let ncols = form.fields.len() as u16;
-    let last_col = ncols - 1;
-    ws.merge_range(0, 0, 0, last_col, &form.form.title, &f.title)?;
-    ws.set_row_height(0, 30)?;
-    ws.write_string_with_format(
-        1,
-        last_col,
-        format!("单位：{}", form.form.money_unit),
-        &f.right,
-    )?;
-    for (i, field) in form.fields.iter().enumerate() {
-        ws.write_string_with_format(2, i as u16, &field.label, &f.header)?;
-        let width = match field.kind {
-            FieldKind::Name => 36.0,
-            FieldKind::Amount => 14.0,
-            FieldKind::Goal => 50.0,
-            FieldKind::Indicators => 70.0,
-        };
-        ws.set_column_width(i as u16, width)?;
-    }
-    ws.set_freeze_panes(3, 0)?;
-    ws.set_landscape();
-    ws.set_paper_size(9);
-    ws.set_repeat_rows(2, 2)?;
-    ws.set_print_fit_to_pages(1, 0);
-    ws.set_footer("&C第 &P 页，共 &N 页");
-
-    let amount_fields: Vec<usize> = form.amount_fields().collect();
-    let units: Vec<&Unit> = counted(c).flat_map(Submission::units).collect();
-    let total_row: u32 = 3;
-    let last_row = total_row
-        + units
-            .iter()
-            .map(|u| 1 + u.projects.len() as u32)
-            .sum::<u32>();
-
-    ws.write_string_with_format(total_row, 0, "合计", &f.total_text)?;
-    for (i, &field) in amount_fields.iter().enumerate() {
-        let col = field as u16;
-        let sum: Decimal = units.iter().map(|u| column_sum(u, i)).sum();
-        if last_row > total_row {
-            let letter = column_name(u32::from(col));
-            let formula = Formula::new(format!(
-                "=SUBTOTAL(9,{letter}{}:{letter}{})",
-                total_row + 2,
-                last_row + 1
-            ))
-            .set_result(money_text(sum));
-            ws.write_formula_with_format(total_row, col, formula, &f.total_amount)?;
-        } else {
-            ws.write_number_with_format(total_row, col, 0.0, &f.total_amount)?;
-        }
-    }
-    for field in (0..form.fields.len())
-        .filter(|i| !amount_fields.contains(i))
-        .skip(1)
-    {
-        ws.write_blank(total_row, field as u16, &f.total_text)?;
-    }
-
-    let mut row = total_row + 1;
-    for unit in units {
-        let unit_row = row;
-        ws.write_string_with_format(unit_row, 0, &unit.name, &f.total_text)?;
-        for (i, &field) in amount_fields.iter().enumerate() {
-            let col = field as u16;
-            if unit.projects.is_empty() {
-                ws.write_number_with_format(unit_row, col, 0.0, &f.total_amount)?;
-                continue;
-            }
-            let letter = column_name(u32::from(col));
-            let formula = Formula::new(format!(
-                "=SUBTOTAL(9,{letter}{}:{letter}{})",
-                unit_row + 2,
-                unit_row + 1 + unit.projects.len() as u32
-            ))
-            .set_result(money_text(column_sum(unit, i)));
-            ws.write_formula_with_format(unit_row, col, formula, &f.total_amount)?;
-        }
-        for field in (0..form.fields.len())
-            .filter(|i| !amount_fields.contains(i))
-            .skip(1)
-        {
-            ws.write_blank(unit_row, field as u16, &f.total_text)?;
-        }
-        row += 1;
-        for project in &unit.projects {
-            write_project_row(ws, form, row, project, f)?;
-            row += 1;
-        }
-    }
-    Ok(())
-}
-
-fn write_project_row(
-    ws: &mut Worksheet,
-    form: &Form,
-    row: u32,
-    p: &Project,
-    f: &Formats,
-) -> Result<(), XlsxError> {
-    let mut amounts = p.amounts.values.iter();
-    for (i, field) in form.fields.iter().enumerate() {
-        let col = i as u16;
-        match field.kind {
-            FieldKind::Name => ws.write_string_with_format(row, col, &p.name, &f.text)?,
-            FieldKind::Goal => ws.write_string_with_format(row, col, &p.goal, &f.text)?,
-            FieldKind::Indicators => {
-                // Unreadable indicator text is kept as written, never dropped.
-                let text = if p.indicator_faults.is_empty() {
-                    let canonical: Vec<_> =
-                        p.indicators.iter().map(|i| canonical(form, i)).collect();
-                    render_indicators(&canonical)
-                } else {
-                    p.indicator_text.clone()
-                };
-                ws.write_string_with_format(row, col, text, &f.text)?
-            }
-            FieldKind::Amount => match amounts.next() {
-                Some(Amount::Value(d)) => {
-                    ws.write_number_with_format(row, col, number(*d), &f.amount)?
-                }
-                Some(Amount::Bad(text)) => {
-                    ws.write_string_with_format(row, col, text, &f.amount)?
-                }
-                Some(Amount::Blank) | None => ws.write_blank(row, col, &f.amount)?,
-            },
-        };
-    }
-    Ok(())
+/// Every consolidated unit, in input order.
+pub fn counted_units(c: &Consolidation) -> impl Iterator<Item = &Unit> {
+    counted(c).flat_map(Submission::units)
 }
 
 fn write_header(ws: &mut Worksheet, labels: &[(&str, f64)], f: &Formats) -> Result<(), XlsxError> {
@@ -437,5 +269,164 @@ fn write_status_sheet(
         )?;
     }
     ws.autofilter(0, 0, row, 10)?;
+    Ok(())
+}
+
+/// Writes a small table at (row, col): a header and rows of (label cells, number cells).
+fn write_table(
+    ws: &mut Worksheet,
+    row: u32,
+    col: u16,
+    header: &[&str],
+    rows: &[(Vec<String>, Vec<f64>)],
+    f: &Formats,
+    number_format: &Format,
+) -> Result<(), XlsxError> {
+    for (i, h) in header.iter().enumerate() {
+        ws.write_string_with_format(row, col + i as u16, *h, &f.header)?;
+    }
+    for (r, (labels, numbers)) in rows.iter().enumerate() {
+        let r = row + 1 + r as u32;
+        for (i, label) in labels.iter().enumerate() {
+            ws.write_string_with_format(r, col + i as u16, label, &f.text)?;
+        }
+        for (i, n) in numbers.iter().enumerate() {
+            let c = col + (labels.len() + i) as u16;
+            ws.write_number_with_format(r, c, *n, number_format)?;
+        }
+    }
+    Ok(())
+}
+
+/// 统计: totals by unit (with a bar chart), issues by rule, indicators by category (with a chart).
+fn write_stats_sheet(
+    workbook: &mut Workbook,
+    form: &Form,
+    c: &Consolidation,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    let total_at = total_index(form);
+    let count_format = f.text.clone().set_num_format("0");
+    let money_format = f.amount.clone();
+    let units: Vec<(Vec<String>, Vec<f64>)> = counted_units(c)
+        .map(|u| {
+            (
+                vec![u.name.clone()],
+                vec![
+                    u.projects.len() as f64,
+                    u.indicator_count() as f64,
+                    number(unit_total(u, total_at)),
+                ],
+            )
+        })
+        .collect();
+    let rules: Vec<(Vec<String>, Vec<f64>)> = c
+        .summary
+        .by_rule
+        .iter()
+        .map(|(rule, n)| {
+            (
+                vec![
+                    rule.code().to_string(),
+                    rule.severity().label().to_string(),
+                    rule.title().to_string(),
+                ],
+                vec![*n as f64],
+            )
+        })
+        .collect();
+    let mut categories: BTreeMap<(String, String), usize> = BTreeMap::new();
+    for unit in counted_units(c) {
+        for project in &unit.projects {
+            for ind in &project.indicators {
+                let ind = canonical(form, ind);
+                *categories
+                    .entry((ind.level1.render(), ind.level2.render()))
+                    .or_default() += 1;
+            }
+        }
+    }
+    let categories: Vec<(Vec<String>, Vec<f64>)> = categories
+        .into_iter()
+        .map(|((l1, l2), n)| (vec![l1, l2], vec![n as f64]))
+        .collect();
+
+    let ws = workbook.add_worksheet();
+    ws.set_name("统计")?;
+    ws.set_column_width(0, 36)?;
+    for col in 1..=3 {
+        ws.set_column_width(col, 12)?;
+    }
+    ws.write_string_with_format(
+        0,
+        0,
+        "各单位总计（万元）",
+        &f.title.clone().set_font_size(12),
+    )?;
+    write_table(
+        ws,
+        1,
+        0,
+        &["单位", "项目数", "指标数", "总计"],
+        &units,
+        f,
+        &count_format,
+    )?;
+    // Amounts in the 总计 column.
+    for (r, (_, numbers)) in units.iter().enumerate() {
+        ws.write_number_with_format(2 + r as u32, 3, numbers[2], &money_format)?;
+    }
+    let rule_row = units.len() as u32 + 4;
+    ws.write_string_with_format(
+        rule_row,
+        0,
+        "问题按规则",
+        &f.title.clone().set_font_size(12),
+    )?;
+    write_table(
+        ws,
+        rule_row + 1,
+        0,
+        &["规则", "级别", "说明", "数量"],
+        &rules,
+        f,
+        &count_format,
+    )?;
+    let cat_row = rule_row + rules.len() as u32 + 3;
+    ws.write_string_with_format(cat_row, 0, "指标按类别", &f.title.clone().set_font_size(12))?;
+    write_table(
+        ws,
+        cat_row + 1,
+        0,
+        &["一级指标", "二级指标", "指标数"],
+        &categories,
+        f,
+        &count_format,
+    )?;
+
+    if !units.is_empty() {
+        let mut chart = Chart::new(ChartType::Bar);
+        chart
+            .add_series()
+            .set_categories(("统计", 2, 0, 1 + units.len() as u32, 0))
+            .set_values(("统计", 2, 3, 1 + units.len() as u32, 3))
+            .set_name("总计（万元）");
+        chart.title().set_name("各单位总计（万元）");
+        chart.legend().set_hidden();
+        ws.insert_chart(1, 6, &chart)?;
+    }
+    if !categories.is_empty() {
+        let first = cat_row + 2;
+        let last = cat_row + 1 + categories.len() as u32;
+        let mut chart = Chart::new(ChartType::Column);
+        chart
+            .add_series()
+            .set_categories(("统计", first, 1, last, 1))
+            .set_values(("统计", first, 2, last, 2))
+            .set_name("指标数");
+        chart.title().set_name("指标按二级类别");
+        chart.legend().set_hidden();
+        ws.insert_chart(18, 6, &chart)?;
+    }
     Ok(())
 }

@@ -3,6 +3,7 @@
 they see with jixiao's JSON report. Exits non-zero, naming the sheet and cell, on any disagreement.
 
     python3 tests/readback/check_workbook.py OUT.xlsx REPORT.json
+    python3 tests/readback/check_workbook.py --recalc FORM.xlsx...   (step 2 only, first sheet)
 
 1. openpyxl: the cached values of the formulas in 汇总表 (合计 and unit rows) equal the report's
    totals; 问题清单 and 报送情况 have one row per issue and per file.
@@ -44,8 +45,8 @@ def money(value):
 
 
 def formula_cells(path):
-    """{(row, col): formula} of 汇总表, read with openpyxl."""
-    ws = openpyxl.load_workbook(path)["汇总表"]
+    """{(row, col): formula} of the first sheet (汇总表, or a unit's form), read with openpyxl."""
+    ws = openpyxl.load_workbook(path).worksheets[0]
     return {
         (c.row, c.column): c.value
         for row in ws.iter_rows()
@@ -55,7 +56,7 @@ def formula_cells(path):
 
 
 def values(path):
-    ws = openpyxl.load_workbook(path, data_only=True)["汇总表"]
+    ws = openpyxl.load_workbook(path, data_only=True).worksheets[0]
     return {(c.row, c.column): c.value for row in ws.iter_rows() for c in row}
 
 
@@ -121,7 +122,8 @@ def recalculate(path, workdir):
 
 
 def tamper(path, out):
-    """A copy whose cached 合计 (汇总表!B4) is 0, to prove LibreOffice recalculates."""
+    """A copy whose cached B4 (合计 of 汇总表, the unit row of a form) is 0, to prove that
+    LibreOffice recalculates."""
     with zipfile.ZipFile(path) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
         for item in zin.infolist():
             data = zin.read(item.filename)
@@ -129,7 +131,7 @@ def tamper(path, out):
                 text = data.decode("utf-8")
                 text, n = re.subn(r'(<c r="B4"[^>]*><f>[^<]*</f><v>)[^<]*(</v>)', r"\g<1>0\g<2>", text)
                 if n != 1:
-                    fail("could not find the cached value of 汇总表!B4 to tamper with")
+                    fail(f"could not find the cached value of B4 in {path} to tamper with")
                 data = text.encode("utf-8")
             zout.writestr(item, data)
 
@@ -147,13 +149,17 @@ def check_libreoffice(path):
             for cell in formulas:
                 a, b = ours.get(cell), recalculated.get(cell)
                 if b is None or money(a) != money(b):
-                    fail(f"{os.path.basename(source)} 汇总表 row {cell[0]} col {cell[1]}: "
+                    fail(f"{os.path.basename(source)} row {cell[0]} col {cell[1]}: "
                          f"cached {a!r}, LibreOffice computes {b!r}")
-    print(f"LibreOffice: {len(formulas)} formulas recalculated, equal to the cached values "
-          f"(and the tampered 合计 restored)")
+    print(f"LibreOffice: {len(formulas)} formulas of {os.path.basename(path)} recalculated, "
+          f"equal to the cached values (and the tampered B4 restored)")
 
 
 def main():
+    if len(sys.argv) >= 3 and sys.argv[1] == "--recalc":
+        for path in sys.argv[2:]:
+            check_libreoffice(path)
+        return 1 if failures else 0
     if len(sys.argv) != 3:
         print(__doc__, file=sys.stderr)
         return 2

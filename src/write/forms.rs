@@ -1,0 +1,120 @@
+//! Each unit's own official form (`jixiao forms`): one workbook per unit, in the style of the
+//! consolidated 汇总表, named after the unit with a name made safe for Windows.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use rust_xlsxwriter::{Workbook, XlsxError};
+
+use crate::form::Form;
+use crate::model::Unit;
+use crate::write::official::{write_official_sheet, Formats, Heading};
+use crate::write::{write_atomically, WriteError};
+
+/// Characters Windows does not allow in file names.
+const FORBIDDEN: &[char] = &['<', '>', ':', '"', '/', '\\', '|', '?', '*'];
+/// Names Windows reserves for devices, whatever the extension.
+const RESERVED: &[&str] = &[
+    "CON", "PRN", "AUX", "NUL", "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8",
+    "COM9", "LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9",
+];
+/// Longest file stem, in characters (Windows allows 255 for the whole name).
+const MAX_STEM: usize = 100;
+
+/// A file stem for a unit's name that Windows accepts: forbidden and control characters become
+/// "_", trailing dots and spaces go, reserved device names get a "_", long names are cut.
+pub fn safe_file_stem(name: &str) -> String {
+    let mut stem: String = name
+        .trim()
+        .chars()
+        .map(|c| {
+            if FORBIDDEN.contains(&c) || c.is_control() {
+                '_'
+            } else {
+                c
+            }
+        })
+        .take(MAX_STEM)
+        .collect();
+    while stem.ends_with(['.', ' ']) {
+        stem.pop();
+    }
+    if stem.is_empty() {
+        stem = "未命名单位".to_string();
+    }
+    let base = stem.split('.').next().unwrap_or("").to_ascii_uppercase();
+    if RESERVED.contains(&base.as_str()) {
+        stem.push('_');
+    }
+    stem
+}
+
+/// Builds one unit's form workbook in memory.
+///
+/// # Errors
+/// rust_xlsxwriter refused a value.
+pub fn build_unit_form(form: &Form, unit: &Unit) -> Result<Vec<u8>, XlsxError> {
+    let mut workbook = Workbook::new();
+    let ws = workbook.add_worksheet();
+    ws.set_name("绩效目标表")?;
+    let heading = Heading {
+        unit_name: Some(&unit.name),
+        grand_total: false,
+    };
+    write_official_sheet(ws, form, &heading, &[unit], &Formats::new())?;
+    workbook.save_to_buffer()
+}
+
+/// The file each unit's form goes to in `dir`, in the units' order. Two units whose safe names
+/// collide get "（2）", "（3）"… (compared without case, as Windows does).
+pub fn form_paths(units: &[&Unit], dir: &Path) -> Vec<PathBuf> {
+    let mut taken = HashSet::new();
+    units
+        .iter()
+        .map(|unit| {
+            let stem = safe_file_stem(&unit.name);
+            let mut name = format!("{stem}.xlsx");
+            let mut n = 2;
+            while !taken.insert(name.to_lowercase()) {
+                name = format!("{stem}（{n}）.xlsx");
+                n += 1;
+            }
+            dir.join(name)
+        })
+        .collect()
+}
+
+/// Writes each unit's form to its path (see [`form_paths`]).
+///
+/// # Errors
+/// A file cannot be written.
+pub fn write_unit_forms(form: &Form, units: &[&Unit], paths: &[PathBuf]) -> Result<(), WriteError> {
+    for (unit, path) in units.iter().zip(paths) {
+        let bytes = build_unit_form(form, unit).map_err(|source| WriteError::Xlsx {
+            path: path.display().to_string(),
+            source,
+        })?;
+        write_atomically(path, &bytes)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_are_safe_for_windows() {
+        assert_eq!(safe_file_stem("示例单位甲"), "示例单位甲");
+        assert_eq!(
+            safe_file_stem("a/b\\c:d*e?f\"g<h>i|j"),
+            "a_b_c_d_e_f_g_h_i_j"
+        );
+        assert_eq!(safe_file_stem(" 单位. "), "单位");
+        assert_eq!(safe_file_stem("CON"), "CON_");
+        assert_eq!(safe_file_stem("com1.txt"), "com1.txt_");
+        assert_eq!(safe_file_stem("..."), "未命名单位");
+        assert_eq!(safe_file_stem("单\t位"), "单_位");
+        assert_eq!(safe_file_stem(&"长".repeat(300)).chars().count(), MAX_STEM);
+    }
+}

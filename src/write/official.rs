@@ -1,0 +1,306 @@
+//! The official form as printed: title, 单位名称 and 单位：万元, header, then the rows. Used for
+//! the consolidated 汇总表 and for each unit's own form, so that both look the same: thin borders,
+//! wrapped text, amounts `#,##0.00` right aligned, column widths measured for Chinese text, A4
+//! landscape, the header repeated on every printed page, fit to the page width, page numbers.
+
+use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::Decimal;
+use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Formula, Worksheet, XlsxError};
+use unicode_width::UnicodeWidthStr;
+
+use crate::check::indicators::canonical;
+use crate::consolidate::{column_sum, money_text};
+use crate::form::{FieldKind, Form};
+use crate::grid::column_name;
+use crate::model::{Amount, Project, Unit};
+use crate::normalize::amount::format_amount;
+use crate::normalize::indicator::render_indicators;
+
+/// Number format of amounts in the official form.
+pub const AMOUNT_FORMAT: &str = "#,##0.00";
+
+/// The widest a column grows, in characters, before its text wraps.
+fn max_width(kind: FieldKind) -> f64 {
+    match kind {
+        FieldKind::Name => 36.0,
+        FieldKind::Amount => 16.0,
+        FieldKind::Goal => 48.0,
+        FieldKind::Indicators => 72.0,
+    }
+}
+
+/// The cell formats of the official form.
+pub struct Formats {
+    pub title: Format,
+    pub header: Format,
+    pub text: Format,
+    pub amount: Format,
+    pub total_text: Format,
+    pub total_amount: Format,
+    pub left: Format,
+    pub right: Format,
+}
+
+impl Formats {
+    pub fn new() -> Formats {
+        let cell = Format::new()
+            .set_border(FormatBorder::Thin)
+            .set_text_wrap()
+            .set_align(FormatAlign::VerticalCenter);
+        let amount = cell
+            .clone()
+            .set_num_format(AMOUNT_FORMAT)
+            .set_align(FormatAlign::Right);
+        Formats {
+            title: Format::new()
+                .set_bold()
+                .set_font_size(16)
+                .set_align(FormatAlign::Center)
+                .set_align(FormatAlign::VerticalCenter),
+            header: cell
+                .clone()
+                .set_bold()
+                .set_align(FormatAlign::Center)
+                .set_background_color("#F2F2F2"),
+            text: cell.clone(),
+            total_text: cell.clone().set_bold(),
+            total_amount: amount.clone().set_bold(),
+            amount,
+            left: Format::new().set_align(FormatAlign::Left),
+            right: Format::new().set_align(FormatAlign::Right),
+        }
+    }
+}
+
+impl Default for Formats {
+    fn default() -> Self {
+        Formats::new()
+    }
+}
+
+/// A decimal as the f64 a worksheet stores.
+pub fn number(d: Decimal) -> f64 {
+    d.to_f64().unwrap_or(0.0)
+}
+
+/// What sits above the table and whether a 合计 row opens it.
+pub struct Heading<'a> {
+    /// "单位名称：…" on the second row, for one unit's own form.
+    pub unit_name: Option<&'a str>,
+    /// A 合计 row over all units (the consolidated table).
+    pub grand_total: bool,
+}
+
+/// The row (0-based) of the header; data starts below it.
+pub const HEADER_ROW: u32 = 2;
+
+/// Writes the official form for these units on a worksheet, with print settings.
+///
+/// # Errors
+/// rust_xlsxwriter refused a value (not expected: rows and columns are in range).
+pub fn write_official_sheet(
+    ws: &mut Worksheet,
+    form: &Form,
+    heading: &Heading,
+    units: &[&Unit],
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    let ncols = form.fields.len() as u16;
+    let last_col = ncols - 1;
+    ws.merge_range(0, 0, 0, last_col, &form.form.title, &f.title)?;
+    ws.set_row_height(0, 32)?;
+    if let Some(name) = heading.unit_name {
+        ws.write_string_with_format(1, 0, format!("单位名称：{name}"), &f.left)?;
+    }
+    ws.write_string_with_format(
+        1,
+        last_col,
+        format!("单位：{}", form.form.money_unit),
+        &f.right,
+    )?;
+    for (i, field) in form.fields.iter().enumerate() {
+        ws.write_string_with_format(HEADER_ROW, i as u16, &field.label, &f.header)?;
+    }
+
+    let amount_fields: Vec<usize> = form.amount_fields().collect();
+    let first_data = HEADER_ROW + 1;
+    let rows_of_units: u32 = units.iter().map(|u| 1 + u.projects.len() as u32).sum();
+    let mut row = first_data;
+    if heading.grand_total {
+        let last_row = first_data + rows_of_units;
+        ws.write_string_with_format(row, 0, "合计", &f.total_text)?;
+        for (i, &field) in amount_fields.iter().enumerate() {
+            let sum: Decimal = units.iter().map(|u| column_sum(u, i)).sum();
+            write_subtotal(ws, row, field as u16, row + 1, last_row, sum, f)?;
+        }
+        write_blank_cells(ws, form, row, &amount_fields, &f.total_text)?;
+        row += 1;
+    }
+    let mut rendered: Vec<(u32, Vec<String>)> = Vec::new();
+    for unit in units {
+        ws.write_string_with_format(row, 0, &unit.name, &f.total_text)?;
+        let last = row + unit.projects.len() as u32;
+        for (i, &field) in amount_fields.iter().enumerate() {
+            write_subtotal(ws, row, field as u16, row + 1, last, column_sum(unit, i), f)?;
+        }
+        write_blank_cells(ws, form, row, &amount_fields, &f.total_text)?;
+        rendered.push((row, vec![unit.name.clone()]));
+        row += 1;
+        for project in &unit.projects {
+            rendered.push((row, write_project_row(ws, form, row, project, f)?));
+            row += 1;
+        }
+    }
+    let widths = set_column_widths(ws, form, &rendered)?;
+    // Row heights: spreadsheets do not grow a row for wrapped text written by a program, so each
+    // row is given the height of its tallest cell.
+    for (row, texts) in &rendered {
+        let lines = texts
+            .iter()
+            .zip(&widths)
+            .map(|(text, width)| wrapped_lines(text, *width))
+            .max()
+            .unwrap_or(1);
+        if lines > 1 {
+            ws.set_row_height(*row, (lines as f64 * LINE_HEIGHT + 3.0).min(409.0))?;
+        }
+    }
+
+    ws.set_freeze_panes(first_data, 0)?;
+    ws.set_landscape();
+    ws.set_paper_size(9);
+    ws.set_margins(0.4, 0.4, 0.6, 0.6, 0.3, 0.3);
+    ws.set_repeat_rows(HEADER_ROW, HEADER_ROW)?;
+    ws.set_print_fit_to_pages(1, 0);
+    ws.set_print_center_horizontally(true);
+    ws.set_footer("&C第 &P 页，共 &N 页");
+    Ok(())
+}
+
+/// A `SUBTOTAL(9, …)` over the rows below (Excel's sum that skips nested subtotals, so that 合计
+/// counts each project once) with its cached value; a plain 0 when there are no rows.
+fn write_subtotal(
+    ws: &mut Worksheet,
+    row: u32,
+    col: u16,
+    first: u32,
+    last: u32,
+    value: Decimal,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    if last < first {
+        ws.write_number_with_format(row, col, 0.0, &f.total_amount)?;
+        return Ok(());
+    }
+    let letter = column_name(u32::from(col));
+    let formula = Formula::new(format!(
+        "=SUBTOTAL(9,{letter}{}:{letter}{})",
+        first + 1,
+        last + 1
+    ))
+    .set_result(money_text(value));
+    ws.write_formula_with_format(row, col, formula, &f.total_amount)?;
+    Ok(())
+}
+
+/// Bordered blanks in the non-amount cells of a total row (after the name).
+fn write_blank_cells(
+    ws: &mut Worksheet,
+    form: &Form,
+    row: u32,
+    amount_fields: &[usize],
+    format: &Format,
+) -> Result<(), XlsxError> {
+    for field in (1..form.fields.len()).filter(|i| !amount_fields.contains(i)) {
+        ws.write_blank(row, field as u16, format)?;
+    }
+    Ok(())
+}
+
+/// Writes one project row; returns the texts written, by column, for measuring widths.
+fn write_project_row(
+    ws: &mut Worksheet,
+    form: &Form,
+    row: u32,
+    p: &Project,
+    f: &Formats,
+) -> Result<Vec<String>, XlsxError> {
+    let mut amounts = p.amounts.values.iter();
+    let mut texts = Vec::with_capacity(form.fields.len());
+    for (i, field) in form.fields.iter().enumerate() {
+        let col = i as u16;
+        let text = match field.kind {
+            FieldKind::Name => p.name.clone(),
+            FieldKind::Goal => p.goal.clone(),
+            FieldKind::Indicators if p.indicator_faults.is_empty() => {
+                let canonical: Vec<_> = p.indicators.iter().map(|i| canonical(form, i)).collect();
+                render_indicators(&canonical)
+            }
+            // Unreadable indicator text is kept as written, never dropped.
+            FieldKind::Indicators => p.indicator_text.clone(),
+            FieldKind::Amount => {
+                match amounts.next() {
+                    Some(Amount::Value(d)) => {
+                        ws.write_number_with_format(row, col, number(*d), &f.amount)?;
+                        texts.push(format_amount(*d));
+                    }
+                    Some(Amount::Bad(text)) => {
+                        ws.write_string_with_format(row, col, text, &f.amount)?;
+                        texts.push(text.clone());
+                    }
+                    Some(Amount::Blank) | None => {
+                        ws.write_blank(row, col, &f.amount)?;
+                        texts.push(String::new());
+                    }
+                }
+                continue;
+            }
+        };
+        ws.write_string_with_format(row, col, &text, &f.text)?;
+        texts.push(text);
+    }
+    Ok(texts)
+}
+
+/// Height of one line of 11-point text, in points.
+const LINE_HEIGHT: f64 = 14.5;
+
+/// How many lines text takes in a column of this width once wrapped.
+fn wrapped_lines(text: &str, width: f64) -> usize {
+    let usable = (width - 1.5).max(1.0);
+    text.lines()
+        .map(|l| ((display_width(l) as f64) / usable).ceil().max(1.0) as usize)
+        .sum::<usize>()
+        .max(1)
+}
+
+/// Column widths from the text they hold, measured in display columns (a Chinese character is
+/// two; rust_xlsxwriter's autofit would count it as one narrow character), between the header's
+/// width and the column kind's maximum; longer text wraps. Returns the widths set.
+fn set_column_widths(
+    ws: &mut Worksheet,
+    form: &Form,
+    rows: &[(u32, Vec<String>)],
+) -> Result<Vec<f64>, XlsxError> {
+    let mut widths = Vec::with_capacity(form.fields.len());
+    for (i, field) in form.fields.iter().enumerate() {
+        let header = display_width(&field.label) as f64;
+        let widest = rows
+            .iter()
+            .filter_map(|(_, r)| r.get(i))
+            .flat_map(|t| t.lines())
+            .map(|l| display_width(l) as f64)
+            .fold(0.0, f64::max);
+        let width = (widest.max(header) + 2.0)
+            .min(max_width(field.kind).max(header + 2.0))
+            .max(8.0);
+        ws.set_column_width(i as u16, width)?;
+        widths.push(width);
+    }
+    Ok(widths)
+}
+
+/// Display width of text in columns (a Chinese character counts two).
+pub fn display_width(text: &str) -> usize {
+    UnicodeWidthStr::width(text)
+}
