@@ -162,13 +162,8 @@ fn write_input_sheet(
                 } else {
                     ws.write_string_with_format(2, c as u16, &label, &f.header)?;
                 }
-                for i in c..=end {
-                    ws.write_string_with_format(
-                        SUB_HEADER_ROW,
-                        i as u16,
-                        &cols[i].label,
-                        &f.header,
-                    )?;
+                for (i, col) in cols.iter().enumerate().take(end + 1).skip(c) {
+                    ws.write_string_with_format(SUB_HEADER_ROW, i as u16, &col.label, &f.header)?;
                 }
                 c = end + 1;
             }
