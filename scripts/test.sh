@@ -1,14 +1,20 @@
 #!/usr/bin/env bash
 # The project's tests, from a fresh machine: installs what the tests need that cargo does not
-# bring (LibreOffice and openpyxl, the two readers the output is checked with), then checks
-# formatting and lints and runs every test.
+# bring (openpyxl and LibreOffice, the two readers the output is checked with, and what printing
+# to PDF needs), then checks formatting and lints and runs every test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v soffice >/dev/null 2>&1; then
+# LibreOffice recalculates and prints our workbooks; poppler-utils reads the PDFs; a CJK font
+# makes the printed Chinese legible.
+missing=()
+command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-calc-nogui)
+command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
+fc-list 2>/dev/null | grep -qi "wenquanyi" || missing+=(fonts-wqy-zenhei)
+if [ ${#missing[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
-  apt-get install -y -qq --no-install-recommends libreoffice-calc-nogui >/dev/null
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 if ! python3 -c 'import openpyxl' >/dev/null 2>&1; then
   python3 -m pip install --quiet openpyxl

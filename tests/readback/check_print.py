@@ -4,7 +4,7 @@ that every printed page holds the whole width of the form: the first and the las
 each page (the header row repeats, so a column pushed to another page would show up as a page
 without one of them). Optionally renders a page to PNG.
 
-    python3 tests/readback/check_print.py BOOK.xlsx SHEET [--png OUT.png] [--page N]
+    python3 tests/readback/check_print.py BOOK.xlsx SHEET [--png OUT.png] [--page N] [--dpi D]
 
 Prints "pages: N" and exits non-zero, naming the page, on a failure. Needs openpyxl, LibreOffice,
 poppler-utils (pdfinfo, pdftotext, pdftoppm) and a CJK font (fonts-wqy-zenhei) for legible text.
@@ -30,6 +30,7 @@ def main():
     ap.add_argument("sheet")
     ap.add_argument("--png")
     ap.add_argument("--page", type=int, default=1)
+    ap.add_argument("--dpi", type=int, default=70)
     args = ap.parse_args()
 
     wb = openpyxl.load_workbook(args.book)
@@ -63,7 +64,7 @@ def main():
                     failures += 1
         if args.png:
             stem = os.path.splitext(args.png)[0]
-            run("pdftoppm", "-png", "-r", "70", "-f", str(args.page), "-l", str(args.page),
+            run("pdftoppm", "-png", "-r", str(args.dpi), "-f", str(args.page), "-l", str(args.page),
                 "-singlefile", pdf, stem)
             print(f"png: {args.png} ({os.path.getsize(args.png)} bytes)")
     return 1 if failures else 0
