@@ -60,6 +60,13 @@ def main():
         with open(good, "rb") as plain, open(encrypted, "wb") as out:
             msoffcrypto.format.ooxml.OOXMLFile(plain).encrypt("1234", out)
 
+    # broken/stray_cell.xlsx: a good form plus one stray cell at XFD1048576, so that the sheet's
+    # rectangle claims every cell Excel allows (17 billion); it must be read as what it holds.
+    unit = ms.rename_unit(jia, "示例单位乾")
+    wb = ms.official_workbook("单位名称：示例单位乾", ms.table_rows([unit]))
+    wb.active["XFD1048576"] = "×"
+    ms.save_xlsx(wb, os.path.join(HERE, "broken", "stray_cell.xlsx"))
+
     # gbk_bom/: text encodings
     unit = ms.rename_unit(jia, "示例单位己")
     ms.write_csv(os.path.join(HERE, "gbk_bom", "utf8_bom.csv"),

@@ -416,3 +416,15 @@ fn text_report_groups_by_file_and_ends_with_the_summary() {
         "{last}"
     );
 }
+
+/// A stray cell at XFD1048576 makes the sheet's rectangle 17 billion cells; building it (as
+/// calamine's ranges do) asks for 550 GB and aborts the process. Read cell by cell, it is
+/// one unit like any other.
+#[test]
+fn a_stray_cell_at_the_end_of_the_sheet_costs_nothing() {
+    let (code, report) = check_json(&[&root().join("tests/fixtures/broken/stray_cell.xlsx")]);
+    assert_eq!(code, 0, "{report:#}");
+    assert_eq!(report["summary"]["units"], 1);
+    assert_eq!(report["summary"]["total"], "1700.68");
+    assert_eq!(report["files"][0]["units"][0]["name"], "示例单位乾");
+}

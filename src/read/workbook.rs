@@ -1,9 +1,12 @@
 //! Workbooks through calamine: .xlsx/.xlsm, .xlsb, .xls and .ods. Chart and macro sheets are
 //! skipped, hidden sheets kept (and marked), merged regions filled with their top-left value.
+//! .xlsx is read cell by cell; the other formats through calamine's ranges.
 
 use std::io::Cursor;
 
-use calamine::{Data, Dimensions, Ods, Range, Reader, SheetType, SheetVisible, Xls, Xlsb, Xlsx};
+use calamine::{
+    Data, DataRef, Dimensions, Ods, Range, Reader, SheetType, SheetVisible, Xls, Xlsb, Xlsx,
+};
 
 use crate::grid::{Cell, Grid, Sheet};
 use crate::model::SourceKind;
@@ -20,9 +23,7 @@ pub fn read_workbook(bytes: &[u8], kind: SourceKind) -> Result<Grid, ReadError> 
     match kind {
         SourceKind::Xlsx => {
             let mut wb: Xlsx<Bytes> = Xlsx::new(cursor).map_err(xlsx_error)?;
-            read_sheets(&mut wb, xlsx_error, |wb, name| {
-                wb.merge_cells_by_sheet_name(name).unwrap_or_default()
-            })
+            read_xlsx_sheets(&mut wb)
         }
         SourceKind::Xls => {
             let mut wb: Xls<Bytes> = Xls::new(cursor).map_err(xls_error)?;
@@ -41,6 +42,55 @@ pub fn read_workbook(bytes: &[u8], kind: SourceKind) -> Result<Grid, ReadError> 
         SourceKind::EncryptedOoxml => Err(ReadError::Encrypted),
         SourceKind::Text => Err(ReadError::Unreadable("不是表格文件".to_string())),
     }
+}
+
+/// Reads every worksheet of an .xlsx cell by cell, through calamine's cell reader, so that a
+/// sheet is as large as its cells, not as the rectangle between its first and last cell: a stray
+/// cell at XFD1048576 costs one row of cells and a million empty rows, not 17 billion cells.
+fn read_xlsx_sheets(wb: &mut Xlsx<Bytes>) -> Result<Grid, ReadError> {
+    let mut sheets = Vec::new();
+    for meta in wb.sheets_metadata().to_vec() {
+        if meta.typ != SheetType::WorkSheet {
+            continue;
+        }
+        let sheet_error = |e| match xlsx_error(e) {
+            ReadError::Unreadable(why) => {
+                ReadError::Unreadable(format!("工作表“{}”无法读取：{why}", meta.name))
+            }
+            other => other,
+        };
+        let mut rows: Vec<Vec<Cell>> = Vec::new();
+        {
+            let mut reader = wb.worksheet_cells_reader(&meta.name).map_err(sheet_error)?;
+            while let Some(cell) = reader.next_cell().map_err(sheet_error)? {
+                let value = convert_ref(cell.get_value());
+                if value == Cell::Empty {
+                    continue;
+                }
+                let (r, c) = cell.get_position();
+                let (r, c) = (r as usize, c as usize);
+                if rows.len() <= r {
+                    rows.resize_with(r + 1, Vec::new);
+                }
+                let row = &mut rows[r];
+                if row.len() <= c {
+                    row.resize(c + 1, Cell::Empty);
+                }
+                row[c] = value;
+            }
+        }
+        let merged = wb.merge_cells_by_sheet_name(&meta.name).unwrap_or_default();
+        let mut sheet = Sheet {
+            name: Some(meta.name),
+            hidden: meta.visible != SheetVisible::Visible,
+            first_row: 0,
+            first_col: 0,
+            rows,
+        };
+        fill_merged(&mut sheet, &merged);
+        sheets.push(sheet);
+    }
+    Ok(Grid { sheets })
 }
 
 fn read_sheets<'a, R, E>(
@@ -136,6 +186,30 @@ fn fill_merged(sheet: &mut Sheet, merged: &[Dimensions]) {
     }
 }
 
+fn convert_ref(data: &DataRef) -> Cell {
+    match data {
+        DataRef::SharedString(s) => Cell::Text((*s).to_string()),
+        DataRef::String(s) => Cell::Text(s.clone()),
+        DataRef::Int(i) => Cell::Number(*i as f64),
+        DataRef::Float(f) => Cell::Number(*f),
+        DataRef::Bool(b) => Cell::Bool(*b),
+        DataRef::DateTime(dt) => date_cell(dt),
+        DataRef::DateTimeIso(s) => Cell::Date(s.clone()),
+        DataRef::DurationIso(s) => Cell::Text(s.clone()),
+        DataRef::Error(e) => Cell::Error(e.to_string()),
+        DataRef::Empty => Cell::Empty,
+    }
+}
+
+fn date_cell(dt: &calamine::ExcelDateTime) -> Cell {
+    let (y, m, d, hh, mm, ss, _) = dt.to_ymd_hms_milli();
+    if dt.is_duration() || (hh, mm, ss) != (0, 0, 0) {
+        Cell::Date(format!("{y:04}-{m:02}-{d:02} {hh:02}:{mm:02}:{ss:02}"))
+    } else {
+        Cell::Date(format!("{y:04}-{m:02}-{d:02}"))
+    }
+}
+
 fn convert(data: &Data) -> Cell {
     match data {
         Data::Empty => Cell::Empty,
@@ -143,14 +217,7 @@ fn convert(data: &Data) -> Cell {
         Data::Float(f) => Cell::Number(*f),
         Data::Int(i) => Cell::Number(*i as f64),
         Data::Bool(b) => Cell::Bool(*b),
-        Data::DateTime(dt) => {
-            let (y, m, d, hh, mm, ss, _) = dt.to_ymd_hms_milli();
-            if dt.is_duration() || (hh, mm, ss) != (0, 0, 0) {
-                Cell::Date(format!("{y:04}-{m:02}-{d:02} {hh:02}:{mm:02}:{ss:02}"))
-            } else {
-                Cell::Date(format!("{y:04}-{m:02}-{d:02}"))
-            }
-        }
+        Data::DateTime(dt) => date_cell(dt),
         Data::DateTimeIso(s) => Cell::Date(s.clone()),
         Data::DurationIso(s) => Cell::Text(s.clone()),
         Data::Error(e) => Cell::Error(e.to_string()),
