@@ -19,7 +19,7 @@ use crate::roster::{load_roster, Roster, RosterError};
 use crate::write::forms::{form_paths, write_unit_forms};
 use crate::write::template::build_template;
 use crate::write::workbook::{build_workbook, counted_units};
-use crate::write::{json::render_json, write_atomically, WriteError};
+use crate::write::{json::render_json, save_workbook_atomically, write_atomically, WriteError};
 
 /// Why a run could not be carried out (exit status 2).
 #[derive(Debug, thiserror::Error)]
@@ -155,11 +155,11 @@ fn run_consolidate(args: &ConsolidateArgs) -> Result<u8, AppError> {
     let mut outputs = vec![args.output.as_path()];
     outputs.extend(args.json.as_deref());
     let (c, _) = plan.consolidate(&outputs)?;
-    let workbook = build_workbook(&plan.form, &c).map_err(|source| WriteError::Xlsx {
+    let mut workbook = build_workbook(&plan.form, &c).map_err(|source| WriteError::Xlsx {
         path: args.output.display().to_string(),
         source,
     })?;
-    write_atomically(&args.output, &workbook)?;
+    save_workbook_atomically(&args.output, &mut workbook)?;
     if let Some(json) = &args.json {
         let text = render_json(&plan.form, &c).map_err(WriteError::from)?;
         write_atomically(json, text.as_bytes())?;

@@ -91,6 +91,8 @@ rules! {
         "单位行总计 1,200.00 ≠ 其 5 个项目之和 1,190.00（差 10.00）";
     TotalMismatch => "total-mismatch", Error, "合计行不等于各单位之和",
         "合计行总计 4,671.23 ≠ 1 个单位之和 4,670.23（差 1.00）";
+    TextTooLong => "text-too-long", Warning, "单元格文字超过 Excel 上限 32,767 个字符",
+        "绩效目标有 40,000 个字符，超过 Excel 单元格的上限 32,767 个，汇总表中只保留前 32,767 个";
     MissingProjectName => "missing-project-name", Error, "有金额或指标但没有项目名称",
         "此行有金额、绩效目标或指标，但项目名称为空";
     MissingGoal => "missing-goal", Warning, "项目没有绩效目标",

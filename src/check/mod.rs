@@ -74,6 +74,7 @@ fn check_project(ctx: &Context, unit: &Unit, project: &Project) -> Vec<Issue> {
     let mut issues = Vec::new();
     issues.extend(projects::missing_project_name(ctx, project));
     issues.extend(projects::missing_goal(ctx, project));
+    issues.extend(projects::text_too_long(ctx, project));
     issues.extend(indicators::missing_indicators(ctx, project));
     issues.extend(indicators::bad_indicators(ctx, project));
     issues.extend(indicators::indicator_numbering(ctx, project));

@@ -7,6 +7,47 @@ use crate::form::FieldKind;
 use crate::issue::{Issue, Rule};
 use crate::model::{Amount, Project, Unit};
 
+/// text-too-long: a name, goal or indicator cell longer than an Excel cell holds; the workbook
+/// keeps its first 32,767 characters.
+pub fn text_too_long(ctx: &Context, project: &Project) -> Vec<Issue> {
+    use crate::write::official::MAX_CELL_CHARS;
+    [
+        (FieldKind::Name, "项目名称", &project.name),
+        (FieldKind::Goal, "绩效目标", &project.goal),
+        (FieldKind::Indicators, "绩效指标", &project.indicator_text),
+    ]
+    .into_iter()
+    .filter_map(|(kind, label, text)| {
+        let chars = text.chars().count();
+        (chars > MAX_CELL_CHARS).then(|| {
+            Issue::new(
+                Rule::TextTooLong,
+                ctx.place(project.row, ctx.field_of(kind)),
+                format!(
+                    "{label}有 {} 个字符，超过 Excel 单元格的上限 {} 个，汇总表中只保留前 {} 个",
+                    group_thousands(chars),
+                    group_thousands(MAX_CELL_CHARS),
+                    group_thousands(MAX_CELL_CHARS)
+                ),
+            )
+        })
+    })
+    .collect()
+}
+
+/// 40000 → "40,000".
+fn group_thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// missing-goal: a named project with no 绩效目标 (when the table has the column).
 pub fn missing_goal(ctx: &Context, project: &Project) -> Option<Issue> {
     let missing =
@@ -77,6 +118,28 @@ mod tests {
     use super::*;
     use crate::check::tests::{project, table};
     use crate::form::Form;
+
+    #[test]
+    fn text_longer_than_a_cell() {
+        let form = Form::default_form();
+        let mut p = project("河道保洁经费", &["1", "1", "", ""]);
+        p.goal = "目".repeat(32_767);
+        let t = table(vec![p.clone()]);
+        let ctx = Context::new(&form, "f.csv", &t);
+        assert!(text_too_long(&ctx, &p).is_empty());
+        p.goal = "目".repeat(40_000);
+        let issues = text_too_long(&ctx, &p);
+        assert_eq!(issues.len(), 1);
+        assert_eq!(issues[0].place.cell().as_deref(), Some("F7"));
+        assert_eq!(
+            issues[0].message,
+            "绩效目标有 40,000 个字符，超过 Excel 单元格的上限 32,767 个，汇总表中只保留前 32,767 个"
+        );
+        assert_eq!(
+            crate::write::official::excel_text(&p.goal).chars().count(),
+            32_767
+        );
+    }
 
     #[test]
     fn missing_goal_and_duplicates() {

@@ -28,6 +28,37 @@ pub enum WriteError {
     Json(#[from] serde_json::Error),
 }
 
+/// Saves a workbook to `path` through a temporary file in the same folder and a rename.
+///
+/// # Errors
+/// The folder does not exist or is not writable, or rust_xlsxwriter could not save.
+pub fn save_workbook_atomically(
+    path: &Path,
+    workbook: &mut rust_xlsxwriter::Workbook,
+) -> Result<(), WriteError> {
+    let io = |source| WriteError::Io {
+        path: path.display().to_string(),
+        source,
+    };
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let tmp = tempfile::Builder::new()
+        .prefix(".jixiao-")
+        .suffix(".xlsx")
+        .tempfile_in(dir)
+        .map_err(io)?;
+    workbook
+        .save(tmp.path())
+        .map_err(|source| WriteError::Xlsx {
+            path: path.display().to_string(),
+            source,
+        })?;
+    tmp.persist(path).map_err(|e| io(e.error))?;
+    Ok(())
+}
+
 /// Writes bytes to `path` through a temporary file in the same folder and a rename.
 ///
 /// # Errors

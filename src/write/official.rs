@@ -136,33 +136,25 @@ pub fn write_official_sheet(
         write_blank_cells(ws, form, row, &amount_fields, &f.total_text)?;
         row += 1;
     }
-    let mut rendered: Vec<(u32, Vec<String>)> = Vec::new();
+    // Widths first (a first pass over the texts), so that each row can be written once, in
+    // order, with its height: the sheet may be in constant-memory mode.
+    let widths = column_widths(form, units);
+    for (i, width) in widths.iter().enumerate() {
+        ws.set_column_width(i as u16, *width)?;
+    }
     for unit in units {
-        ws.write_string_with_format(row, 0, &unit.name, &f.total_text)?;
+        ws.write_string_with_format(row, 0, excel_text(&unit.name), &f.total_text)?;
         let last = row + unit.projects.len() as u32;
         for (i, &field) in amount_fields.iter().enumerate() {
             write_subtotal(ws, row, field as u16, row + 1, last, column_sum(unit, i), f)?;
         }
         write_blank_cells(ws, form, row, &amount_fields, &f.total_text)?;
-        rendered.push((row, vec![unit.name.clone()]));
+        set_height(ws, row, &[unit.name.clone()], &widths)?;
         row += 1;
         for project in &unit.projects {
-            rendered.push((row, write_project_row(ws, form, row, project, f)?));
+            let texts = write_project_row(ws, form, row, project, f)?;
+            set_height(ws, row, &texts, &widths)?;
             row += 1;
-        }
-    }
-    let widths = set_column_widths(ws, form, &rendered)?;
-    // Row heights: spreadsheets do not grow a row for wrapped text written by a program, so each
-    // row is given the height of its tallest cell.
-    for (row, texts) in &rendered {
-        let lines = texts
-            .iter()
-            .zip(&widths)
-            .map(|(text, width)| wrapped_lines(text, *width))
-            .max()
-            .unwrap_or(1);
-        if lines > 1 {
-            ws.set_row_height(*row, (lines as f64 * LINE_HEIGHT + 3.0).min(409.0))?;
         }
     }
 
@@ -217,19 +209,12 @@ fn write_blank_cells(
     Ok(())
 }
 
-/// Writes one project row; returns the texts written, by column, for measuring widths.
-fn write_project_row(
-    ws: &mut Worksheet,
-    form: &Form,
-    row: u32,
-    p: &Project,
-    f: &Formats,
-) -> Result<Vec<String>, XlsxError> {
+/// The text of each cell of a project row as a person reads it (amounts formatted).
+fn project_texts(form: &Form, p: &Project) -> Vec<String> {
     let mut amounts = p.amounts.values.iter();
-    let mut texts = Vec::with_capacity(form.fields.len());
-    for (i, field) in form.fields.iter().enumerate() {
-        let col = i as u16;
-        let text = match field.kind {
+    form.fields
+        .iter()
+        .map(|field| match field.kind {
             FieldKind::Name => p.name.clone(),
             FieldKind::Goal => p.goal.clone(),
             FieldKind::Indicators if p.indicator_faults.is_empty() => {
@@ -238,28 +223,75 @@ fn write_project_row(
             }
             // Unreadable indicator text is kept as written, never dropped.
             FieldKind::Indicators => p.indicator_text.clone(),
-            FieldKind::Amount => {
-                match amounts.next() {
-                    Some(Amount::Value(d)) => {
-                        ws.write_number_with_format(row, col, number(*d), &f.amount)?;
-                        texts.push(format_amount(*d));
-                    }
-                    Some(Amount::Bad(text)) => {
-                        ws.write_string_with_format(row, col, text, &f.amount)?;
-                        texts.push(text.clone());
-                    }
-                    Some(Amount::Blank) | None => {
-                        ws.write_blank(row, col, &f.amount)?;
-                        texts.push(String::new());
-                    }
-                }
-                continue;
+            FieldKind::Amount => match amounts.next() {
+                Some(Amount::Value(d)) => format_amount(*d),
+                Some(Amount::Bad(text)) => text.clone(),
+                Some(Amount::Blank) | None => String::new(),
+            },
+        })
+        .collect()
+}
+
+/// Writes one project row; returns the texts written, by column, for the row's height.
+fn write_project_row(
+    ws: &mut Worksheet,
+    form: &Form,
+    row: u32,
+    p: &Project,
+    f: &Formats,
+) -> Result<Vec<String>, XlsxError> {
+    let texts = project_texts(form, p);
+    let mut amounts = p.amounts.values.iter();
+    for (i, (field, text)) in form.fields.iter().zip(&texts).enumerate() {
+        let col = i as u16;
+        if field.kind != FieldKind::Amount {
+            ws.write_string_with_format(row, col, excel_text(text), &f.text)?;
+            continue;
+        }
+        match amounts.next() {
+            Some(Amount::Value(d)) => {
+                ws.write_number_with_format(row, col, number(*d), &f.amount)?;
             }
-        };
-        ws.write_string_with_format(row, col, &text, &f.text)?;
-        texts.push(text);
+            Some(Amount::Bad(text)) => {
+                ws.write_string_with_format(row, col, excel_text(text), &f.amount)?;
+            }
+            Some(Amount::Blank) | None => {
+                ws.write_blank(row, col, &f.amount)?;
+            }
+        }
     }
     Ok(texts)
+}
+
+/// Excel's limit on the characters of a cell.
+pub const MAX_CELL_CHARS: usize = 32_767;
+
+/// Text cut to what an Excel cell holds (the check stage reports longer text as text-too-long).
+pub fn excel_text(text: &str) -> &str {
+    match text.char_indices().nth(MAX_CELL_CHARS) {
+        Some((end, _)) => &text[..end],
+        None => text,
+    }
+}
+
+/// Spreadsheets do not grow a row for wrapped text written by a program: each row gets the
+/// height of its tallest cell.
+fn set_height(
+    ws: &mut Worksheet,
+    row: u32,
+    texts: &[String],
+    widths: &[f64],
+) -> Result<(), XlsxError> {
+    let lines = texts
+        .iter()
+        .zip(widths)
+        .map(|(text, width)| wrapped_lines(text, *width))
+        .max()
+        .unwrap_or(1);
+    if lines > 1 {
+        ws.set_row_height(row, (lines as f64 * LINE_HEIGHT + 3.0).min(409.0))?;
+    }
+    Ok(())
 }
 
 /// Height of one line of 11-point text, in points.
@@ -276,28 +308,36 @@ fn wrapped_lines(text: &str, width: f64) -> usize {
 
 /// Column widths from the text they hold, measured in display columns (a Chinese character is
 /// two; rust_xlsxwriter's autofit would count it as one narrow character), between the header's
-/// width and the column kind's maximum; longer text wraps. Returns the widths set.
-fn set_column_widths(
-    ws: &mut Worksheet,
-    form: &Form,
-    rows: &[(u32, Vec<String>)],
-) -> Result<Vec<f64>, XlsxError> {
-    let mut widths = Vec::with_capacity(form.fields.len());
-    for (i, field) in form.fields.iter().enumerate() {
-        let header = display_width(&field.label) as f64;
-        let widest = rows
-            .iter()
-            .filter_map(|(_, r)| r.get(i))
-            .flat_map(|t| t.lines())
-            .map(|l| display_width(l) as f64)
-            .fold(0.0, f64::max);
-        let width = (widest.max(header) + 2.0)
-            .min(max_width(field.kind).max(header + 2.0))
-            .max(8.0);
-        ws.set_column_width(i as u16, width)?;
-        widths.push(width);
+/// width and the column kind's maximum; longer text wraps.
+fn column_widths(form: &Form, units: &[&Unit]) -> Vec<f64> {
+    let mut widest: Vec<f64> = form
+        .fields
+        .iter()
+        .map(|f| display_width(&f.label) as f64)
+        .collect();
+    let mut measure = |i: usize, text: &str| {
+        for line in text.lines() {
+            widest[i] = widest[i].max(display_width(line) as f64);
+        }
+    };
+    for unit in units {
+        measure(0, &unit.name);
+        for project in &unit.projects {
+            for (i, text) in project_texts(form, project).iter().enumerate() {
+                measure(i, text);
+            }
+        }
     }
-    Ok(widths)
+    form.fields
+        .iter()
+        .zip(widest)
+        .map(|(field, w)| {
+            let header = display_width(&field.label) as f64;
+            (w + 2.0)
+                .min(max_width(field.kind).max(header + 2.0))
+                .max(8.0)
+        })
+        .collect()
 }
 
 /// Display width of text in columns (a Chinese character counts two).

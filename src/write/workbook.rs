@@ -13,28 +13,49 @@ use crate::form::Form;
 use crate::issue::Severity;
 use crate::model::{FileStatus, NumericTarget, Submission, Target, Unit};
 use crate::normalize::amount::format_amount;
-use crate::write::official::{number, write_official_sheet, Formats, Heading, AMOUNT_FORMAT};
+use crate::write::official::{
+    excel_text, number, write_official_sheet, Formats, Heading, AMOUNT_FORMAT,
+};
 
-/// Builds the consolidated workbook in memory.
+/// Builds the consolidated workbook, ready to save; its large sheets are in constant-memory mode
+/// (their rows already on disk, in temporary files).
 ///
 /// # Errors
 /// rust_xlsxwriter refused a value (not expected: sheet names and sizes are ours).
-pub fn build_workbook(form: &Form, c: &Consolidation) -> Result<Vec<u8>, XlsxError> {
+pub fn build_workbook(form: &Form, c: &Consolidation) -> Result<Workbook, XlsxError> {
+    build_workbook_with_limit(form, c, MAX_ROWS)
+}
+
+/// [`build_workbook`] with another row limit for 指标明细 (tests use a small one).
+///
+/// # Errors
+/// As [`build_workbook`].
+pub fn build_workbook_with_limit(
+    form: &Form,
+    c: &Consolidation,
+    max_rows: u32,
+) -> Result<Workbook, XlsxError> {
     let mut workbook = Workbook::new();
     let formats = Formats::new();
     let units: Vec<&Unit> = counted_units(c).collect();
-    let summary = workbook.add_worksheet();
+    // The large sheets are written in constant-memory mode: one row in memory at a time.
+    let summary = workbook.add_worksheet_with_constant_memory()?;
     summary.set_name("汇总表")?;
     let heading = Heading {
         unit_name: None,
         grand_total: true,
     };
     write_official_sheet(summary, form, &heading, &units, &formats)?;
-    write_indicator_sheet(workbook.add_worksheet(), form, c, &formats)?;
-    write_issue_sheet(workbook.add_worksheet(), c, &formats)?;
-    write_status_sheet(workbook.add_worksheet(), form, c, &formats)?;
+    write_indicator_sheets(&mut workbook, form, c, &formats, max_rows)?;
+    write_issue_sheet(workbook.add_worksheet_with_constant_memory()?, c, &formats)?;
+    write_status_sheet(
+        workbook.add_worksheet_with_constant_memory()?,
+        form,
+        c,
+        &formats,
+    )?;
     write_stats_sheet(&mut workbook, form, c, &formats)?;
-    workbook.save_to_buffer()
+    Ok(workbook)
 }
 
 /// Submissions whose units are consolidated (not duplicates of another file).
@@ -56,69 +77,91 @@ fn write_header(ws: &mut Worksheet, labels: &[(&str, f64)], f: &Formats) -> Resu
     Ok(())
 }
 
-/// 指标明细: one row per indicator, with the parsed parts of both targets.
-fn write_indicator_sheet(
-    ws: &mut Worksheet,
+/// Excel's rows per sheet.
+pub const MAX_ROWS: u32 = 1_048_576;
+
+/// 指标明细: one row per indicator, with the parsed parts of both targets. Past `max_rows` rows
+/// (Excel's limit) it continues on 指标明细2, 指标明细3…, each with its header.
+fn write_indicator_sheets(
+    workbook: &mut Workbook,
     form: &Form,
     c: &Consolidation,
     f: &Formats,
+    max_rows: u32,
 ) -> Result<(), XlsxError> {
-    ws.set_name("指标明细")?;
-    write_header(
-        ws,
-        &[
-            ("单位", 30.0),
-            ("项目", 36.0),
-            ("序号", 6.0),
-            ("一级指标", 14.0),
-            ("二级指标", 16.0),
-            ("三级指标", 30.0),
-            ("实施周期指标值", 18.0),
-            ("年度指标值", 18.0),
-            ("实施周期比较符", 8.0),
-            ("实施周期数值", 12.0),
-            ("实施周期计量单位", 10.0),
-            ("年度比较符", 8.0),
-            ("年度数值", 12.0),
-            ("年度计量单位", 10.0),
-            ("来源文件", 40.0),
-            ("来源位置", 14.0),
-        ],
-        f,
-    )?;
-    let mut row = 1u32;
-    for sub in counted(c) {
-        for table in &sub.tables {
-            for unit in &table.units {
-                for project in &unit.projects {
-                    for (n, ind) in project.indicators.iter().enumerate() {
-                        let ind = canonical(form, ind);
-                        ws.write_string(row, 0, &unit.name)?;
-                        ws.write_string(row, 1, &project.name)?;
-                        ws.write_number(row, 2, f64::from(ind.seq.unwrap_or(n as u32 + 1)))?;
-                        ws.write_string(row, 3, ind.level1.render())?;
-                        ws.write_string(row, 4, ind.level2.render())?;
-                        ws.write_string(row, 5, &ind.name)?;
-                        ws.write_string(row, 6, &ind.period.text)?;
-                        ws.write_string(row, 7, &ind.annual.text)?;
-                        write_target_parts(ws, row, 8, &ind.period)?;
-                        write_target_parts(ws, row, 11, &ind.annual)?;
-                        ws.write_string(row, 14, &sub.display)?;
-                        let place = match &table.sheet {
-                            Some(s) => format!("{s}!第 {} 行", project.row),
-                            None => format!("第 {} 行", project.row),
-                        };
-                        ws.write_string(row, 15, place)?;
-                        row += 1;
-                    }
-                }
-            }
+    let mut rows = counted(c)
+        .flat_map(|sub| sub.tables.iter().map(move |t| (sub, t)))
+        .flat_map(|(sub, t)| t.units.iter().map(move |u| (sub, t, u)))
+        .flat_map(|(sub, t, u)| u.projects.iter().map(move |p| (sub, t, u, p)))
+        .flat_map(|(sub, t, u, p)| {
+            p.indicators
+                .iter()
+                .enumerate()
+                .map(move |(n, ind)| (sub, t, u, p, n, ind))
+        })
+        .peekable();
+    let mut part = 1;
+    loop {
+        let ws = workbook.add_worksheet_with_constant_memory()?;
+        ws.set_name(if part == 1 {
+            "指标明细".to_string()
+        } else {
+            format!("指标明细{part}")
+        })?;
+        write_header(
+            ws,
+            &[
+                ("单位", 30.0),
+                ("项目", 36.0),
+                ("序号", 6.0),
+                ("一级指标", 14.0),
+                ("二级指标", 16.0),
+                ("三级指标", 30.0),
+                ("实施周期指标值", 18.0),
+                ("年度指标值", 18.0),
+                ("实施周期比较符", 8.0),
+                ("实施周期数值", 12.0),
+                ("实施周期计量单位", 10.0),
+                ("年度比较符", 8.0),
+                ("年度数值", 12.0),
+                ("年度计量单位", 10.0),
+                ("来源文件", 40.0),
+                ("来源位置", 14.0),
+            ],
+            f,
+        )?;
+        let mut row = 1u32;
+        while row < max_rows {
+            let Some((sub, table, unit, project, n, ind)) = rows.next() else {
+                break;
+            };
+            let ind = canonical(form, ind);
+            ws.write_string(row, 0, excel_text(&unit.name))?;
+            ws.write_string(row, 1, excel_text(&project.name))?;
+            ws.write_number(row, 2, f64::from(ind.seq.unwrap_or(n as u32 + 1)))?;
+            ws.write_string(row, 3, excel_text(&ind.level1.render()))?;
+            ws.write_string(row, 4, excel_text(&ind.level2.render()))?;
+            ws.write_string(row, 5, excel_text(&ind.name))?;
+            ws.write_string(row, 6, excel_text(&ind.period.text))?;
+            ws.write_string(row, 7, excel_text(&ind.annual.text))?;
+            write_target_parts(ws, row, 8, &ind.period)?;
+            write_target_parts(ws, row, 11, &ind.annual)?;
+            ws.write_string(row, 14, &sub.display)?;
+            let place = match &table.sheet {
+                Some(s) => format!("{s}!第 {} 行", project.row),
+                None => format!("第 {} 行", project.row),
+            };
+            ws.write_string(row, 15, place)?;
+            row += 1;
         }
+        if row > 1 {
+            ws.autofilter(0, 0, row - 1, 15)?;
+        }
+        if rows.peek().is_none() {
+            return Ok(());
+        }
+        part += 1;
     }
-    if row > 1 {
-        ws.autofilter(0, 0, row - 1, 15)?;
-    }
-    Ok(())
 }
 
 fn write_target_parts(

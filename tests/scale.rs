@@ -1,0 +1,76 @@
+//! Excel's limits: a cell holds 32,767 characters, a sheet 1,048,576 rows.
+
+mod common;
+
+use common::*;
+use jixiao::{consolidate, discover, form::Form, process, write};
+
+#[test]
+fn a_cell_longer_than_excel_allows_is_cut_with_an_issue() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("长目标.csv");
+    let goal = "保障".repeat(20_000);
+    let indicators = "1、1-产出指标；11-数量指标；场次；实施周期指标值:≥2场；年度指标值:≥2场。2、2-效益指标；22-社会效益；知晓率；实施周期指标值:≥80%；年度指标值:≥80%。3、3-满意度指标；31-服务对象满意度；满意度；实施周期指标值:≥90%；年度指标值:≥90%。4、4-成本指标；41-经济成本指标；单场成本；实施周期指标值:≤2万元；年度指标值:≤2万元。";
+    std::fs::write(
+        &input,
+        format!(
+            "单位名称：示例单位坤\n单位：万元\n项目名称,总计,财政拨款,财政专户拨款,其他资金,绩效目标,绩效指标\n宣传经费,4.00,4.00,,,{goal},{indicators}\n"
+        ),
+    )
+    .unwrap();
+    let out = dir.path().join("out.xlsx");
+    let run = jixiao(&[
+        "consolidate",
+        input.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "-q",
+    ]);
+    assert_eq!(
+        status(&run),
+        0,
+        "a warning, not an error: {}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let (_, report) = check_json(&[&input]);
+    assert_eq!(
+        issue_list(&report),
+        [(
+            "text-too-long".to_string(),
+            "长目标.csv".to_string(),
+            "F4".to_string()
+        )]
+    );
+    let rows = read_sheet(&out, "汇总表");
+    let cut = text(&rows[5][5]);
+    assert_eq!(cut.chars().count(), 32_767);
+    assert!(goal.starts_with(&cut));
+}
+
+#[test]
+fn indicator_detail_continues_on_a_new_sheet_past_the_row_limit() {
+    let form = Form::default_form();
+    let discovery = discover::discover(&[root().join("samples")]).unwrap();
+    let submissions = process::process_all(&discovery.sources, &form, 2, true);
+    let c = consolidate::consolidate(&form, submissions, &discovery, None);
+    let indicators = c.summary.indicators;
+    assert_eq!(indicators, 274);
+    // 100 rows a sheet (header included): 99 indicators each.
+    let mut workbook = write::workbook::build_workbook_with_limit(&form, &c, 100).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("limit.xlsx");
+    write::save_workbook_atomically(&path, &mut workbook).unwrap();
+    let sheets = ["指标明细", "指标明细2", "指标明细3"];
+    let mut total = 0;
+    for (i, name) in sheets.iter().enumerate() {
+        let rows = read_sheet(&path, name);
+        assert_eq!(text(&rows[0][5]), "三级指标", "{name} has its header");
+        let data = rows.len() - 1;
+        assert_eq!(data, if i < 2 { 99 } else { indicators - 198 }, "{name}");
+        total += data;
+    }
+    assert_eq!(total, indicators);
+    let book: calamine::Xlsx<_> = calamine::open_workbook(&path).unwrap();
+    use calamine::Reader;
+    assert!(!book.sheet_names().contains(&"指标明细4".to_string()));
+}
