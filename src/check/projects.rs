@@ -6,6 +6,7 @@ use crate::check::Context;
 use crate::form::FieldKind;
 use crate::issue::{Issue, Rule};
 use crate::model::{Amount, Project, Unit};
+use crate::normalize::amount::group_digits;
 
 /// text-too-long: a name, goal or indicator cell longer than an Excel cell holds; the workbook
 /// keeps its first 32,767 characters.
@@ -25,27 +26,14 @@ pub fn text_too_long(ctx: &Context, project: &Project) -> Vec<Issue> {
                 ctx.place(project.row, ctx.field_of(kind)),
                 format!(
                     "{label}有 {} 个字符，超过 Excel 单元格的上限 {} 个，汇总表中只保留前 {} 个",
-                    group_thousands(chars),
-                    group_thousands(MAX_CELL_CHARS),
-                    group_thousands(MAX_CELL_CHARS)
+                    group_digits(&chars.to_string()),
+                    group_digits(&MAX_CELL_CHARS.to_string()),
+                    group_digits(&MAX_CELL_CHARS.to_string())
                 ),
             )
         })
     })
     .collect()
-}
-
-/// 40000 → "40,000".
-fn group_thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// missing-goal: a named project with no 绩效目标 (when the table has the column).

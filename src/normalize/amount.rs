@@ -114,19 +114,25 @@ fn split_money_unit<'a>(text: &'a str, form: &Form) -> (&'a str, Option<Decimal>
         })
 }
 
+/// Digits with thousands separators: "4671" → "4,671".
+pub fn group_digits(digits: &str) -> String {
+    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    grouped
+}
+
 /// Formats an amount as the form shows it: thousands separators, two decimals (4,671.23).
 pub fn format_amount(value: Decimal) -> String {
     let rounded =
         value.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
     let text = format!("{:.2}", rounded.abs());
     let (int, frac) = text.split_once('.').unwrap_or((&text, "00"));
-    let mut grouped = String::new();
-    for (i, c) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
+    let grouped = group_digits(int);
     let sign = if rounded.is_sign_negative() && !rounded.is_zero() {
         "-"
     } else {

@@ -149,7 +149,7 @@ pub fn write_official_sheet(
             write_subtotal(ws, row, field as u16, row + 1, last, column_sum(unit, i), f)?;
         }
         write_blank_cells(ws, form, row, &amount_fields, &f.total_text)?;
-        set_height(ws, row, &[unit.name.clone()], &widths)?;
+        set_height(ws, row, std::slice::from_ref(&unit.name), &widths)?;
         row += 1;
         for project in &unit.projects {
             let texts = write_project_row(ws, form, row, project, f)?;
