@@ -155,10 +155,11 @@ fn run_consolidate(args: &ConsolidateArgs) -> Result<u8, AppError> {
     let mut outputs = vec![args.output.as_path()];
     outputs.extend(args.json.as_deref());
     let (c, _) = plan.consolidate(&outputs)?;
-    let mut workbook = build_workbook(&plan.form, &c).map_err(|source| WriteError::Xlsx {
-        path: args.output.display().to_string(),
-        source,
-    })?;
+    let mut workbook =
+        build_workbook(&plan.form, &c, plan.jobs != 1).map_err(|source| WriteError::Xlsx {
+            path: args.output.display().to_string(),
+            source,
+        })?;
     save_workbook_atomically(&args.output, &mut workbook)?;
     if let Some(json) = &args.json {
         let text = render_json(&plan.form, &c).map_err(WriteError::from)?;
@@ -168,7 +169,11 @@ fn run_consolidate(args: &ConsolidateArgs) -> Result<u8, AppError> {
         eprint!("{}", render_summary(&plan.form, &c));
         eprintln!("已写入 {}", args.output.display());
     }
-    Ok(exit_status(&c))
+    let status = exit_status(&c);
+    // The process ends now: freeing every normalized row one by one would only cost time
+    // (about 4% of a large run, measured with perf).
+    std::mem::forget(c);
+    Ok(status)
 }
 
 fn run_forms(args: &FormsArgs) -> Result<u8, AppError> {

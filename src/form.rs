@@ -188,6 +188,19 @@ pub struct Form {
     pub money_units: Vec<MoneyUnit>,
     pub rows: RowWords,
     pub categories: Vec<Category>,
+    /// Header labels as compared (see `locate::normalize_label`) and the column each names,
+    /// built once on first use.
+    #[serde(skip)]
+    pub(crate) label_index: std::sync::OnceLock<std::collections::HashMap<String, LabelTarget>>,
+}
+
+/// The column a header label names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LabelTarget {
+    /// An index into `Form::fields`.
+    Field(usize),
+    /// An index into `Form::indicator_fields`.
+    Indicator(usize),
 }
 
 impl Form {
@@ -330,9 +343,14 @@ impl Form {
 /// Whether two category names are the same, ignoring spaces and a trailing 指标
 /// (社会效益 = 社会效益指标).
 pub fn same_category_name(a: &str, b: &str) -> bool {
-    fn stem(s: &str) -> String {
-        let s: String = s.chars().filter(|c| !c.is_whitespace()).collect();
-        s.strip_suffix("指标").map(str::to_string).unwrap_or(s)
+    fn stem(s: &str) -> &str {
+        s.strip_suffix("指标").unwrap_or(s)
+    }
+    let (a, b) = (a.trim(), b.trim());
+    if a.contains(char::is_whitespace) || b.contains(char::is_whitespace) {
+        let squeeze = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+        let (a, b) = (squeeze(a), squeeze(b));
+        return stem(&a) == stem(&b);
     }
     stem(a) == stem(b)
 }

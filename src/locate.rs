@@ -7,7 +7,9 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::form::{FieldKind, Form, IndicatorKind};
+use std::collections::HashMap;
+
+use crate::form::{FieldKind, Form, IndicatorKind, LabelTarget};
 use crate::grid::{Cell, Sheet};
 use crate::model::LayoutKind;
 
@@ -78,43 +80,39 @@ pub fn normalize_label(text: &str, form: &Form) -> (String, Option<String>) {
     (compact, None)
 }
 
-/// What a header cell names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Matched {
-    Field(usize),
-    Indicator(usize),
-}
+/// Longest header label considered, in bytes: data cells (goals, indicator text) are skipped
+/// before any normalization.
+const MAX_LABEL_BYTES: usize = 120;
 
 /// Which field a header label names, if any: official labels first, then variants; the fields
 /// of the official form before those of the long layout.
-fn match_label(label: &str, form: &Form) -> Option<Matched> {
+fn match_label(label: &str, form: &Form) -> Option<LabelTarget> {
     if label.is_empty() {
         return None;
     }
-    let norm = |s: &str| normalize_label(s, form).0;
-    let official = form
-        .fields
-        .iter()
-        .position(|f| norm(&f.label) == label)
-        .map(Matched::Field)
-        .or_else(|| {
-            form.indicator_fields
-                .iter()
-                .position(|f| norm(&f.label) == label)
-                .map(Matched::Indicator)
-        });
-    official.or_else(|| {
-        form.fields
-            .iter()
-            .position(|f| f.variants.iter().any(|v| norm(v) == label))
-            .map(Matched::Field)
-            .or_else(|| {
-                form.indicator_fields
-                    .iter()
-                    .position(|f| f.variants.iter().any(|v| norm(v) == label))
-                    .map(Matched::Indicator)
-            })
-    })
+    let index = form.label_index.get_or_init(|| {
+        let norm = |s: &str| normalize_label(s, form).0;
+        let mut index = HashMap::new();
+        // Inserted from the lowest precedence up, so that a higher one overwrites.
+        for (i, f) in form.indicator_fields.iter().enumerate() {
+            for v in &f.variants {
+                index.insert(norm(v), LabelTarget::Indicator(i));
+            }
+        }
+        for (i, f) in form.fields.iter().enumerate() {
+            for v in &f.variants {
+                index.insert(norm(v), LabelTarget::Field(i));
+            }
+        }
+        for (i, f) in form.indicator_fields.iter().enumerate() {
+            index.insert(norm(&f.label), LabelTarget::Indicator(i));
+        }
+        for (i, f) in form.fields.iter().enumerate() {
+            index.insert(norm(&f.label), LabelTarget::Field(i));
+        }
+        index
+    });
+    index.get(label).copied()
 }
 
 /// The header read from row `r`, with row `r - 1` as a group row above it: a cell of row `r`
@@ -135,7 +133,7 @@ fn match_header(sheet: &Sheet, r: usize, form: &Form) -> HeaderMatch {
         score: 0,
     };
     let label_at = |row: usize, c: usize| match sheet.cell(row, c) {
-        Cell::Text(text) => Some(normalize_label(text, form)),
+        Cell::Text(text) if text.len() <= MAX_LABEL_BYTES => Some(normalize_label(text, form)),
         _ => None,
     };
     let width = sheet.rows[r]
@@ -154,11 +152,11 @@ fn match_header(sheet: &Sheet, r: usize, form: &Form) -> HeaderMatch {
             .and_then(|(l, _)| match_label(l, form))
             .or_else(|| above.as_ref().and_then(|(l, _)| match_label(l, form)));
         match matched {
-            Some(Matched::Field(f)) if m.columns[f].is_none() => {
+            Some(LabelTarget::Field(f)) if m.columns[f].is_none() => {
                 m.columns[f] = Some(c);
                 m.score += 1;
             }
-            Some(Matched::Indicator(f)) if m.indicator_columns[f].is_none() => {
+            Some(LabelTarget::Indicator(f)) if m.indicator_columns[f].is_none() => {
                 m.indicator_columns[f] = Some(c);
                 m.score += 1;
             }

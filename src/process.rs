@@ -10,6 +10,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 
 use crate::check::check_table;
+use crate::check::indicators::canonical;
 use crate::discover::extension_of;
 use crate::form::Form;
 use crate::issue::{Issue, Place, Rule, Severity};
@@ -45,9 +46,20 @@ pub fn process_source(source: &Source, form: &Form) -> Submission {
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let (tables, mut issues) = normalize_grid(&grid, form, &source.display, &stem);
+    let (mut tables, mut issues) = normalize_grid(&grid, form, &source.display, &stem);
     for table in &tables {
         issues.extend(check_table(form, &source.display, table));
+    }
+    // Once checked, indicators are kept with the taxonomy's codes and names, as every output
+    // renders them; done here, on the worker threads, rather than once per output.
+    for project in tables
+        .iter_mut()
+        .flat_map(|t| t.units.iter_mut())
+        .flat_map(|u| u.projects.iter_mut())
+    {
+        for indicator in &mut project.indicators {
+            *indicator = canonical(form, indicator);
+        }
     }
     let status = if tables.is_empty() {
         FileStatus::Failed

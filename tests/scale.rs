@@ -56,7 +56,7 @@ fn indicator_detail_continues_on_a_new_sheet_past_the_row_limit() {
     let indicators = c.summary.indicators;
     assert_eq!(indicators, 274);
     // 100 rows a sheet (header included): 99 indicators each.
-    let mut workbook = write::workbook::build_workbook_with_limit(&form, &c, 100).unwrap();
+    let mut workbook = write::workbook::build_workbook_with_limit(&form, &c, 100, true).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("limit.xlsx");
     write::save_workbook_atomically(&path, &mut workbook).unwrap();

@@ -8,7 +8,6 @@ use rust_decimal::Decimal;
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Formula, Worksheet, XlsxError};
 use unicode_width::UnicodeWidthStr;
 
-use crate::check::indicators::canonical;
 use crate::consolidate::{column_sum, money_text};
 use crate::form::{FieldKind, Form};
 use crate::grid::column_name;
@@ -217,9 +216,9 @@ fn project_texts(form: &Form, p: &Project) -> Vec<String> {
         .map(|field| match field.kind {
             FieldKind::Name => p.name.clone(),
             FieldKind::Goal => p.goal.clone(),
+            // Indicators are canonical once checked (see `process`).
             FieldKind::Indicators if p.indicator_faults.is_empty() => {
-                let canonical: Vec<_> = p.indicators.iter().map(|i| canonical(form, i)).collect();
-                render_indicators(&canonical)
+                render_indicators(&p.indicators)
             }
             // Unreadable indicator text is kept as written, never dropped.
             FieldKind::Indicators => p.indicator_text.clone(),

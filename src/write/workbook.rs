@@ -7,7 +7,6 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{Chart, ChartType, Format, Workbook, Worksheet, XlsxError};
 
-use crate::check::indicators::canonical;
 use crate::consolidate::{total_index, unit_total, Consolidation};
 use crate::form::Form;
 use crate::issue::Severity;
@@ -22,8 +21,12 @@ use crate::write::official::{
 ///
 /// # Errors
 /// rust_xlsxwriter refused a value (not expected: sheet names and sizes are ours).
-pub fn build_workbook(form: &Form, c: &Consolidation) -> Result<Workbook, XlsxError> {
-    build_workbook_with_limit(form, c, MAX_ROWS)
+pub fn build_workbook(
+    form: &Form,
+    c: &Consolidation,
+    parallel: bool,
+) -> Result<Workbook, XlsxError> {
+    build_workbook_with_limit(form, c, MAX_ROWS, parallel)
 }
 
 /// [`build_workbook`] with another row limit for 指标明细 (tests use a small one).
@@ -34,19 +37,48 @@ pub fn build_workbook_with_limit(
     form: &Form,
     c: &Consolidation,
     max_rows: u32,
+    parallel: bool,
 ) -> Result<Workbook, XlsxError> {
     let mut workbook = Workbook::new();
     let formats = Formats::new();
     let units: Vec<&Unit> = counted_units(c).collect();
     // The large sheets are written in constant-memory mode: one row in memory at a time.
-    let summary = workbook.add_worksheet_with_constant_memory()?;
-    summary.set_name("汇总表")?;
+    workbook
+        .add_worksheet_with_constant_memory()?
+        .set_name("汇总表")?;
+    let per_sheet = max_rows.saturating_sub(1).max(1) as usize;
+    let parts = c.summary.indicators.div_ceil(per_sheet).max(1);
+    for part in 1..=parts {
+        let name = if part == 1 {
+            "指标明细".to_string()
+        } else {
+            format!("指标明细{part}")
+        };
+        workbook
+            .add_worksheet_with_constant_memory()?
+            .set_name(name)?;
+    }
+    // 汇总表 and 指标明细, the two large sheets, are independent: written side by side.
+    let (summary, rest) = workbook.worksheets_mut().split_at_mut(1);
     let heading = Heading {
         unit_name: None,
         grand_total: true,
     };
-    write_official_sheet(summary, form, &heading, &units, &formats)?;
-    write_indicator_sheets(&mut workbook, form, c, &formats, max_rows)?;
+    let mut write_summary =
+        || write_official_sheet(&mut summary[0], form, &heading, &units, &formats);
+    let mut write_details = || write_indicator_sheets(&mut rest[..parts], c, &formats, max_rows);
+    if parallel {
+        let (a, b) = std::thread::scope(|scope| {
+            let details = scope.spawn(write_details);
+            let a = write_summary();
+            (a, details.join())
+        });
+        a?;
+        b.map_err(|_| XlsxError::ParameterError("指标明细 writer panicked".to_string()))??;
+    } else {
+        write_summary()?;
+        write_details()?;
+    }
     write_issue_sheet(workbook.add_worksheet_with_constant_memory()?, c, &formats)?;
     write_status_sheet(
         workbook.add_worksheet_with_constant_memory()?,
@@ -83,8 +115,7 @@ pub const MAX_ROWS: u32 = 1_048_576;
 /// 指标明细: one row per indicator, with the parsed parts of both targets. Past `max_rows` rows
 /// (Excel's limit) it continues on 指标明细2, 指标明细3…, each with its header.
 fn write_indicator_sheets(
-    workbook: &mut Workbook,
-    form: &Form,
+    sheets: &mut [Worksheet],
     c: &Consolidation,
     f: &Formats,
     max_rows: u32,
@@ -98,16 +129,8 @@ fn write_indicator_sheets(
                 .iter()
                 .enumerate()
                 .map(move |(n, ind)| (sub, t, u, p, n, ind))
-        })
-        .peekable();
-    let mut part = 1;
-    loop {
-        let ws = workbook.add_worksheet_with_constant_memory()?;
-        ws.set_name(if part == 1 {
-            "指标明细".to_string()
-        } else {
-            format!("指标明细{part}")
-        })?;
+        });
+    for ws in sheets {
         write_header(
             ws,
             &[
@@ -135,7 +158,6 @@ fn write_indicator_sheets(
             let Some((sub, table, unit, project, n, ind)) = rows.next() else {
                 break;
             };
-            let ind = canonical(form, ind);
             ws.write_string(row, 0, excel_text(&unit.name))?;
             ws.write_string(row, 1, excel_text(&project.name))?;
             ws.write_number(row, 2, f64::from(ind.seq.unwrap_or(n as u32 + 1)))?;
@@ -157,11 +179,8 @@ fn write_indicator_sheets(
         if row > 1 {
             ws.autofilter(0, 0, row - 1, 15)?;
         }
-        if rows.peek().is_none() {
-            return Ok(());
-        }
-        part += 1;
     }
+    Ok(())
 }
 
 fn write_target_parts(
@@ -382,7 +401,6 @@ fn write_stats_sheet(
     for unit in counted_units(c) {
         for project in &unit.projects {
             for ind in &project.indicators {
-                let ind = canonical(form, ind);
                 *categories
                     .entry((ind.level1.render(), ind.level2.render()))
                     .or_default() += 1;
