@@ -77,6 +77,8 @@ fn floor_write(cells: usize, path: &Path) {
     const COLS: usize = 16;
     const ROWS: usize = 1_000_000;
     let mut wb = rust_xlsxwriter::Workbook::new();
+    // The same compression as jixiao's consolidated workbook.
+    wb.set_zip_compression_level(jixiao::write::workbook::ZIP_LEVEL);
     let rows = cells.div_ceil(COLS);
     for sheet in 0..rows.div_ceil(ROWS).max(1) {
         let ws = wb.add_worksheet_with_constant_memory().expect("sheet");
