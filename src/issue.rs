@@ -69,6 +69,8 @@ rules! {
         "文件无法读取：不是有效的 xlsx 文件（zip 结构损坏）";
     EncryptedFile => "encrypted-file", Error, "文件有密码保护",
         "文件有密码保护，无法读取，请去除密码后重新报送";
+    FileTooLarge => "file-too-large", Error, "文件超过资源上限（字节数、解压后大小或单元格数），未读取",
+        "文件 300.0 MB，超过单个文件的上限 256 MB，未读取";
     NoFormFound => "no-form-found", Error, "没有找到绩效目标表的表头",
         "所有工作表中都没有找到表头（应含“项目名称”“总计”等列）";
     DuplicateFile => "duplicate-file", Warning, "与另一输入文件内容完全相同（只计一次）",

@@ -16,10 +16,18 @@ use crate::form::Form;
 use crate::issue::{Issue, Place, Rule, Severity};
 use crate::model::{FileStatus, Source, Submission};
 use crate::normalize::normalize_grid;
-use crate::read::{read_grid, ReadError};
+use crate::read::{megabytes, read_grid, ReadError, MAX_FILE_BYTES};
 
 /// Reads, normalizes and checks one file. Never panics outward: see [`process_all`].
 pub fn process_source(source: &Source, form: &Form) -> Submission {
+    if source.size > MAX_FILE_BYTES {
+        let why = format!(
+            "文件 {}，超过单个文件的上限 {}，未读取",
+            megabytes(source.size),
+            megabytes(MAX_FILE_BYTES)
+        );
+        return failed(source, Rule::FileTooLarge, why);
+    }
     let bytes = match std::fs::read(&source.path) {
         Ok(b) => b,
         Err(e) => {
@@ -38,6 +46,9 @@ pub fn process_source(source: &Source, form: &Form) -> Submission {
         }
         Err(e @ ReadError::Unreadable(_)) => {
             return failed(source, Rule::UnreadableFile, e.to_string());
+        }
+        Err(ReadError::TooLarge(why)) => {
+            return failed(source, Rule::FileTooLarge, why);
         }
     };
     drop(bytes);

@@ -3,7 +3,7 @@
 //! sniffed, and HTML tags and entities left in cells by web exports are removed.
 
 use crate::grid::{Cell, Grid, Sheet};
-use crate::read::ReadError;
+use crate::read::{ReadError, MAX_CELLS};
 
 /// Decodes bytes to text: BOM first, then valid UTF-8, else GB18030.
 pub fn decode(bytes: &[u8]) -> String {
@@ -68,6 +68,7 @@ pub fn read_text(bytes: &[u8], extension: &str) -> Result<Grid, ReadError> {
         .from_reader(text.as_bytes());
     let mut rows: Vec<Vec<Cell>> = Vec::new();
     let mut lines = LineCounter::new(text.as_bytes());
+    let mut stored = 0usize;
     for record in reader.records() {
         let record = record.map_err(|e| {
             let line = e.position().map_or(0, |p| p.line());
@@ -83,7 +84,7 @@ pub fn read_text(bytes: &[u8], extension: &str) -> Result<Grid, ReadError> {
         if rows.len() + 1 < line {
             rows.resize_with(line - 1, Vec::new);
         }
-        let cells = record
+        let mut cells: Vec<Cell> = record
             .iter()
             .map(|field| {
                 let cleaned = strip_html(field);
@@ -94,6 +95,16 @@ pub fn read_text(bytes: &[u8], extension: &str) -> Result<Grid, ReadError> {
                 }
             })
             .collect();
+        while cells.last().is_some_and(|c| *c == Cell::Empty) {
+            cells.pop();
+        }
+        stored += cells.len();
+        if stored > MAX_CELLS {
+            return Err(ReadError::TooLarge(format!(
+                "到第 {line} 行为止已超过 {} 个单元格的上限，未读取",
+                crate::normalize::amount::group_digits(&MAX_CELLS.to_string())
+            )));
+        }
         rows.push(cells);
     }
     Ok(Grid {

@@ -10,7 +10,7 @@ use calamine::{
 
 use crate::grid::{Cell, Grid, Sheet};
 use crate::model::SourceKind;
-use crate::read::ReadError;
+use crate::read::{ReadError, MAX_CELLS};
 
 type Bytes<'a> = Cursor<&'a [u8]>;
 
@@ -49,6 +49,7 @@ pub fn read_workbook(bytes: &[u8], kind: SourceKind) -> Result<Grid, ReadError> 
 /// cell at XFD1048576 costs one row of cells and a million empty rows, not 17 billion cells.
 fn read_xlsx_sheets(wb: &mut Xlsx<Bytes>) -> Result<Grid, ReadError> {
     let mut sheets = Vec::new();
+    let mut cells = 0usize;
     for meta in wb.sheets_metadata().to_vec() {
         if meta.typ != SheetType::WorkSheet {
             continue;
@@ -66,6 +67,10 @@ fn read_xlsx_sheets(wb: &mut Xlsx<Bytes>) -> Result<Grid, ReadError> {
                 let value = convert_ref(cell.get_value());
                 if value == Cell::Empty {
                     continue;
+                }
+                cells += 1;
+                if cells > MAX_CELLS {
+                    return Err(too_many_cells(&meta.name));
                 }
                 let (r, c) = cell.get_position();
                 let (r, c) = (r as usize, c as usize);
@@ -93,6 +98,13 @@ fn read_xlsx_sheets(wb: &mut Xlsx<Bytes>) -> Result<Grid, ReadError> {
     Ok(Grid { sheets })
 }
 
+fn too_many_cells(sheet: &str) -> ReadError {
+    ReadError::TooLarge(format!(
+        "到工作表“{sheet}”为止已超过 {} 个单元格的上限，未读取",
+        crate::normalize::amount::group_digits(&MAX_CELLS.to_string())
+    ))
+}
+
 fn read_sheets<'a, R, E>(
     wb: &mut R,
     map_err: fn(E) -> ReadError,
@@ -102,6 +114,7 @@ where
     R: Reader<Bytes<'a>, Error = E>,
 {
     let mut sheets = Vec::new();
+    let mut cells = 0usize;
     for meta in wb.sheets_metadata().to_vec() {
         if meta.typ != SheetType::WorkSheet {
             continue;
@@ -114,6 +127,10 @@ where
                 }
                 other => other,
             })?;
+        cells += range.used_cells().count();
+        if cells > MAX_CELLS {
+            return Err(too_many_cells(&meta.name));
+        }
         let merged = merges(wb, &meta.name);
         sheets.push(range_to_sheet(
             meta.name,

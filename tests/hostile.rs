@@ -1,0 +1,237 @@
+//! Hostile input: files that must not stop a run, lose another file's data or make the process
+//! allocate without bound; each gives its issue, naming the file. And output safety and
+//! reproducibility: nothing half-written, the same answer whatever the threads or input order.
+
+mod common;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use calamine::{open_workbook, Data, Reader, Xlsx};
+use common::*;
+use serde_json::Value;
+
+fn hostile(name: &str) -> PathBuf {
+    root().join("tests/fixtures/hostile").join(name)
+}
+
+fn broken(name: &str) -> PathBuf {
+    root().join("tests/fixtures/broken").join(name)
+}
+
+/// (file name, rule) of every issue at error or warning level.
+fn file_rules(report: &Value) -> Vec<(String, String)> {
+    report["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["severity"] != "info")
+        .map(|i| {
+            let file = Path::new(i["file"].as_str().unwrap())
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            (file, i["rule"].as_str().unwrap().to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn every_hostile_file_gives_its_issue_and_the_others_are_consolidated() {
+    let mut files: Vec<PathBuf> = [
+        "zip_not_workbook.xlsx",
+        "formula_errors.xlsx",
+        "date1904.xlsx",
+        "empty_rows.xlsx",
+        "long_cell.xlsx",
+        "zip_bomb.xlsx",
+    ]
+    .iter()
+    .map(|f| hostile(f))
+    .collect();
+    files.extend(
+        [
+            "empty.xlsx",
+            "truncated.xlsx",
+            "not_a_sheet.xlsx",
+            "encrypted.xlsx",
+            "stray_cell.xlsx",
+            "good.xlsx",
+        ]
+        .iter()
+        .map(|f| broken(f)),
+    );
+    let dir = folder_with(&files);
+    // A file over the size cap, without writing 300 MB: a sparse file.
+    let big = fs::File::create(dir.path().join("big.csv")).unwrap();
+    big.set_len(300 * 1024 * 1024).unwrap();
+    drop(big);
+
+    let out_dir = tempfile::tempdir().unwrap();
+    let out = out_dir.path().join("汇总.xlsx");
+    let run = jixiao(&[
+        "consolidate",
+        dir.path().to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "-q",
+    ]);
+    assert_eq!(status(&run), 1, "{}", String::from_utf8_lossy(&run.stderr));
+    let (_, report) = check_json(&[dir.path()]);
+    let expected = [
+        ("big.csv", "file-too-large"),
+        ("empty.xlsx", "unreadable-file"),
+        ("encrypted.xlsx", "encrypted-file"),
+        ("formula_errors.xlsx", "bad-amount"),
+        ("formula_errors.xlsx", "bad-amount"),
+        ("long_cell.xlsx", "text-too-long"),
+        ("not_a_sheet.xlsx", "unreadable-file"),
+        ("truncated.xlsx", "unreadable-file"),
+        ("zip_bomb.xlsx", "file-too-large"),
+        ("zip_not_workbook.xlsx", "unreadable-file"),
+    ];
+    let expected: Vec<(String, String)> = expected
+        .iter()
+        .map(|(f, r)| (f.to_string(), r.to_string()))
+        .collect();
+    assert_eq!(file_rules(&report), expected);
+    let messages: Vec<&str> = report["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["message"].as_str().unwrap())
+        .collect();
+    assert!(
+        messages.iter().any(|m| m.contains("#DIV/0!")),
+        "{messages:?}"
+    );
+    assert!(messages.iter().any(|m| m.contains("#REF!")), "{messages:?}");
+    assert!(
+        messages.iter().any(|m| m.contains("压缩炸弹")),
+        "{messages:?}"
+    );
+    assert!(
+        messages.iter().any(|m| m.contains("300.0 MB")),
+        "{messages:?}"
+    );
+
+    // The readable units are all there: 6 of them, 1,700.68 each (甲's data under other names).
+    let units: Vec<String> = report["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|f| f["units"].as_array().unwrap().clone())
+        .map(|u| {
+            format!(
+                "{} {}",
+                u["name"].as_str().unwrap(),
+                u["total"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(units.len(), 6, "{units:?}");
+    assert!(
+        units.contains(&"示例单位震 1700.68".to_string()),
+        "{units:?}"
+    );
+    assert!(
+        units.contains(&"示例单位巽 1700.68".to_string()),
+        "{units:?}"
+    );
+    assert!(
+        units.contains(&"示例单位戊 1700.68".to_string()),
+        "{units:?}"
+    );
+
+    // Every file is in 报送情况, the unreadable ones with their reason.
+    let status_rows = read_sheet(&out, "报送情况");
+    assert_eq!(status_rows.len(), 1 + 13);
+    let bomb = status_rows
+        .iter()
+        .find(|r| text(&r[0]).ends_with("zip_bomb.xlsx"))
+        .unwrap();
+    assert_eq!(text(&bomb[9]), "无法读取");
+    // The 1904 date system: the date in F7 reads as the date it shows.
+    let summary = read_sheet(&out, "汇总表");
+    assert!(summary.iter().any(|r| text(&r[5]) == "2025-09-30"));
+}
+
+#[test]
+fn a_failed_write_leaves_nothing_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    // The output path is a folder: the rename must fail, after the workbook was written aside.
+    let out = dir.path().join("汇总.xlsx");
+    fs::create_dir(&out).unwrap();
+    let run = jixiao(&[
+        "consolidate",
+        seed().to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "-q",
+    ]);
+    assert_eq!(status(&run), 2);
+    assert!(String::from_utf8_lossy(&run.stderr).contains("汇总.xlsx"));
+    let left: Vec<String> = fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(left, ["汇总.xlsx"], "no temporary file left");
+    assert!(out.is_dir());
+}
+
+/// Every sheet's cells, read with calamine.
+fn cells_of(path: &Path) -> Vec<(String, Vec<Vec<Data>>)> {
+    let mut wb: Xlsx<_> = open_workbook(path).unwrap();
+    wb.sheet_names()
+        .into_iter()
+        .map(|name| {
+            let range = wb.worksheet_range(&name).unwrap();
+            (name, range.rows().map(<[Data]>::to_vec).collect())
+        })
+        .collect()
+}
+
+#[test]
+fn the_same_answer_whatever_the_threads_or_the_input_order() {
+    let mut files: Vec<PathBuf> = fs::read_dir(root().join("samples"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e != "md"))
+        .collect();
+    files.sort();
+    let dir = tempfile::tempdir().unwrap();
+    let run = |name: &str, jobs: &str, files: &[PathBuf]| {
+        let out = dir.path().join(format!("{name}.xlsx"));
+        let json = dir.path().join(format!("{name}.json"));
+        let mut args = vec![
+            "consolidate".to_string(),
+            "-o".into(),
+            out.display().to_string(),
+            "--json".into(),
+            json.display().to_string(),
+            "-j".into(),
+            jobs.into(),
+            "-q".into(),
+        ];
+        args.extend(files.iter().map(|f| f.display().to_string()));
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        status(&jixiao(&args));
+        (cells_of(&out), fs::read(&json).unwrap())
+    };
+    let (cells_1, json_1) = run("one", "1", &files);
+    let (cells_8, json_8) = run("eight", "8", &files);
+    let reversed: Vec<PathBuf> = files.iter().rev().cloned().collect();
+    let (cells_r, json_r) = run("reversed", "2", &reversed);
+    assert_eq!(json_1, json_8, "byte-identical JSON with 1 and 8 threads");
+    assert_eq!(json_1, json_r, "byte-identical JSON in any input order");
+    assert_eq!(
+        cells_1, cells_8,
+        "cell-identical workbooks with 1 and 8 threads"
+    );
+    assert_eq!(
+        cells_1, cells_r,
+        "cell-identical workbooks in any input order"
+    );
+    assert_eq!(cells_1.len(), 5);
+}
