@@ -116,6 +116,13 @@ fn consolidated_workbook_reads_back_with_calamine() {
     );
     let report: Value = serde_json::from_slice(&fs::read(&json).unwrap()).unwrap();
 
+    // Written through a private temporary file, the output is still an ordinary, readable file.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = fs::metadata(&out).unwrap().permissions().mode();
+        assert_eq!(mode & 0o644, 0o644, "{mode:o}");
+    }
     let summary = read_sheet(&out, "汇总表");
     assert_eq!(text(&summary[0][0]), "项目支出绩效目标表（含转移支付项目）");
     assert_eq!(text(&summary[2][0]), "项目名称（资金使用单位）");

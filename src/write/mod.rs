@@ -28,42 +28,15 @@ pub enum WriteError {
     Json(#[from] serde_json::Error),
 }
 
-/// Saves a workbook to `path` through a temporary file in the same folder and a rename.
+/// Writes `path` through a temporary file in the same folder, filled by `fill`, then renamed
+/// into place: an interrupted or failed write leaves the target as it was and no temporary file.
 ///
 /// # Errors
-/// The folder does not exist or is not writable, or rust_xlsxwriter could not save.
-pub fn save_workbook_atomically(
+/// The folder does not exist or is not writable, or `fill` failed.
+fn replace_atomically(
     path: &Path,
-    workbook: &mut rust_xlsxwriter::Workbook,
+    fill: impl FnOnce(&mut tempfile::NamedTempFile) -> Result<(), WriteError>,
 ) -> Result<(), WriteError> {
-    let io = |source| WriteError::Io {
-        path: path.display().to_string(),
-        source,
-    };
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let tmp = tempfile::Builder::new()
-        .prefix(".jixiao-")
-        .suffix(".xlsx")
-        .tempfile_in(dir)
-        .map_err(io)?;
-    workbook
-        .save(tmp.path())
-        .map_err(|source| WriteError::Xlsx {
-            path: path.display().to_string(),
-            source,
-        })?;
-    tmp.persist(path).map_err(|e| io(e.error))?;
-    Ok(())
-}
-
-/// Writes bytes to `path` through a temporary file in the same folder and a rename.
-///
-/// # Errors
-/// The folder does not exist or is not writable.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
     let io = |source| WriteError::Io {
         path: path.display().to_string(),
         source,
@@ -77,8 +50,48 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
         .suffix(".tmp")
         .tempfile_in(dir)
         .map_err(io)?;
-    tmp.write_all(bytes).map_err(io)?;
-    tmp.as_file().sync_all().map_err(io)?;
+    fill(&mut tmp)?;
+    // A temporary file is private (0600); the output is an ordinary file.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o644))
+            .map_err(io)?;
+    }
     tmp.persist(path).map_err(|e| io(e.error))?;
     Ok(())
+}
+
+/// Saves a workbook to `path` atomically (see [`replace_atomically`]).
+///
+/// # Errors
+/// The folder does not exist or is not writable, or rust_xlsxwriter could not save.
+pub fn save_workbook_atomically(
+    path: &Path,
+    workbook: &mut rust_xlsxwriter::Workbook,
+) -> Result<(), WriteError> {
+    replace_atomically(path, |tmp| {
+        workbook
+            .save(tmp.path())
+            .map_err(|source| WriteError::Xlsx {
+                path: path.display().to_string(),
+                source,
+            })
+    })
+}
+
+/// Writes bytes to `path` atomically (see [`replace_atomically`]).
+///
+/// # Errors
+/// The folder does not exist or is not writable.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
+    replace_atomically(path, |tmp| {
+        let io = |source| WriteError::Io {
+            path: path.display().to_string(),
+            source,
+        };
+        tmp.write_all(bytes).map_err(io)?;
+        tmp.as_file().sync_all().map_err(io)
+    })
 }
