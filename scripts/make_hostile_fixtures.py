@@ -124,6 +124,27 @@ def zip_bomb(path):
                     dst.writestr(info, data)
 
 
+def encrypted_xls(path):
+    """An .xls marked password-protected: samples/示例单位甲.xls (LibreOffice's BIFF8) with its
+    INTERFACEHDR record, right after BOF, turned into a FILEPASS record (RC4), the record an
+    encrypted .xls carries there. Same size, so the OLE container is patched in place (olefile,
+    which msoffcrypto-tool brings)."""
+    import struct
+
+    import olefile
+
+    shutil.copy(os.path.join(REPO, "samples", "示例单位甲.xls"), path)
+    ole = olefile.OleFileIO(path, write_mode=True)
+    data = bytearray(ole.openstream("Workbook").read())
+    bof_type, bof_len = struct.unpack_from("<HH", data, 0)
+    at = 4 + bof_len
+    record, length = struct.unpack_from("<HH", data, at)
+    assert (bof_type, record, length) == (0x0809, 0x00E1, 2), (hex(bof_type), hex(record), length)
+    struct.pack_into("<HHH", data, at, 0x002F, 2, 1)  # FILEPASS, RC4
+    ole.write_stream("Workbook", bytes(data))
+    ole.close()
+
+
 def main():
     os.makedirs(HERE, exist_ok=True)
     zip_not_workbook(os.path.join(HERE, "zip_not_workbook.xlsx"))
@@ -131,6 +152,7 @@ def main():
     empty_rows(os.path.join(HERE, "empty_rows.xlsx"))
     long_cell(os.path.join(HERE, "long_cell.xlsx"))
     zip_bomb(os.path.join(HERE, "zip_bomb.xlsx"))
+    encrypted_xls(os.path.join(HERE, "encrypted.xls"))
     if shutil.which("soffice"):
         formula_errors(os.path.join(HERE, "formula_errors.xlsx"))
     else:

@@ -46,6 +46,7 @@ fn every_hostile_file_gives_its_issue_and_the_others_are_consolidated() {
         "empty_rows.xlsx",
         "long_cell.xlsx",
         "zip_bomb.xlsx",
+        "encrypted.xls",
     ]
     .iter()
     .map(|f| hostile(f))
@@ -82,6 +83,7 @@ fn every_hostile_file_gives_its_issue_and_the_others_are_consolidated() {
     let expected = [
         ("big.csv", "file-too-large"),
         ("empty.xlsx", "unreadable-file"),
+        ("encrypted.xls", "encrypted-file"),
         ("encrypted.xlsx", "encrypted-file"),
         ("formula_errors.xlsx", "bad-amount"),
         ("formula_errors.xlsx", "bad-amount"),
@@ -146,7 +148,7 @@ fn every_hostile_file_gives_its_issue_and_the_others_are_consolidated() {
 
     // Every file is in 报送情况, the unreadable ones with their reason.
     let status_rows = read_sheet(&out, "报送情况");
-    assert_eq!(status_rows.len(), 1 + 13);
+    assert_eq!(status_rows.len(), 1 + 14);
     let bomb = status_rows
         .iter()
         .find(|r| text(&r[0]).ends_with("zip_bomb.xlsx"))
