@@ -25,7 +25,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Read all submissions, check them and write the consolidated workbook (汇总表, 指标明细,
-    /// 问题清单, 报送情况).
+    /// 问题清单, 报送情况, 统计).
     Consolidate(ConsolidateArgs),
     /// Read and check all submissions; print the report (问题清单) to stdout.
     Check(CheckArgs),
