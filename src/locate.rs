@@ -47,16 +47,6 @@ pub struct Layout {
     pub missing: Vec<(String, Vec<String>)>,
 }
 
-impl Layout {
-    /// The column of the first long-layout field of a kind.
-    pub fn indicator_column(&self, form: &Form, kind: IndicatorKind) -> Option<usize> {
-        form.indicator_fields
-            .iter()
-            .position(|f| f.kind == kind)
-            .and_then(|i| self.indicator_columns[i])
-    }
-}
-
 /// A header label reduced for comparison: no spaces or line breaks, ASCII brackets, a trailing
 /// money unit in brackets removed. Returns the label and that money unit, if any.
 pub fn normalize_label(text: &str, form: &Form) -> (String, Option<String>) {
