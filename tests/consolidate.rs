@@ -197,15 +197,7 @@ fn broken_files_are_listed_and_the_good_one_consolidated() {
         ]
         .map(|f| fixtures.join(f)),
     );
-    let out_dir = tempfile::tempdir().unwrap();
-    let out = out_dir.path().join("out.xlsx");
-    let run = jixiao(&[
-        "consolidate",
-        dir.path().to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-        "-q",
-    ]);
+    let (_out_dir, out, run) = consolidate_to_temp(dir.path(), &[]);
     assert_eq!(status(&run), 1, "{}", String::from_utf8_lossy(&run.stderr));
 
     let (_, report) = check_json(&[dir.path()]);

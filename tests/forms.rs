@@ -31,20 +31,7 @@ fn python(script: &str, args: &[&Path]) -> String {
 
 /// (unit, projects, indicators, total) of every unit, sorted.
 fn unit_totals(report: &Value) -> Vec<(String, u64, u64, String)> {
-    let mut units: Vec<_> = report["files"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .flat_map(|f| f["units"].as_array().unwrap().clone())
-        .map(|u| {
-            (
-                u["name"].as_str().unwrap().to_string(),
-                u["projects"].as_u64().unwrap(),
-                u["indicators"].as_u64().unwrap(),
-                u["total"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect();
+    let mut units = unit_rows(report);
     units.sort();
     units
 }

@@ -69,15 +69,7 @@ fn every_hostile_file_gives_its_issue_and_the_others_are_consolidated() {
     big.set_len(300 * 1024 * 1024).unwrap();
     drop(big);
 
-    let out_dir = tempfile::tempdir().unwrap();
-    let out = out_dir.path().join("汇总.xlsx");
-    let run = jixiao(&[
-        "consolidate",
-        dir.path().to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-        "-q",
-    ]);
+    let (_out_dir, out, run) = consolidate_to_temp(dir.path(), &[]);
     assert_eq!(status(&run), 1, "{}", String::from_utf8_lossy(&run.stderr));
     let (_, report) = check_json(&[dir.path()]);
     let expected = [

@@ -82,17 +82,7 @@ fn assert_fixture(
 
 /// Consolidates one input into a fresh folder and returns the workbook's path.
 fn consolidate(input: &Path, extra: &[&str]) -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("out.xlsx");
-    let mut args = vec![
-        "consolidate",
-        input.to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-        "-q",
-    ];
-    args.extend_from_slice(extra);
-    let run = jixiao(&args);
+    let (dir, out, run) = consolidate_to_temp(input, extra);
     status(&run);
     (dir, out)
 }

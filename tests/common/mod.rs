@@ -80,6 +80,41 @@ pub fn consolidate_samples() -> (tempfile::TempDir, PathBuf, PathBuf, Output) {
     (dir, out, json, run)
 }
 
+/// `consolidate INPUT -o <fresh folder>/out.xlsx -q` plus `extra`: (the folder, the workbook,
+/// the run's output).
+pub fn consolidate_to_temp(input: &Path, extra: &[&str]) -> (tempfile::TempDir, PathBuf, Output) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out.xlsx");
+    let mut args = vec![
+        "consolidate",
+        input.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "-q",
+    ];
+    args.extend_from_slice(extra);
+    let run = jixiao(&args);
+    (dir, out, run)
+}
+
+/// (unit, projects, indicators, total) of every unit of a report, in report order.
+pub fn unit_rows(report: &Value) -> Vec<(String, u64, u64, String)> {
+    report["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|f| f["units"].as_array().unwrap().clone())
+        .map(|u| {
+            (
+                u["name"].as_str().unwrap().to_string(),
+                u["projects"].as_u64().unwrap(),
+                u["indicators"].as_u64().unwrap(),
+                u["total"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
 /// Copies files into a fresh temporary folder (flat), returning the folder.
 pub fn folder_with(files: &[PathBuf]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
