@@ -8,9 +8,9 @@ use crate::form::{Form, IndicatorKind};
 use crate::grid::Sheet;
 use crate::issue::Issue;
 use crate::locate::Layout;
-use crate::model::{CategoryRef, Indicator, IndicatorFault, NameSource, Project, Table, Unit};
+use crate::model::{CategoryRef, Indicator, IndicatorFault, Project, Table};
 use crate::normalize::indicator::parse_category;
-use crate::normalize::rows::{RowCells, RowKind, SheetReader};
+use crate::normalize::rows::{RowCells, SheetReader};
 use crate::normalize::target::parse_target;
 
 /// Normalizes one sheet in the long layout.
@@ -22,58 +22,29 @@ pub fn normalize_long(
     file_stem: &str,
 ) -> (Table, Vec<Issue>) {
     let (reader, issues) = SheetReader::new(sheet, layout, form, file);
-    let rows = reader.data_rows();
-    let mut grand_total = None;
-    let mut units: Vec<Unit> = Vec::new();
-    // Whether the last unit's last project is still open for more indicator rows.
-    let mut open = false;
-    for (i, (kind, cells)) in rows.iter().enumerate() {
-        match kind {
-            RowKind::GrandTotal => {
-                if grand_total.is_none() {
-                    grand_total = Some(cells.declared());
-                }
-                open = false;
-            }
-            RowKind::UnitCandidate if reader.is_unit_row(&rows, i, !units.is_empty()) => {
-                units.push(Unit {
-                    name: cells.name.clone(),
-                    name_source: NameSource::UnitRow,
-                    declared: Some(cells.declared()),
-                    projects: Vec::new(),
-                });
-                open = false;
-            }
-            RowKind::UnitCandidate | RowKind::Project => {
-                if units.is_empty() {
-                    units.push(reader.implicit_unit(file_stem));
-                }
-                let Some(unit) = units.last_mut() else {
-                    continue;
-                };
-                let continues = open
-                    && unit
-                        .projects
-                        .last()
-                        .is_some_and(|p| cells.name.is_empty() || cells.name == p.name);
-                if !continues {
-                    unit.projects.push(Project {
-                        row: cells.row,
-                        name: cells.name.clone(),
-                        amounts: cells.amounts.clone(),
-                        goal: cells.goal.clone(),
-                        indicator_text: String::new(),
-                        indicators: Vec::new(),
-                        indicator_faults: Vec::new(),
-                    });
-                    open = true;
-                }
-                if let Some(project) = unit.projects.last_mut() {
-                    add_indicator_row(form, project, cells);
-                }
-            }
+    let (grand_total, units) = reader.read_units(file_stem, |unit, cells, fresh| {
+        // A row continues the project above it unless a 合计 or unit row came between, or it
+        // names another project.
+        let continues = !fresh
+            && unit
+                .projects
+                .last()
+                .is_some_and(|p| cells.name.is_empty() || cells.name == p.name);
+        if !continues {
+            unit.projects.push(Project {
+                row: cells.row,
+                name: cells.name.clone(),
+                amounts: cells.amounts.clone(),
+                goal: cells.goal.clone(),
+                indicator_text: String::new(),
+                indicators: Vec::new(),
+                indicator_faults: Vec::new(),
+            });
         }
-    }
+        if let Some(project) = unit.projects.last_mut() {
+            add_indicator_row(form, project, cells);
+        }
+    });
     (reader.table(grand_total, units), issues)
 }
 

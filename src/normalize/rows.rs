@@ -243,6 +243,49 @@ impl<'a> SheetReader<'a> {
         next_is_project || !have_unit
     }
 
+    /// Walks the data rows. The first 合计 row and the unit rows are taken here; every other row
+    /// goes to `project_row` with the unit it belongs to (an implicit one when no unit row came
+    /// first) and whether a 合计 or unit row came since the previous such row.
+    pub fn read_units(
+        &self,
+        file_stem: &str,
+        mut project_row: impl FnMut(&mut Unit, &RowCells, bool),
+    ) -> (Option<DeclaredRow>, Vec<Unit>) {
+        let rows = self.data_rows();
+        let mut grand_total = None;
+        let mut units: Vec<Unit> = Vec::new();
+        let mut fresh = true;
+        for (i, (kind, cells)) in rows.iter().enumerate() {
+            match kind {
+                RowKind::GrandTotal => {
+                    if grand_total.is_none() {
+                        grand_total = Some(cells.declared());
+                    }
+                    fresh = true;
+                }
+                RowKind::UnitCandidate if self.is_unit_row(&rows, i, !units.is_empty()) => {
+                    units.push(Unit {
+                        name: cells.name.clone(),
+                        name_source: NameSource::UnitRow,
+                        declared: Some(cells.declared()),
+                        projects: Vec::new(),
+                    });
+                    fresh = true;
+                }
+                RowKind::UnitCandidate | RowKind::Project => {
+                    if units.is_empty() {
+                        units.push(self.implicit_unit(file_stem));
+                    }
+                    if let Some(unit) = units.last_mut() {
+                        project_row(unit, cells, fresh);
+                    }
+                    fresh = false;
+                }
+            }
+        }
+        (grand_total, units)
+    }
+
     /// The table, once its units are read.
     pub fn table(&self, grand_total: Option<DeclaredRow>, units: Vec<Unit>) -> Table {
         Table {

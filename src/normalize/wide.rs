@@ -6,9 +6,9 @@ use crate::form::Form;
 use crate::grid::Sheet;
 use crate::issue::Issue;
 use crate::locate::Layout;
-use crate::model::{NameSource, Project, Table, Unit};
+use crate::model::{Project, Table};
 use crate::normalize::indicator::parse_indicator_text;
-use crate::normalize::rows::{RowKind, SheetReader};
+use crate::normalize::rows::SheetReader;
 
 /// Normalizes one sheet in the wide layout.
 pub fn normalize_wide(
@@ -19,42 +19,17 @@ pub fn normalize_wide(
     file_stem: &str,
 ) -> (Table, Vec<Issue>) {
     let (reader, issues) = SheetReader::new(sheet, layout, form, file);
-    let rows = reader.data_rows();
-    let mut grand_total = None;
-    let mut units: Vec<Unit> = Vec::new();
-    for (i, (kind, cells)) in rows.iter().enumerate() {
-        match kind {
-            RowKind::GrandTotal => {
-                if grand_total.is_none() {
-                    grand_total = Some(cells.declared());
-                }
-            }
-            RowKind::UnitCandidate if reader.is_unit_row(&rows, i, !units.is_empty()) => {
-                units.push(Unit {
-                    name: cells.name.clone(),
-                    name_source: NameSource::UnitRow,
-                    declared: Some(cells.declared()),
-                    projects: Vec::new(),
-                });
-            }
-            RowKind::UnitCandidate | RowKind::Project => {
-                let (indicators, indicator_faults) = parse_indicator_text(&cells.indicators);
-                if units.is_empty() {
-                    units.push(reader.implicit_unit(file_stem));
-                }
-                if let Some(unit) = units.last_mut() {
-                    unit.projects.push(Project {
-                        row: cells.row,
-                        name: cells.name.clone(),
-                        amounts: cells.amounts.clone(),
-                        goal: cells.goal.clone(),
-                        indicator_text: cells.indicators.clone(),
-                        indicators,
-                        indicator_faults,
-                    });
-                }
-            }
-        }
-    }
+    let (grand_total, units) = reader.read_units(file_stem, |unit, cells, _| {
+        let (indicators, indicator_faults) = parse_indicator_text(&cells.indicators);
+        unit.projects.push(Project {
+            row: cells.row,
+            name: cells.name.clone(),
+            amounts: cells.amounts.clone(),
+            goal: cells.goal.clone(),
+            indicator_text: cells.indicators.clone(),
+            indicators,
+            indicator_faults,
+        });
+    });
     (reader.table(grand_total, units), issues)
 }
