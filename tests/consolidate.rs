@@ -42,20 +42,7 @@ fn samples_give_each_unit_its_total_and_each_fault_one_issue() {
     let (code, report) = check_json(&[&root().join("samples")]);
     let (_, errors_only) = check_json_with(&[&root().join("samples")], &["--severity", "error"]);
     assert_eq!(code, 1, "示例单位乙 has errors");
-    let mut totals: Vec<(String, String, u64, u64)> = report["files"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .flat_map(|f| f["units"].as_array().unwrap().clone())
-        .map(|u| {
-            (
-                u["name"].as_str().unwrap().to_string(),
-                u["total"].as_str().unwrap().to_string(),
-                u["projects"].as_u64().unwrap(),
-                u["indicators"].as_u64().unwrap(),
-            )
-        })
-        .collect();
+    let mut totals = unit_rows(&report);
     totals.sort();
     let expected = [
         ("广州市规划和自然资源自动化中心", "4671.23", 18, 91),
@@ -69,7 +56,7 @@ fn samples_give_each_unit_its_total_and_each_fault_one_issue() {
     ];
     let mut expected: Vec<_> = expected
         .iter()
-        .map(|(n, t, p, i)| (n.to_string(), t.to_string(), *p, *i))
+        .map(|(n, t, p, i)| (n.to_string(), *p, *i, t.to_string()))
         .collect();
     expected.sort();
     assert_eq!(totals, expected);
@@ -290,15 +277,7 @@ fn utf8_bom_csv_and_gbk_tsv_with_html() {
 
 #[test]
 fn html_is_gone_from_the_consolidated_seed() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("seed.xlsx");
-    let run = jixiao(&[
-        "consolidate",
-        seed().to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-        "-q",
-    ]);
+    let (_dir, out, run) = consolidate_to_temp(&seed(), &[]);
     assert_eq!(status(&run), 0);
     let rows = read_sheet(&out, "汇总表");
     for (r, row) in rows.iter().enumerate() {
