@@ -4,20 +4,21 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::base::form::{Form, FormError};
+use crate::base::issue::{Issue, Rule, Severity};
+use crate::base::model::Unit;
 use crate::cli::{
     CheckArgs, Cli, Command, CommonArgs, ConsolidateArgs, FormsArgs, ReportFormat, SeverityArg,
     TemplateArgs,
 };
 use crate::consolidate::{consolidate, Consolidation};
 use crate::discover::{discover, DiscoverError};
-use crate::form::{Form, FormError};
-use crate::issue::{Issue, Rule, Severity};
-use crate::model::Unit;
 use crate::process::process_all;
-use crate::report::{render_csv, render_summary, render_text};
 use crate::roster::{load_roster, Roster, RosterError};
+use crate::write::csv::render_csv;
 use crate::write::forms::{form_paths, write_unit_forms};
 use crate::write::template::build_template;
+use crate::write::text::{render_summary, render_text};
 use crate::write::workbook::{build_workbook, counted_units};
 use crate::write::{json::render_json, save_workbook_atomically, write_atomically, WriteError};
 

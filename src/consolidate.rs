@@ -1,18 +1,18 @@
-//! Consolidate: all submissions into one [`Consolidation`]. Cross-file rules run here (the same
-//! unit twice); totals are recomputed from project rows, never copied from declared rows.
+//! Consolidate: all submissions into one [`Consolidation`], in input order. The cross-file rules
+//! (`check::units`: the same unit twice, the roster) run over the whole; totals are recomputed
+//! from project rows, never copied from declared rows.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::check::projects::name_key;
+use crate::base::form::Form;
+use crate::base::issue::{Issue, Place, Rule, Severity};
+use crate::base::model::{FileStatus, Submission, Unit};
+use crate::base::text::serialize_money;
+use crate::check::units;
 use crate::discover::Discovery;
-use crate::form::Form;
-use crate::issue::{Issue, Place, Rule, Severity};
-use crate::model::{Amount, FileStatus, Submission, Table, Unit};
-use crate::normalize::amount::format_amount;
-use crate::process::status_of;
 use crate::roster::{Roster, RosterEntry};
 
 /// The whole run's result, in input order.
@@ -58,40 +58,10 @@ fn serialize_by_rule<S: serde::Serializer>(
     map.end()
 }
 
-/// An amount as a decimal string with at least two decimals and no trailing zeros beyond them
-/// ("4671.23", "441.00", "0.125"); nothing is rounded.
-pub fn money_text(value: Decimal) -> String {
-    let mut d = value.normalize();
-    if d.scale() < 2 {
-        d.rescale(2);
-    }
-    d.to_string()
-}
-
-/// Serde helper: an amount as [`money_text`].
-pub fn serialize_money<S: serde::Serializer>(value: &Decimal, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(&money_text(*value))
-}
-
-/// The sum of one amount column (an index into `Amounts`) over a unit's project rows; blank
-/// cells count as zero, cells that are not numbers are left out.
-pub fn column_sum(unit: &Unit, amount: usize) -> Decimal {
-    unit.projects
-        .iter()
-        .filter_map(|p| p.amounts.values.get(amount).and_then(Amount::for_sum))
-        .sum()
-}
-
-/// A unit's 总计 recomputed from its project rows.
-pub fn unit_total(unit: &Unit, total_index: usize) -> Decimal {
-    column_sum(unit, total_index)
-}
-
-/// The position of the form's 总计 in `Amounts`.
-pub fn total_index(form: &Form) -> usize {
-    form.amount_fields()
-        .position(|f| form.fields[f].key == form.sum.total)
-        .unwrap_or(0)
+/// A unit's 总计 recomputed from its project rows (zero for a form without a 总计).
+pub fn unit_total(form: &Form, unit: &Unit) -> Decimal {
+    form.total_field()
+        .map_or(Decimal::ZERO, |total| unit.column_sum(total))
 }
 
 /// Builds the consolidation from the processed submissions and what discover set aside.
@@ -103,7 +73,8 @@ pub fn consolidate(
 ) -> Consolidation {
     for (dup, original) in &discovery.duplicates {
         submissions.push(Submission::empty(
-            dup,
+            &dup.path,
+            &dup.display,
             FileStatus::Duplicate,
             vec![Issue::new(
                 Rule::DuplicateFile,
@@ -124,9 +95,8 @@ pub fn consolidate(
     }
     submissions.sort_by(|a, b| a.path.cmp(&b.path));
 
-    let (roster_issues, not_submitted) = cross_file_rules(form, &mut submissions, roster);
+    let (roster_issues, not_submitted) = units::check_units(form, &mut submissions, roster);
 
-    let total_at = total_index(form);
     let mut summary = Summary {
         files: submissions
             .iter()
@@ -140,7 +110,7 @@ pub fn consolidate(
             summary.units += 1;
             summary.projects += unit.projects.len();
             summary.indicators += unit.indicator_count();
-            summary.total += unit_total(unit, total_at);
+            summary.total += unit_total(form, unit);
         }
         let mut file_issues: Vec<(usize, &Issue)> = sub.issues.iter().map(|i| (order, i)).collect();
         file_issues.sort_by(|a, b| a.1.sort_key().cmp(&b.1.sort_key()));
@@ -161,117 +131,4 @@ pub fn consolidate(
         summary,
         not_submitted,
     }
-}
-
-/// Where a unit is: its unit row, else its first project row.
-fn unit_place(sub: &Submission, table: &Table, unit: &Unit) -> Place {
-    Place {
-        file: sub.display.clone(),
-        sheet: table.sheet.clone(),
-        row: unit
-            .declared
-            .as_ref()
-            .map(|d| d.row)
-            .or_else(|| unit.projects.first().map(|p| p.row)),
-        col: None,
-    }
-}
-
-/// The cross-file rules, over every unit in input order:
-/// - duplicate-unit: a unit a second time, in another file or the same one; the later
-///   occurrence is reported and both stay in the consolidation, so nothing is dropped silently;
-/// - with a roster, unknown-unit (not on it) and budget-mismatch (its 预算总额 ≠ the unit's
-///   recomputed 总计), for a unit's first occurrence; then missing-submission for every roster
-///   unit that no file holds, returned with the issues.
-fn cross_file_rules(
-    form: &Form,
-    submissions: &mut [Submission],
-    roster: Option<&Roster>,
-) -> (Vec<Issue>, Vec<RosterEntry>) {
-    let total_at = total_index(form);
-    let mut seen: HashMap<String, Place> = HashMap::new();
-    for sub in submissions.iter_mut() {
-        if sub.status == FileStatus::Duplicate {
-            continue;
-        }
-        let mut found = Vec::new();
-        for table in &sub.tables {
-            for unit in &table.units {
-                let place = unit_place(sub, table, unit);
-                let key = name_key(&unit.name);
-                if let Some(first) = seen.get(&key) {
-                    let at = first.row.map(|r| format!("第 {r} 行")).unwrap_or_default();
-                    found.push(
-                        Issue::new(
-                            Rule::DuplicateUnit,
-                            place,
-                            format!(
-                                "单位“{}”已在 {} {at}出现；两份都计入汇总，请删除其中一份",
-                                unit.name, first.file
-                            ),
-                        )
-                        .in_unit(&unit.name),
-                    );
-                    continue;
-                }
-                seen.insert(key, place.clone());
-                let Some(roster) = roster else { continue };
-                match roster.find(&unit.name) {
-                    None => found.push(
-                        Issue::new(
-                            Rule::UnknownUnit,
-                            place,
-                            format!("单位“{}”不在名册 {} 中", unit.name, roster.display),
-                        )
-                        .in_unit(&unit.name),
-                    ),
-                    Some(entry) => {
-                        let total = unit_total(unit, total_at);
-                        if let Some(budget) = entry.budget.filter(|b| *b != total) {
-                            found.push(
-                                Issue::new(
-                                    Rule::BudgetMismatch,
-                                    place,
-                                    format!(
-                                        "名册预算总额 {} ≠ 报送总计 {}（差 {}）",
-                                        format_amount(budget),
-                                        format_amount(total),
-                                        format_amount(budget - total)
-                                    ),
-                                )
-                                .in_unit(&unit.name),
-                            );
-                        }
-                    }
-                }
-            }
-        }
-        if !found.is_empty() {
-            sub.issues.extend(found);
-            if sub.status == FileStatus::Ok {
-                sub.status = status_of(&sub.issues);
-            }
-        }
-    }
-    let Some(roster) = roster else {
-        return (Vec::new(), Vec::new());
-    };
-    let missing: Vec<RosterEntry> = roster
-        .entries
-        .iter()
-        .filter(|e| !seen.contains_key(&name_key(&e.name)))
-        .cloned()
-        .collect();
-    let issues = missing
-        .iter()
-        .map(|e| {
-            Issue::new(
-                Rule::MissingSubmission,
-                e.place.clone(),
-                format!("名册中的单位“{}”没有报送", e.name),
-            )
-            .in_unit(&e.name)
-        })
-        .collect();
-    (issues, missing)
 }

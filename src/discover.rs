@@ -3,11 +3,34 @@
 //! Excel lock files (`~$*`) and hidden files are skipped; byte-identical files are found so that
 //! each is counted once.
 
+use serde::Serialize;
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use crate::model::{Source, SourceKind};
+/// The kind of an input file, decided by its first bytes and then its extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SourceKind {
+    Xlsx,
+    Xlsb,
+    Xls,
+    Ods,
+    /// An OLE container holding an encrypted OOXML package (a password-protected .xlsx).
+    EncryptedOoxml,
+    /// CSV, TSV or other delimited text.
+    Text,
+}
+
+/// One input file found by discover.
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub path: PathBuf,
+    /// The path as shown in reports: as discovered from the command line.
+    pub display: String,
+    pub kind: SourceKind,
+    pub size: u64,
+}
 
 /// Extensions that are read when found in a folder.
 pub const SPREADSHEET_EXTENSIONS: &[&str] =

@@ -7,18 +7,14 @@
 //! [`process`] runs the per-file stages in parallel; [`app`] ties the run together.
 
 pub mod app;
+pub mod base;
 pub mod check;
 pub mod cli;
 pub mod consolidate;
 pub mod discover;
-pub mod form;
-pub mod grid;
-pub mod issue;
 pub mod locate;
-pub mod model;
 pub mod normalize;
 pub mod process;
 pub mod read;
-pub mod report;
 pub mod roster;
 pub mod write;

@@ -9,9 +9,9 @@ use regex::Regex;
 
 use std::collections::HashMap;
 
-use crate::form::{FieldKind, Form, IndicatorKind, LabelTarget};
-use crate::grid::{Cell, Sheet};
-use crate::model::LayoutKind;
+use crate::base::form::{FieldKind, Form, IndicatorKind, LabelTarget};
+use crate::base::model::{Columns, LayoutKind};
+use crate::read::grid::{Cell, Sheet};
 
 /// How many rows from the top are searched for the header.
 const HEADER_SEARCH_ROWS: usize = 60;
@@ -35,10 +35,8 @@ pub struct Layout {
     pub kind: LayoutKind,
     /// Index into `rows` of the (last) header row; data starts below it.
     pub header: usize,
-    /// Index into a row of each form field's column, indexed like `Form::fields`.
-    pub columns: Vec<Option<usize>>,
-    /// Index into a row of each long-layout column, indexed like `Form::indicator_fields`.
-    pub indicator_columns: Vec<Option<usize>>,
+    /// Index into a row of each column of the form that was found.
+    pub columns: Columns<usize>,
     /// The money unit found in the title area or a header.
     pub money_unit: Option<String>,
     /// The unit's name from the title area.
@@ -84,21 +82,21 @@ fn match_label(label: &str, form: &Form) -> Option<LabelTarget> {
         let norm = |s: &str| normalize_label(s, form).0;
         let mut index = HashMap::new();
         // Inserted from the lowest precedence up, so that a higher one overwrites.
-        for (i, f) in form.indicator_fields.iter().enumerate() {
-            for v in &f.variants {
-                index.insert(norm(v), LabelTarget::Indicator(i));
+        for id in form.indicator_field_ids() {
+            for v in &form[id].variants {
+                index.insert(norm(v), LabelTarget::Indicator(id));
             }
         }
-        for (i, f) in form.fields.iter().enumerate() {
-            for v in &f.variants {
-                index.insert(norm(v), LabelTarget::Field(i));
+        for id in form.field_ids() {
+            for v in &form[id].variants {
+                index.insert(norm(v), LabelTarget::Field(id));
             }
         }
-        for (i, f) in form.indicator_fields.iter().enumerate() {
-            index.insert(norm(&f.label), LabelTarget::Indicator(i));
+        for id in form.indicator_field_ids() {
+            index.insert(norm(&form[id].label), LabelTarget::Indicator(id));
         }
-        for (i, f) in form.fields.iter().enumerate() {
-            index.insert(norm(&f.label), LabelTarget::Field(i));
+        for id in form.field_ids() {
+            index.insert(norm(&form[id].label), LabelTarget::Field(id));
         }
         index
     });
@@ -109,16 +107,14 @@ fn match_label(label: &str, form: &Form) -> Option<LabelTarget> {
 /// that names no field gives way to the cell above it (项目名称 merged down, 资金情况 over its
 /// sub-columns).
 struct HeaderMatch {
-    columns: Vec<Option<usize>>,
-    indicator_columns: Vec<Option<usize>>,
+    columns: Columns<usize>,
     money_unit: Option<String>,
     score: usize,
 }
 
 fn match_header(sheet: &Sheet, r: usize, form: &Form) -> HeaderMatch {
     let mut m = HeaderMatch {
-        columns: vec![None; form.fields.len()],
-        indicator_columns: vec![None; form.indicator_fields.len()],
+        columns: form.no_columns(),
         money_unit: None,
         score: 0,
     };
@@ -142,12 +138,12 @@ fn match_header(sheet: &Sheet, r: usize, form: &Form) -> HeaderMatch {
             .and_then(|(l, _)| match_label(l, form))
             .or_else(|| above.as_ref().and_then(|(l, _)| match_label(l, form)));
         match matched {
-            Some(LabelTarget::Field(f)) if m.columns[f].is_none() => {
-                m.columns[f] = Some(c);
+            Some(LabelTarget::Field(f)) if m.columns.field(f).is_none() => {
+                m.columns.set_field(f, c);
                 m.score += 1;
             }
-            Some(LabelTarget::Indicator(f)) if m.indicator_columns[f].is_none() => {
-                m.indicator_columns[f] = Some(c);
+            Some(LabelTarget::Indicator(f)) if m.columns.indicator(f).is_none() => {
+                m.columns.set_indicator(f, c);
                 m.score += 1;
             }
             _ => {}
@@ -158,11 +154,11 @@ fn match_header(sheet: &Sheet, r: usize, form: &Form) -> HeaderMatch {
 
 /// Finds the form on a sheet, or `None` when no row looks like its header.
 pub fn locate_sheet(sheet: &Sheet, form: &Form) -> Option<Layout> {
-    let name_field = form.fields.iter().position(|f| f.kind == FieldKind::Name)?;
+    let name_field = form.field_of(FieldKind::Name)?;
     let mut best: Option<(usize, HeaderMatch)> = None;
     for r in 0..sheet.rows.len().min(HEADER_SEARCH_ROWS) {
         let m = match_header(sheet, r, form);
-        if m.columns[name_field].is_some()
+        if m.columns.field(name_field).is_some()
             && m.score >= 3
             && best.as_ref().is_none_or(|(_, b)| m.score > b.score)
         {
@@ -170,11 +166,8 @@ pub fn locate_sheet(sheet: &Sheet, form: &Form) -> Option<Layout> {
         }
     }
     let (header, m) = best?;
-    let level3 = form
-        .indicator_fields
-        .iter()
-        .position(|f| f.kind == IndicatorKind::Level3);
-    let kind = if level3.is_some_and(|i| m.indicator_columns[i].is_some()) {
+    let level3 = form.indicator_field_of(IndicatorKind::Level3);
+    let kind = if level3.is_some_and(|i| m.columns.indicator(i).is_some()) {
         LayoutKind::Long
     } else {
         LayoutKind::Wide
@@ -185,7 +178,6 @@ pub fn locate_sheet(sheet: &Sheet, form: &Form) -> Option<Layout> {
         kind,
         header,
         columns: m.columns,
-        indicator_columns: m.indicator_columns,
         money_unit: title_unit.or(m.money_unit),
         unit_name,
         missing,
@@ -201,26 +193,29 @@ fn missing_columns(form: &Form, kind: LayoutKind, m: &HeaderMatch) -> Vec<(Strin
             .collect()
     };
     let mut missing: Vec<(String, Vec<String>)> = form
-        .fields
-        .iter()
-        .enumerate()
-        .filter(|(i, f)| {
+        .field_ids()
+        .filter(|&id| {
+            let f = &form[id];
             f.required
-                && m.columns[*i].is_none()
+                && m.columns.field(id).is_none()
                 && !(kind == LayoutKind::Long && f.kind == FieldKind::Indicators)
         })
-        .map(|(_, f)| (f.label.clone(), looked_for(&f.label, &f.variants)))
+        .map(|id| {
+            (
+                form[id].label.clone(),
+                looked_for(&form[id].label, &form[id].variants),
+            )
+        })
         .collect();
     if kind == LayoutKind::Long {
         let has = |k: IndicatorKind| {
-            form.indicator_fields
-                .iter()
-                .enumerate()
-                .any(|(i, f)| f.kind == k && m.indicator_columns[i].is_some())
+            form.indicator_field_ids()
+                .any(|id| form[id].kind == k && m.columns.indicator(id).is_some())
         };
-        for (i, f) in form.indicator_fields.iter().enumerate() {
+        for id in form.indicator_field_ids() {
+            let f = &form[id];
             if matches!(f.kind, IndicatorKind::Level1 | IndicatorKind::Level2)
-                && m.indicator_columns[i].is_none()
+                && m.columns.indicator(id).is_none()
             {
                 missing.push((f.label.clone(), looked_for(&f.label, &f.variants)));
             }
@@ -335,7 +330,12 @@ mod tests {
         ]);
         let layout = locate_sheet(&sheet, &form).unwrap();
         assert_eq!(layout.header, 4);
-        assert_eq!(layout.columns, (0..7).map(Some).collect::<Vec<_>>());
+        assert_eq!(
+            form.field_ids()
+                .map(|f| layout.columns.field(f))
+                .collect::<Vec<_>>(),
+            (0..7).map(Some).collect::<Vec<_>>()
+        );
         assert_eq!(layout.money_unit.as_deref(), Some("万元"));
         assert_eq!(
             layout.unit_name.as_deref(),
@@ -359,10 +359,10 @@ mod tests {
         ]);
         let layout = locate_sheet(&sheet, &form).unwrap();
         assert_eq!(layout.header, 1);
-        let total = form.field_index("total").unwrap();
-        let goal = form.field_index("goal").unwrap();
-        assert_eq!(layout.columns[total], Some(2));
-        assert_eq!(layout.columns[goal], Some(1));
+        let total = form.field_by_key("total").unwrap();
+        let goal = form.field_by_key("goal").unwrap();
+        assert_eq!(layout.columns.field(total), Some(2));
+        assert_eq!(layout.columns.field(goal), Some(1));
         assert_eq!(layout.money_unit.as_deref(), Some("元"));
         assert_eq!(layout.unit_name.as_deref(), Some("示例单位乙"));
         let missing: Vec<_> = layout.missing.iter().map(|(l, _)| l.as_str()).collect();

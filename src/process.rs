@@ -9,49 +9,38 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 
+use crate::base::form::Form;
+use crate::base::issue::{Issue, Place, Rule, Severity};
+use crate::base::model::{FileStatus, Submission};
 use crate::check::check_table;
-use crate::check::indicators::canonical;
 use crate::discover::extension_of;
-use crate::form::Form;
-use crate::issue::{Issue, Place, Rule, Severity};
-use crate::model::{FileStatus, Source, Submission};
+use crate::discover::Source;
 use crate::normalize::normalize_grid;
-use crate::read::{megabytes, read_grid, ReadError, MAX_FILE_BYTES};
+use crate::read::{read_grid, ReadError, MAX_FILE_BYTES};
+
+/// Reads one file's bytes (unless it is over the size cap) into a grid.
+///
+/// # Errors
+/// The file is too large, cannot be opened, or cannot be read as its kind.
+fn read_source(source: &Source) -> Result<crate::read::grid::Grid, ReadError> {
+    if source.size > MAX_FILE_BYTES {
+        return Err(ReadError::FileTooLarge {
+            bytes: source.size,
+            limit: MAX_FILE_BYTES,
+        });
+    }
+    let bytes = std::fs::read(&source.path).map_err(|e| ReadError::Open { source: e })?;
+    read_grid(&bytes, source.kind, &extension_of(&source.path))
+}
 
 /// Reads, normalizes and checks one file. Never panics outward: see [`process_all`].
 pub fn process_source(source: &Source, form: &Form) -> Submission {
-    if source.size > MAX_FILE_BYTES {
-        let why = format!(
-            "文件 {}，超过单个文件的上限 {}，未读取",
-            megabytes(source.size),
-            megabytes(MAX_FILE_BYTES)
-        );
-        return failed(source, Rule::FileTooLarge, why);
-    }
-    let bytes = match std::fs::read(&source.path) {
-        Ok(b) => b,
-        Err(e) => {
-            return failed(source, Rule::UnreadableFile, format!("无法打开文件：{e}"));
-        }
-    };
-    let extension = extension_of(&source.path);
-    let grid = match read_grid(&bytes, source.kind, &extension) {
+    let grid = match read_source(source) {
         Ok(g) => g,
-        Err(ReadError::Encrypted) => {
-            return failed(
-                source,
-                Rule::EncryptedFile,
-                ReadError::Encrypted.to_string(),
-            );
-        }
-        Err(e @ ReadError::Unreadable(_)) => {
-            return failed(source, Rule::UnreadableFile, e.to_string());
-        }
-        Err(ReadError::TooLarge(why)) => {
-            return failed(source, Rule::FileTooLarge, why);
-        }
+        Err(e @ ReadError::Encrypted) => return failed(source, Rule::EncryptedFile, e.to_string()),
+        Err(e) if e.is_over_cap() => return failed(source, Rule::FileTooLarge, e.to_string()),
+        Err(e) => return failed(source, Rule::UnreadableFile, e.to_string()),
     };
-    drop(bytes);
     let stem = source
         .path
         .file_stem()
@@ -69,13 +58,13 @@ pub fn process_source(source: &Source, form: &Form) -> Submission {
         .flat_map(|u| u.projects.iter_mut())
     {
         for indicator in &mut project.indicators {
-            *indicator = canonical(form, indicator);
+            *indicator = form.taxonomy.canonical(indicator);
         }
     }
     let status = if tables.is_empty() {
         FileStatus::Failed
     } else {
-        status_of(&issues)
+        FileStatus::of(&issues)
     };
     Submission {
         path: source.path.clone(),
@@ -87,18 +76,10 @@ pub fn process_source(source: &Source, form: &Form) -> Submission {
     }
 }
 
-/// `Issues` when any issue is an error, else `Ok`.
-pub fn status_of(issues: &[Issue]) -> FileStatus {
-    if issues.iter().any(|i| i.severity == Severity::Error) {
-        FileStatus::Issues
-    } else {
-        FileStatus::Ok
-    }
-}
-
 fn failed(source: &Source, rule: Rule, message: String) -> Submission {
     Submission::empty(
-        source,
+        &source.path,
+        &source.display,
         FileStatus::Failed,
         vec![Issue::new(rule, Place::file(&source.display), message)],
     )

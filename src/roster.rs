@@ -7,15 +7,15 @@ use std::path::Path;
 
 use rust_decimal::Decimal;
 
-use crate::check::projects::name_key;
+use crate::base::form::Form;
+use crate::base::issue::Place;
+use crate::base::model::Amount;
+use crate::base::text::name_key;
 use crate::discover::{detect_kind, extension_of};
-use crate::form::Form;
-use crate::grid::{Cell, Sheet};
-use crate::issue::Place;
 use crate::locate::normalize_label;
-use crate::model::Amount;
 use crate::normalize::amount::parse_amount;
-use crate::read::read_grid;
+use crate::read::grid::{Cell, Sheet};
+use crate::read::{read_grid, ReadError};
 
 /// Header labels of the unit name column.
 const NAME_LABELS: &[&str] = &[
@@ -67,14 +67,26 @@ impl Roster {
 /// Why the roster could not be used (the run stops with exit status 2).
 #[derive(Debug, thiserror::Error)]
 pub enum RosterError {
-    #[error("无法读取名册 {path}：{reason}")]
-    Unreadable { path: String, reason: String },
-    #[error("名册 {path} 中没有找到“单位名称”列（查找了：{looked_for}）")]
-    NoNameColumn { path: String, looked_for: String },
-    #[error("名册 {path} {at} 的预算总额“{text}”不是数字")]
+    /// The file could not be opened.
+    #[error("无法读取名册 {path}：{source}")]
+    Open {
+        path: String,
+        source: std::io::Error,
+    },
+    /// The file is not a spreadsheet or text table we can read.
+    #[error("无法读取名册 {path}：{source}")]
+    Read { path: String, source: ReadError },
+    /// No sheet has a 单位名称 column in its first rows.
+    #[error("名册 {path} 中没有找到“单位名称”列（查找了：{}）", .looked_for.join("、"))]
+    NoNameColumn {
+        path: String,
+        looked_for: Vec<&'static str>,
+    },
+    /// A 预算总额 cell is not a number.
+    #[error("名册 {path} 第 {row} 行的预算总额“{text}”不是数字")]
     BadBudget {
         path: String,
-        at: String,
+        row: u32,
         text: String,
     },
 }
@@ -85,14 +97,16 @@ pub enum RosterError {
 /// The file cannot be read, has no 单位名称 column, or a budget is not a number.
 pub fn load_roster(path: &Path, form: &Form) -> Result<Roster, RosterError> {
     let display = path.display().to_string();
-    let unreadable = |reason: String| RosterError::Unreadable {
+    let bytes = std::fs::read(path).map_err(|source| RosterError::Open {
         path: display.clone(),
-        reason,
-    };
-    let bytes = std::fs::read(path).map_err(|e| unreadable(e.to_string()))?;
+        source,
+    })?;
     let extension = extension_of(path);
     let kind = detect_kind(&bytes[..bytes.len().min(4096)], &extension);
-    let grid = read_grid(&bytes, kind, &extension).map_err(|e| unreadable(e.to_string()))?;
+    let grid = read_grid(&bytes, kind, &extension).map_err(|source| RosterError::Read {
+        path: display.clone(),
+        source,
+    })?;
     for sheet in grid.sheets.iter().filter(|s| !s.hidden) {
         if let Some(entries) = read_sheet(sheet, form, &display)? {
             return Ok(Roster { display, entries });
@@ -100,7 +114,7 @@ pub fn load_roster(path: &Path, form: &Form) -> Result<Roster, RosterError> {
     }
     Err(RosterError::NoNameColumn {
         path: display,
-        looked_for: NAME_LABELS.join("、"),
+        looked_for: NAME_LABELS.to_vec(),
     })
 }
 
@@ -166,7 +180,7 @@ fn read_sheet(
             Some(Amount::Bad(text)) => {
                 return Err(RosterError::BadBudget {
                     path: display.to_string(),
-                    at: format!("第 {} 行", sheet.row_number(r)),
+                    row: sheet.row_number(r),
                     text,
                 })
             }

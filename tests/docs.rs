@@ -1,6 +1,6 @@
 //! The README documents every rule the tool can report, with its default severity.
 
-use jixiao::issue::{Rule, Severity};
+use jixiao::base::issue::{Rule, Severity};
 
 #[test]
 fn readme_lists_every_rule_with_its_severity() {

@@ -3,7 +3,8 @@
 mod common;
 
 use common::*;
-use jixiao::{consolidate, discover, form::Form, process, write};
+use jixiao::base::form::Form;
+use jixiao::{consolidate, discover, process, write};
 
 #[test]
 fn a_cell_longer_than_excel_allows_is_cut_with_an_issue() {

@@ -5,10 +5,10 @@
 
 use rust_decimal::Decimal;
 
+use crate::base::issue::{Issue, Rule};
+use crate::base::model::{Amount, Amounts, FieldId};
+use crate::base::text::format_amount;
 use crate::check::Context;
-use crate::issue::{Issue, Rule};
-use crate::model::{Amount, Amounts};
-use crate::normalize::amount::format_amount;
 
 /// All amount rules over one table.
 pub fn check_amounts(ctx: &Context) -> Vec<Issue> {
@@ -78,14 +78,12 @@ pub fn check_amounts(ctx: &Context) -> Vec<Issue> {
 /// bad-amount: an amount cell that is not a number.
 pub fn bad_amounts(ctx: &Context, row: u32, amounts: &Amounts) -> Vec<Issue> {
     amounts
-        .values
         .iter()
-        .enumerate()
-        .filter_map(|(i, a)| match a {
+        .filter_map(|(field, a)| match a {
             Amount::Bad(text) => Some(Issue::new(
                 Rule::BadAmount,
-                ctx.place(row, Some(ctx.amount_fields[i])),
-                format!("{}“{}”不是数字", ctx.amount_label(i), text),
+                ctx.place(row, Some(field)),
+                format!("{}“{}”不是数字", ctx.label(field), text),
             )),
             _ => None,
         })
@@ -95,14 +93,12 @@ pub fn bad_amounts(ctx: &Context, row: u32, amounts: &Amounts) -> Vec<Issue> {
 /// negative-amount: a project's amount below zero, one issue per cell.
 pub fn negative_amounts(ctx: &Context, row: u32, amounts: &Amounts) -> Vec<Issue> {
     amounts
-        .values
         .iter()
-        .enumerate()
-        .filter_map(|(i, a)| match a {
+        .filter_map(|(field, a)| match a {
             Amount::Value(d) if d.is_sign_negative() && !d.is_zero() => Some(Issue::new(
                 Rule::NegativeAmount,
-                ctx.place(row, Some(ctx.amount_fields[i])),
-                format!("{} {} 为负数", ctx.amount_label(i), format_amount(*d)),
+                ctx.place(row, Some(field)),
+                format!("{} {} 为负数", ctx.label(field), format_amount(*d)),
             )),
             _ => None,
         })
@@ -113,23 +109,21 @@ pub fn negative_amounts(ctx: &Context, row: u32, amounts: &Amounts) -> Vec<Issue
 /// allows; one issue per row, naming every such cell, since 总计 repeats its parts' decimals.
 pub fn amount_precision(ctx: &Context, row: u32, amounts: &Amounts) -> Option<Issue> {
     let allowed = ctx.form.form.decimals;
-    let cells: Vec<(usize, Decimal)> = amounts
-        .values
+    let cells: Vec<(FieldId, Decimal)> = amounts
         .iter()
-        .enumerate()
-        .filter_map(|(i, a)| match a {
-            Amount::Value(d) if d.normalize().scale() > allowed => Some((i, d.normalize())),
+        .filter_map(|(field, a)| match a {
+            Amount::Value(d) if d.normalize().scale() > allowed => Some((field, d.normalize())),
             _ => None,
         })
         .collect();
     let &(first, _) = cells.first()?;
     let listed: Vec<String> = cells
         .iter()
-        .map(|(i, d)| format!("{} {d}", ctx.amount_label(*i)))
+        .map(|(field, d)| format!("{} {d}", ctx.label(*field)))
         .collect();
     Some(Issue::new(
         Rule::AmountPrecision,
-        ctx.place(row, Some(ctx.amount_fields[first])),
+        ctx.place(row, Some(first)),
         format!(
             "{} 超过 {allowed} 位小数（单位：{}）",
             listed.join("、"),
@@ -141,45 +135,34 @@ pub fn amount_precision(ctx: &Context, row: u32, amounts: &Amounts) -> Option<Is
 /// sum-mismatch: 总计 ≠ the sum of the funding columns. Skipped when any of them is not a number
 /// (already reported as bad-amount) or when the row has no amounts at all.
 pub fn sum_mismatch(ctx: &Context, row: u32, amounts: &Amounts) -> Option<Issue> {
-    let position = |key: &str| {
-        ctx.amount_fields
-            .iter()
-            .position(|&f| ctx.form.fields[f].key == key)
-    };
-    let total_at = position(&ctx.form.sum.total)?;
-    let part_at: Vec<usize> = ctx
-        .form
-        .sum
-        .parts
-        .iter()
-        .filter_map(|k| position(k))
-        .collect();
-    if std::iter::once(total_at)
-        .chain(part_at.iter().copied())
-        .all(|i| amounts.values[i] == Amount::Blank)
+    let total_field = ctx.form.total_field()?;
+    let part_fields = ctx.form.sum_parts();
+    if std::iter::once(total_field)
+        .chain(part_fields.iter().copied())
+        .all(|f| *amounts.get(f) == Amount::Blank)
     {
         return None;
     }
-    let total = amounts.values[total_at].for_sum()?;
-    let parts: Vec<Decimal> = part_at
+    let total = amounts.get(total_field).for_sum()?;
+    let parts: Vec<Decimal> = part_fields
         .iter()
-        .map(|&i| amounts.values[i].for_sum())
+        .map(|&f| amounts.get(f).for_sum())
         .collect::<Option<_>>()?;
     let sum: Decimal = parts.iter().copied().sum();
     if total == sum {
         return None;
     }
-    let terms: Vec<String> = part_at
+    let terms: Vec<String> = part_fields
         .iter()
         .zip(&parts)
-        .map(|(&i, v)| format!("{} {}", ctx.amount_label(i), format_amount(*v)))
+        .map(|(&f, v)| format!("{} {}", ctx.label(f), format_amount(*v)))
         .collect();
     Some(Issue::new(
         Rule::SumMismatch,
-        ctx.place(row, Some(ctx.amount_fields[total_at])),
+        ctx.place(row, Some(total_field)),
         format!(
             "{} {} ≠ {} = {}（差 {}）",
-            ctx.amount_label(total_at),
+            ctx.label(total_field),
             format_amount(total),
             terms.join(" + "),
             format_amount(sum),
@@ -206,13 +189,13 @@ fn check_declared(
         return sum_mismatch(ctx, row, declared).into_iter().collect();
     }
     let mut issues = Vec::new();
-    for (i, value) in declared.values.iter().enumerate() {
+    for (field, value) in declared.iter() {
         let Some(declared_value) = value.for_sum() else {
             continue;
         };
         let Some(sum) = parts
             .iter()
-            .map(|p| p.values[i].for_sum())
+            .map(|p| p.get(field).for_sum())
             .sum::<Option<Decimal>>()
         else {
             continue;
@@ -220,10 +203,10 @@ fn check_declared(
         if declared_value != sum {
             issues.push(Issue::new(
                 rule,
-                ctx.place(row, Some(ctx.amount_fields[i])),
+                ctx.place(row, Some(field)),
                 format!(
                     "{row_name}{} {} ≠ {what} {}（差 {}）",
-                    ctx.amount_label(i),
+                    ctx.label(field),
                     format_amount(declared_value),
                     format_amount(sum),
                     format_amount(declared_value - sum)
@@ -237,9 +220,9 @@ fn check_declared(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::base::form::Form;
+    use crate::base::model::DeclaredRow;
     use crate::check::tests::{amounts, project, table};
-    use crate::form::Form;
-    use crate::model::DeclaredRow;
 
     fn rules(issues: &[Issue]) -> Vec<(&str, String)> {
         issues

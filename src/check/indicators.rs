@@ -2,15 +2,16 @@
 //! requires; their text can be read; each category is in the taxonomy, each level-2 sits under
 //! its level-1, and codes agree with names; every target has both values; no name twice.
 
+use crate::base::form::FieldKind;
+use crate::base::issue::{Issue, Rule};
+use crate::base::model::{Indicator, Project, TargetValue};
+use crate::base::text::name_key;
 use crate::check::Context;
-use crate::form::{Category, FieldKind, Form};
-use crate::issue::{Issue, Rule};
-use crate::model::{CategoryRef, Indicator, Project, TargetValue};
 
 /// Longest quotation of indicator text in a message, in characters.
 const MAX_QUOTE: usize = 120;
 
-fn indicator_place(ctx: &Context, project: &Project) -> crate::issue::Place {
+fn indicator_place(ctx: &Context, project: &Project) -> crate::base::issue::Place {
     ctx.place(project.row, ctx.field_of(FieldKind::Indicators))
 }
 
@@ -81,29 +82,6 @@ pub fn indicator_numbering(ctx: &Context, project: &Project) -> Option<Issue> {
     ))
 }
 
-/// The level-1 and level-2 codes of an indicator as far as the taxonomy resolves them.
-fn category_codes<'a>(form: &'a Form, ind: &'a Indicator) -> [Option<&'a str>; 2] {
-    let level1 = resolve_level1(form, &ind.level1)
-        .ok()
-        .map(|c| c.code.as_str());
-    let level2 = match &ind.level2.code {
-        Some(code) => Some(code.as_str()),
-        None => form
-            .subcategories_by_name(&ind.level2.name)
-            .next()
-            .map(|(_, s)| s.code.as_str()),
-    };
-    [level1, level2]
-}
-
-/// Whether an indicator falls under any of these level-1 or level-2 codes.
-pub fn is_in_categories(form: &Form, ind: &Indicator, codes: &[String]) -> bool {
-    category_codes(form, ind)
-        .into_iter()
-        .flatten()
-        .any(|c| codes.iter().any(|code| code == c))
-}
-
 /// missing-output-indicator, missing-benefit-indicator, missing-satisfaction-indicator,
 /// missing-cost-indicator: a kind of indicator the form requires is absent. Not checked for a
 /// project without indicators (missing-indicators) or with unreadable indicator text
@@ -120,16 +98,17 @@ pub fn required_categories(ctx: &Context, project: &Project) -> Vec<Issue> {
             !project
                 .indicators
                 .iter()
-                .any(|ind| is_in_categories(form, ind, &req.categories))
+                .any(|ind| form.taxonomy.is_in(ind, &req.categories))
         })
         .filter_map(|req| {
             let rule = Rule::from_code(&req.rule)?;
             let names: Vec<String> = req
                 .categories
                 .iter()
-                .map(|code| match form.category_by_code(code) {
+                .map(|code| match form.taxonomy.category_by_code(code) {
                     Some(c) => format!("{code}-{}", c.name),
                     None => form
+                        .taxonomy
                         .subcategory_by_code(code)
                         .map_or(code.clone(), |(_, s)| format!("{code}-{}", s.name)),
                 })
@@ -189,11 +168,11 @@ pub fn which(ind: &Indicator, n: usize) -> String {
 pub fn duplicate_indicators(ctx: &Context, project: &Project) -> Vec<Issue> {
     let mut issues = Vec::new();
     for (n, ind) in project.indicators.iter().enumerate() {
-        let key = crate::check::projects::name_key(&ind.name);
+        let key = name_key(&ind.name);
         if let Some((m, first)) = project.indicators[..n]
             .iter()
             .enumerate()
-            .find(|(_, p)| crate::check::projects::name_key(&p.name) == key)
+            .find(|(_, p)| name_key(&p.name) == key)
         {
             issues.push(Issue::new(
                 Rule::DuplicateIndicator,
@@ -217,7 +196,7 @@ pub fn category_issues(ctx: &Context, project: &Project) -> Vec<Issue> {
         .iter()
         .enumerate()
         .filter_map(|(i, ind)| {
-            check_categories(ctx.form, ind).err().map(|(rule, why)| {
+            ctx.form.taxonomy.check(ind).err().map(|(rule, why)| {
                 let which = format!("第 {} 条指标", ind.seq.unwrap_or(i as u32 + 1));
                 Issue::new(rule, indicator_place(ctx, project), format!("{which}{why}"))
             })
@@ -225,194 +204,14 @@ pub fn category_issues(ctx: &Context, project: &Project) -> Vec<Issue> {
         .collect()
 }
 
-/// Resolves an indicator's categories against the taxonomy.
-///
-/// # Errors
-/// The first problem found: the rule and the message after "第 N 条指标".
-pub fn check_categories(form: &Form, ind: &Indicator) -> Result<(), (Rule, String)> {
-    let level1 = resolve_level1(form, &ind.level1)?;
-    let l2 = &ind.level2;
-    match &l2.code {
-        Some(code) => {
-            let Some((parent, sub)) = form.subcategory_by_code(code) else {
-                return Err((
-                    Rule::UnknownIndicatorCategory,
-                    format!("的二级指标“{}”不在指标体系中", l2.render()),
-                ));
-            };
-            if !sub.is_named(&l2.name) {
-                return Err((
-                    Rule::CategoryMismatch,
-                    format!(
-                        "的二级指标编码 {code} 与名称“{}”不符（{code} 是“{}”）",
-                        l2.name, sub.name
-                    ),
-                ));
-            }
-            if parent.code != level1.code {
-                return Err(not_under(l2, level1, parent));
-            }
-            Ok(())
-        }
-        None => {
-            let matches: Vec<(&Category, _)> = form.subcategories_by_name(&l2.name).collect();
-            if matches.iter().any(|(p, _)| p.code == level1.code) {
-                Ok(())
-            } else if let Some((parent, _)) = matches.first() {
-                Err(not_under(l2, level1, parent))
-            } else {
-                Err((
-                    Rule::UnknownIndicatorCategory,
-                    format!("的二级指标“{}”不在指标体系中", l2.name),
-                ))
-            }
-        }
-    }
-}
-
-/// The indicator with its categories as the taxonomy names them (code and name), when they
-/// resolve without a problem; otherwise as written. The consolidated table renders indicators
-/// this way, so that `产出指标 / 数量指标` from a long layout and `1-产出指标；11-数量指标` from a
-/// wide one read the same.
-pub fn canonical(form: &Form, ind: &Indicator) -> Indicator {
-    let mut out = ind.clone();
-    if check_categories(form, ind).is_err() {
-        return out;
-    }
-    let Ok(level1) = resolve_level1(form, &ind.level1) else {
-        return out;
-    };
-    let level2 = match &ind.level2.code {
-        Some(code) => form.subcategory_by_code(code).map(|(_, s)| s),
-        None => form
-            .subcategories_by_name(&ind.level2.name)
-            .find(|(p, _)| p.code == level1.code)
-            .map(|(_, s)| s),
-    };
-    if let Some(level2) = level2 {
-        out.level1 = CategoryRef {
-            code: Some(level1.code.clone()),
-            name: level1.name.clone(),
-        };
-        out.level2 = CategoryRef {
-            code: Some(level2.code.clone()),
-            name: level2.name.clone(),
-        };
-    }
-    out
-}
-
-fn not_under(l2: &CategoryRef, level1: &Category, parent: &Category) -> (Rule, String) {
-    (
-        Rule::CategoryMismatch,
-        format!(
-            "的二级指标“{}”不属于一级指标“{}-{}”（应属“{}-{}”）",
-            l2.render(),
-            level1.code,
-            level1.name,
-            parent.code,
-            parent.name
-        ),
-    )
-}
-
-fn resolve_level1<'a>(form: &'a Form, l1: &CategoryRef) -> Result<&'a Category, (Rule, String)> {
-    match &l1.code {
-        Some(code) => {
-            let Some(cat) = form.category_by_code(code) else {
-                return Err((
-                    Rule::UnknownIndicatorCategory,
-                    format!("的一级指标“{}”不在指标体系中", l1.render()),
-                ));
-            };
-            if cat.is_named(&l1.name) {
-                Ok(cat)
-            } else {
-                Err((
-                    Rule::CategoryMismatch,
-                    format!(
-                        "的一级指标编码 {code} 与名称“{}”不符（{code} 是“{}”）",
-                        l1.name, cat.name
-                    ),
-                ))
-            }
-        }
-        None => form.category_by_name(&l1.name).ok_or_else(|| {
-            (
-                Rule::UnknownIndicatorCategory,
-                format!("的一级指标“{}”不在指标体系中", l1.name),
-            )
-        }),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::base::form::Form;
+    use crate::base::issue::Severity;
+    use crate::base::model::IndicatorFault;
     use crate::check::tests::{project, table};
-    use crate::issue::Severity;
-    use crate::model::IndicatorFault;
     use crate::normalize::indicator::parse_indicator_text;
-
-    fn first(text: &str) -> Indicator {
-        parse_indicator_text(text).0.remove(0)
-    }
-
-    fn verdict(text: &str) -> Result<(), (Rule, String)> {
-        check_categories(&Form::default_form(), &first(text))
-    }
-
-    #[test]
-    fn taxonomy_checks() {
-        assert_eq!(
-            verdict("1、1-产出指标；11-数量指标；x；实施周期指标值:1；年度指标值:1"),
-            Ok(())
-        );
-        assert_eq!(
-            verdict("1、2-效益指标；22-社会效益；x；实施周期指标值:1；年度指标值:1"),
-            Ok(())
-        );
-        assert_eq!(
-            verdict("1、效益指标；社会效益指标；x；实施周期指标值:1；年度指标值:1"),
-            Ok(())
-        );
-        assert_eq!(
-            verdict("1、4-成本指标；41-经济成本指标；x；实施周期指标值:1；年度指标值:1"),
-            Ok(())
-        );
-        let (rule, msg) =
-            verdict("1、1-产出指标；22-社会效益；x；实施周期指标值:1；年度指标值:1").unwrap_err();
-        assert_eq!(rule, Rule::CategoryMismatch);
-        assert_eq!(
-            msg,
-            "的二级指标“22-社会效益”不属于一级指标“1-产出指标”（应属“2-效益指标”）"
-        );
-        let (rule, msg) =
-            verdict("1、1-效益指标；11-数量指标；x；实施周期指标值:1；年度指标值:1").unwrap_err();
-        assert_eq!(rule, Rule::CategoryMismatch);
-        assert!(msg.contains("编码 1"), "{msg}");
-        let (rule, _) =
-            verdict("1、1-产出指标；11-质量指标；x；实施周期指标值:1；年度指标值:1").unwrap_err();
-        assert_eq!(rule, Rule::CategoryMismatch);
-        let (rule, _) =
-            verdict("1、5-其他指标；51-其他；x；实施周期指标值:1；年度指标值:1").unwrap_err();
-        assert_eq!(rule, Rule::UnknownIndicatorCategory);
-        let (rule, _) =
-            verdict("1、产出指标；稳定性指标；x；实施周期指标值:1；年度指标值:1").unwrap_err();
-        assert_eq!(rule, Rule::UnknownIndicatorCategory);
-    }
-
-    #[test]
-    fn canonical_categories_come_from_the_taxonomy() {
-        let form = Form::default_form();
-        let long = first("1、产出指标；数量指标；x；实施周期指标值:1；年度指标值:1");
-        let wide = first("1、1-产出指标；11-数量指标；x；实施周期指标值:1；年度指标值:1");
-        assert_eq!(canonical(&form, &long), wide);
-        let short = first("1、效益指标；社会效益指标；x；实施周期指标值:1；年度指标值:1");
-        assert_eq!(canonical(&form, &short).level2.render(), "22-社会效益");
-        let wrong = first("1、1-产出指标；22-社会效益；x；实施周期指标值:1；年度指标值:1");
-        assert_eq!(canonical(&form, &wrong), wrong);
-    }
 
     fn project_with(text: &str) -> Project {
         let (indicators, indicator_faults) = parse_indicator_text(text);

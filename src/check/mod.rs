@@ -1,58 +1,53 @@
-//! Check: the rule catalogue over a normalized submission. One file per rule family; each rule a
+//! Check: the rule catalogue over a normalized submission. One file per rule family (`amounts`,
+//! `projects`, `indicators`, `targets`, and `units` for the rules across files); each rule a
 //! small function that returns its issues. Thresholds and the taxonomy come from the form.
 
 pub mod amounts;
 pub mod indicators;
 pub mod projects;
 pub mod targets;
+pub mod units;
 
-use crate::form::{FieldKind, Form};
-use crate::issue::{Issue, Place};
-use crate::model::{Project, Table, Unit};
+use crate::base::form::{FieldKind, Form};
+use crate::base::issue::{Issue, Place};
+use crate::base::model::{FieldId, Project, Table, Unit};
 
 /// What every rule needs to name a place: the file, the table and the form.
 pub struct Context<'a> {
     pub form: &'a Form,
     pub file: &'a str,
     pub table: &'a Table,
-    /// Field index of each amount, in `Amounts` order.
-    pub amount_fields: Vec<usize>,
 }
 
 impl<'a> Context<'a> {
     pub fn new(form: &'a Form, file: &'a str, table: &'a Table) -> Context<'a> {
-        Context {
-            form,
-            file,
-            table,
-            amount_fields: form.amount_fields().collect(),
-        }
+        Context { form, file, table }
     }
 
     /// The place of a row, at the column of a form field (when the table has it).
-    pub fn place(&self, row: u32, field: Option<usize>) -> Place {
+    pub fn place(&self, row: u32, field: Option<FieldId>) -> Place {
         Place {
             file: self.file.to_string(),
             sheet: self.table.sheet.clone(),
             row: Some(row),
-            col: field.and_then(|f| self.table.columns.get(f).copied().flatten()),
+            col: field.and_then(|f| self.table.columns.field(f)),
         }
     }
 
-    /// The field index of the first field of a kind.
-    pub fn field_of(&self, kind: FieldKind) -> Option<usize> {
-        self.form.fields.iter().position(|f| f.kind == kind)
+    /// The first field of a kind.
+    pub fn field_of(&self, kind: FieldKind) -> Option<FieldId> {
+        self.form.field_of(kind)
     }
 
     /// Whether the table has a column for the first field of this kind.
     pub fn has_column(&self, kind: FieldKind) -> bool {
         self.field_of(kind)
-            .is_some_and(|f| self.table.columns[f].is_some())
+            .is_some_and(|f| self.table.columns.field(f).is_some())
     }
 
-    /// The label of the amount at position `i` of `Amounts`.
-    pub fn amount_label(&self, i: usize) -> &str {
-        &self.form.fields[self.amount_fields[i]].label
+    /// A field's label, as the form writes it.
+    pub fn label(&self, field: FieldId) -> &str {
+        &self.form[field].label
     }
 }
 
@@ -94,21 +89,24 @@ pub(crate) mod tests {
 
     use rust_decimal::Decimal;
 
-    use crate::form::Form;
-    use crate::model::{Amount, Amounts, LayoutKind, NameSource, Project, Table, Unit};
+    use crate::base::form::Form;
+    use crate::base::model::{Amount, Amounts, LayoutKind, NameSource, Project, Table, Unit};
 
-    /// Amounts from text: "" is blank, a number a value, anything else a bad cell.
+    /// Amounts of the default form's amount fields, in order, from text: "" is blank, a
+    /// number a value, anything else a bad cell.
     pub fn amounts(values: &[&str]) -> Amounts {
-        Amounts {
-            values: values
-                .iter()
-                .map(|v| match (v.is_empty(), Decimal::from_str(v)) {
+        Form::default_form()
+            .amount_fields()
+            .zip(values)
+            .map(|(field, v)| {
+                let amount = match (v.is_empty(), Decimal::from_str(v)) {
                     (true, _) => Amount::Blank,
                     (false, Ok(d)) => Amount::Value(d),
                     (false, Err(_)) => Amount::Bad(v.to_string()),
-                })
-                .collect(),
-        }
+                };
+                (field, amount)
+            })
+            .collect()
     }
 
     /// A project on row 7 with a goal and no indicators.
@@ -130,10 +128,14 @@ pub(crate) mod tests {
             sheet: Some("Sheet1".into()),
             layout: LayoutKind::Wide,
             header_row: 4,
-            columns: (0..Form::default_form().fields.len() as u32)
-                .map(Some)
-                .collect(),
-            indicator_columns: Vec::new(),
+            columns: {
+                let form = Form::default_form();
+                let mut columns = form.no_columns();
+                for (col, field) in form.field_ids().enumerate() {
+                    columns.set_field(field, col as u32);
+                }
+                columns
+            },
             money_unit: "万元".into(),
             grand_total: None,
             units: vec![Unit {

@@ -2,16 +2,15 @@
 
 use std::collections::HashMap;
 
+use crate::base::form::FieldKind;
+use crate::base::issue::{Issue, Rule};
+use crate::base::model::{Project, Unit};
+use crate::base::text::{group_digits, name_key, MAX_CELL_CHARS};
 use crate::check::Context;
-use crate::form::FieldKind;
-use crate::issue::{Issue, Rule};
-use crate::model::{Amount, Project, Unit};
-use crate::normalize::amount::group_digits;
 
 /// text-too-long: a name, goal or indicator cell longer than an Excel cell holds; the workbook
 /// keeps its first 32,767 characters.
 pub fn text_too_long(ctx: &Context, project: &Project) -> Vec<Issue> {
-    use crate::write::official::MAX_CELL_CHARS;
     [
         (FieldKind::Name, "项目名称", &project.name),
         (FieldKind::Goal, "绩效目标", &project.goal),
@@ -49,17 +48,6 @@ pub fn missing_goal(ctx: &Context, project: &Project) -> Option<Issue> {
     })
 }
 
-/// The key two names are compared by: no spaces, full-width ASCII folded to half-width.
-pub fn name_key(name: &str) -> String {
-    name.chars()
-        .filter(|c| !c.is_whitespace())
-        .map(|c| match c {
-            '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
-            _ => c,
-        })
-        .collect()
-}
-
 /// duplicate-project: a project name a second time in one unit; the later row is reported.
 pub fn duplicate_projects(ctx: &Context, unit: &Unit) -> Vec<Issue> {
     let mut first_row: HashMap<String, u32> = HashMap::new();
@@ -88,7 +76,7 @@ pub fn missing_project_name(ctx: &Context, project: &Project) -> Option<Issue> {
     if !project.name.is_empty() {
         return None;
     }
-    let has_content = project.amounts.values.iter().any(|a| *a != Amount::Blank)
+    let has_content = !project.amounts.is_blank()
         || !project.goal.is_empty()
         || !project.indicators.is_empty()
         || !project.indicator_faults.is_empty();
@@ -104,8 +92,8 @@ pub fn missing_project_name(ctx: &Context, project: &Project) -> Option<Issue> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::base::form::Form;
     use crate::check::tests::{project, table};
-    use crate::form::Form;
 
     #[test]
     fn text_longer_than_a_cell() {
@@ -124,7 +112,7 @@ mod tests {
             "绩效目标有 40,000 个字符，超过 Excel 单元格的上限 32,767 个，汇总表中只保留前 32,767 个"
         );
         assert_eq!(
-            crate::write::official::excel_text(&p.goal).chars().count(),
+            crate::base::text::excel_text(&p.goal).chars().count(),
             32_767
         );
     }

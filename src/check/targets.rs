@@ -5,11 +5,11 @@
 
 use rust_decimal::Decimal;
 
-use crate::check::indicators::{is_in_categories, missing_target_value, which};
+use crate::base::form::FieldKind;
+use crate::base::issue::{Issue, Rule};
+use crate::base::model::{Comparison, Indicator, NumericTarget, Project};
+use crate::check::indicators::{missing_target_value, which};
 use crate::check::Context;
-use crate::form::FieldKind;
-use crate::issue::{Issue, Rule};
-use crate::model::{Comparison, Indicator, NumericTarget, Project};
 
 /// The target rules over every indicator of a project.
 pub fn check_targets(ctx: &Context, project: &Project) -> Vec<Issue> {
@@ -65,7 +65,11 @@ pub fn percent_over_100(ind: &Indicator) -> Option<(Rule, String)> {
 /// satisfaction-below: a satisfaction target (a percentage) under the form's threshold.
 pub fn satisfaction_below(ctx: &Context, ind: &Indicator) -> Option<(Rule, String)> {
     let checks = &ctx.form.checks;
-    if !is_in_categories(ctx.form, ind, &checks.satisfaction_categories) {
+    if !ctx
+        .form
+        .taxonomy
+        .is_in(ind, &checks.satisfaction_categories)
+    {
         return None;
     }
     let hits = numeric_hits(ind, |n| {
@@ -101,8 +105,8 @@ pub fn annual_exceeds_period(ind: &Indicator) -> Option<(Rule, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::base::form::Form;
     use crate::check::tests::table;
-    use crate::form::Form;
     use crate::normalize::indicator::parse_indicator_text;
 
     fn ind(l1: &str, l2: &str, period: &str, annual: &str) -> Indicator {
@@ -177,7 +181,7 @@ mod tests {
         let (indicators, _) = parse_indicator_text(
             "1、3-满意度指标；31-服务对象满意度；满意度；实施周期指标值:≥0%；年度指标值:≥0%",
         );
-        let p = crate::model::Project {
+        let p = crate::base::model::Project {
             indicators,
             ..crate::check::tests::project("甲", &["1", "1", "", ""])
         };

@@ -5,41 +5,10 @@ use std::str::FromStr;
 
 use rust_decimal::Decimal;
 
-use crate::form::Form;
-use crate::grid::Cell;
-use crate::model::Amount;
-
-/// The value Excel shows for a stored double: 15 significant digits, so that float noise such as
-/// 0.30000000000000004 reads as 0.3. `None` for NaN, infinities and values beyond `Decimal`.
-pub fn float_as_shown(value: f64) -> Option<Decimal> {
-    if !value.is_finite() {
-        return None;
-    }
-    if value == 0.0 {
-        return Some(Decimal::ZERO);
-    }
-    let text = format!("{value:.14e}");
-    Decimal::from_scientific(&text).ok().map(|d| d.normalize())
-}
-
-/// Folds full-width digits and punctuation used in numbers to ASCII (１，３２９．４２ → 1,329.42).
-/// Only for text that is parsed as a number: names and goals are left as written.
-pub fn fold_width(text: &str) -> String {
-    text.chars()
-        .map(|c| match c {
-            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
-            '，' => ',',
-            '．' => '.',
-            '－' | '−' => '-',
-            '＋' => '+',
-            '％' => '%',
-            '（' => '(',
-            '）' => ')',
-            '\u{3000}' | '\u{a0}' => ' ',
-            _ => c,
-        })
-        .collect()
-}
+use crate::base::form::Form;
+use crate::base::model::Amount;
+use crate::base::text::{float_as_shown, fold_width};
+use crate::read::grid::Cell;
 
 /// Parses amount text in the submission's money unit; `Ok(None)` for "nothing" ("", "-", "—").
 ///
@@ -114,33 +83,6 @@ fn split_money_unit<'a>(text: &'a str, form: &Form) -> (&'a str, Option<Decimal>
         })
 }
 
-/// Digits with thousands separators: "4671" → "4,671".
-pub fn group_digits(digits: &str) -> String {
-    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
-    grouped
-}
-
-/// Formats an amount as the form shows it: thousands separators, two decimals (4,671.23).
-pub fn format_amount(value: Decimal) -> String {
-    let rounded =
-        value.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
-    let text = format!("{:.2}", rounded.abs());
-    let (int, frac) = text.split_once('.').unwrap_or((&text, "00"));
-    let grouped = group_digits(int);
-    let sign = if rounded.is_sign_negative() && !rounded.is_zero() {
-        "-"
-    } else {
-        ""
-    };
-    format!("{sign}{grouped}.{frac}")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -165,16 +107,6 @@ mod tests {
         assert_eq!(parse_amount_text("待定"), Err("待定".to_string()));
         assert_eq!(parse_amount_text("12a"), Err("12a".to_string()));
         assert_eq!(parse_amount_text("1.2.3"), Err("1.2.3".to_string()));
-    }
-
-    #[test]
-    fn floats_read_as_excel_shows_them() {
-        assert_eq!(float_as_shown(0.1 + 0.2), Some(dec("0.3")));
-        assert_eq!(float_as_shown(4671.23), Some(dec("4671.23")));
-        assert_eq!(float_as_shown(1329.42), Some(dec("1329.42")));
-        assert_eq!(float_as_shown(0.0), Some(Decimal::ZERO));
-        assert_eq!(float_as_shown(-2.5), Some(dec("-2.5")));
-        assert_eq!(float_as_shown(f64::NAN), None);
     }
 
     #[test]
@@ -208,14 +140,5 @@ mod tests {
             parse_amount(&Cell::Text("约370万元".into()), Decimal::ONE),
             Amount::Bad("约370万元".into())
         );
-    }
-
-    #[test]
-    fn formats_like_the_form() {
-        assert_eq!(format_amount(dec("4671.23")), "4,671.23");
-        assert_eq!(format_amount(dec("370.5")), "370.50");
-        assert_eq!(format_amount(dec("0")), "0.00");
-        assert_eq!(format_amount(dec("-1234567.005")), "-1,234,567.01");
-        assert_eq!(format_amount(dec("999.999")), "1,000.00");
     }
 }

@@ -11,7 +11,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::model::{CategoryRef, Indicator, IndicatorFault};
+use crate::base::model::{CategoryRef, Indicator, IndicatorFault};
 use crate::normalize::target::parse_target;
 
 /// Where an item starts: its number and "、", then a level-1 category (code or name). The
@@ -169,7 +169,7 @@ pub fn render_indicators(indicators: &[Indicator]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Comparison;
+    use crate::base::model::Comparison;
 
     const SEED_CELL: &str = "1、1-产出指标；11-数量指标；信息更正完成率；实施周期指标值:100%；年度指标值:100%。2、1-产出指标；11-数量指标；农村集体经济组织成员与宅基地上房屋关联数（人数）；实施周期指标值:≥210万人；年度指标值:≥210万人。3、2-效益指标；22-社会效益；网站考评结果；实施周期指标值:良好及以上；年度指标值:良好及以上。4、3-满意度指标；31-服务对象满意度；被调查用户满意度；实施周期指标值:≥90%；年度指标值:≥90%。";
 

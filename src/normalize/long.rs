@@ -4,14 +4,14 @@
 //! has filled them) or written on its first row only; either way its amounts are taken once, from
 //! its first row. Categories usually come by name without codes and carry down when left blank.
 
-use crate::form::{Form, IndicatorKind};
-use crate::grid::Sheet;
-use crate::issue::Issue;
+use crate::base::form::{Form, IndicatorKind};
+use crate::base::issue::Issue;
+use crate::base::model::{CategoryRef, Indicator, IndicatorFault, Project, Table};
 use crate::locate::Layout;
-use crate::model::{CategoryRef, Indicator, IndicatorFault, Project, Table};
 use crate::normalize::indicator::parse_category;
 use crate::normalize::rows::{RowCells, SheetReader};
 use crate::normalize::target::parse_target;
+use crate::read::grid::Sheet;
 
 /// Normalizes one sheet in the long layout.
 pub fn normalize_long(
@@ -42,23 +42,23 @@ pub fn normalize_long(
             });
         }
         if let Some(project) = unit.projects.last_mut() {
-            add_indicator_row(form, project, cells);
+            add_indicator_row(project, cells);
         }
     });
     (reader.table(grand_total, units), issues)
 }
 
 /// Reads one row's indicator into the project, or records why it cannot be read.
-fn add_indicator_row(form: &Form, project: &mut Project, cells: &RowCells) {
+fn add_indicator_row(project: &mut Project, cells: &RowCells) {
     if !cells.has_indicator() {
         return;
     }
-    let cell = |kind| cells.indicator_cell(form, kind).trim();
+    let cell = |kind| cells.indicator_cell(kind).trim();
     let seq = (project.indicators.len() + project.indicator_faults.len() + 1) as u32;
     let raw: Vec<&str> = cells
         .indicator_cells
         .iter()
-        .map(String::as_str)
+        .map(|(_, c)| c.as_str())
         .filter(|c| !c.is_empty())
         .collect();
     let raw = raw.join("｜");

@@ -9,11 +9,11 @@ pub mod rows;
 pub mod target;
 pub mod wide;
 
-use crate::form::Form;
-use crate::grid::Grid;
-use crate::issue::{Issue, Place, Rule};
+use crate::base::form::Form;
+use crate::base::issue::{Issue, Place, Rule};
+use crate::base::model::{LayoutKind, Table};
 use crate::locate::locate_sheet;
-use crate::model::{LayoutKind, Table};
+use crate::read::grid::Grid;
 
 /// Normalizes every sheet of a file that holds the form. Hidden sheets are read only when no
 /// visible sheet holds it. Returns the tables and the issues of locating them (missing columns,
@@ -59,8 +59,8 @@ pub fn normalize_grid(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::grid::{Cell, Sheet};
-    use crate::model::NameSource;
+    use crate::base::model::NameSource;
+    use crate::read::grid::{Cell, Sheet};
 
     fn sheet(name: &str, hidden: bool, rows: &[&[&str]]) -> Sheet {
         Sheet {

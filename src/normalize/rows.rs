@@ -7,12 +7,12 @@ use std::sync::LazyLock;
 use regex::Regex;
 use rust_decimal::Decimal;
 
-use crate::form::{FieldKind, Form, IndicatorKind};
-use crate::grid::{Cell, Sheet};
-use crate::issue::{Issue, Place, Rule};
+use crate::base::form::{FieldKind, Form, IndicatorKind};
+use crate::base::issue::{Issue, Place, Rule};
+use crate::base::model::{Amount, Amounts, DeclaredRow, FieldId, NameSource, Table, Unit};
 use crate::locate::Layout;
-use crate::model::{Amount, Amounts, DeclaredRow, NameSource, Table, Unit};
 use crate::normalize::amount::parse_amount;
+use crate::read::grid::{Cell, Sheet};
 
 /// Sheet names that say nothing about the unit (Sheet1, 工作表1, …).
 static GENERIC_SHEET: LazyLock<Regex> =
@@ -38,24 +38,24 @@ pub struct RowCells {
     pub goal: String,
     /// The wide layout's indicator cell.
     pub indicators: String,
-    /// The long layout's indicator cells, indexed like `Form::indicator_fields`.
-    pub indicator_cells: Vec<String>,
+    /// The long layout's indicator cells that the header has, in form order, with their kind.
+    pub indicator_cells: Vec<(IndicatorKind, String)>,
     pub amounts: Amounts,
     pub has_amounts: bool,
 }
 
 impl RowCells {
     /// The long-layout cell of the first field of a kind ("" when absent).
-    pub fn indicator_cell(&self, form: &Form, kind: IndicatorKind) -> &str {
-        form.indicator_fields
+    pub fn indicator_cell(&self, kind: IndicatorKind) -> &str {
+        self.indicator_cells
             .iter()
-            .position(|f| f.kind == kind)
-            .map_or("", |i| self.indicator_cells[i].as_str())
+            .find(|(k, _)| *k == kind)
+            .map_or("", |(_, text)| text.as_str())
     }
 
     /// Whether the row carries an indicator of its own (long layout) or indicator text (wide).
     pub fn has_indicator(&self) -> bool {
-        !self.indicators.is_empty() || self.indicator_cells.iter().any(|c| !c.is_empty())
+        !self.indicators.is_empty() || self.indicator_cells.iter().any(|(_, c)| !c.is_empty())
     }
 
     /// The row's amounts as a declared total row.
@@ -125,10 +125,8 @@ impl<'a> SheetReader<'a> {
 
     fn column(&self, kind: FieldKind) -> Option<usize> {
         self.form
-            .fields
-            .iter()
-            .position(|f| f.kind == kind)
-            .and_then(|i| self.layout.columns[i])
+            .field_of(kind)
+            .and_then(|f| self.layout.columns.field(f))
     }
 
     fn text(&self, r: usize, col: Option<usize>) -> String {
@@ -140,10 +138,18 @@ impl<'a> SheetReader<'a> {
     pub fn data_rows(&self) -> Vec<(RowKind, RowCells)> {
         let (name_col, goal_col) = (self.column(FieldKind::Name), self.column(FieldKind::Goal));
         let indicator_col = self.column(FieldKind::Indicators);
-        let amount_cols: Vec<Option<usize>> = self
+        let amount_cols: Vec<(FieldId, Option<usize>)> = self
             .form
             .amount_fields()
-            .map(|i| self.layout.columns[i])
+            .map(|f| (f, self.layout.columns.field(f)))
+            .collect();
+        let indicator_cols: Vec<(IndicatorKind, usize)> = self
+            .form
+            .indicator_field_ids()
+            .filter_map(|f| {
+                let col = self.layout.columns.indicator(f)?;
+                Some((self.form[f].kind, col))
+            })
             .collect();
         let mut rows = Vec::new();
         for r in self.layout.header + 1..self.sheet.rows.len() {
@@ -153,25 +159,22 @@ impl<'a> SheetReader<'a> {
                 name: self.text(r, name_col),
                 goal: self.text(r, goal_col),
                 indicators: self.text(r, indicator_col),
-                indicator_cells: self
-                    .layout
-                    .indicator_columns
+                indicator_cells: indicator_cols
                     .iter()
-                    .map(|c| self.text(r, *c))
+                    .map(|&(kind, c)| (kind, self.text(r, Some(c))))
                     .collect(),
-                amounts: Amounts {
-                    values: amount_cols
-                        .iter()
-                        .map(|c| {
-                            c.map_or(Amount::Blank, |c| {
-                                parse_amount(self.sheet.cell(r, c), self.divisor, self.form)
-                            })
-                        })
-                        .collect(),
-                },
+                amounts: amount_cols
+                    .iter()
+                    .map(|&(field, c)| {
+                        let amount = c.map_or(Amount::Blank, |c| {
+                            parse_amount(self.sheet.cell(r, c), self.divisor, self.form)
+                        });
+                        (field, amount)
+                    })
+                    .collect(),
                 has_amounts: amount_cols
                     .iter()
-                    .any(|c| c.is_some_and(|c| !self.sheet.cell(r, c).is_blank())),
+                    .any(|(_, c)| c.is_some_and(|c| !self.sheet.cell(r, c).is_blank())),
             };
             if let Some(kind) = self.classify(&cells) {
                 rows.push((kind, cells));
@@ -292,18 +295,7 @@ impl<'a> SheetReader<'a> {
             sheet: self.sheet.name.clone(),
             layout: self.layout.kind,
             header_row: self.sheet.row_number(self.layout.header),
-            columns: self
-                .layout
-                .columns
-                .iter()
-                .map(|c| c.map(|c| self.sheet.col_number(c)))
-                .collect(),
-            indicator_columns: self
-                .layout
-                .indicator_columns
-                .iter()
-                .map(|c| c.map(|c| self.sheet.col_number(c)))
-                .collect(),
+            columns: self.layout.columns.map(|c| self.sheet.col_number(c)),
             money_unit: self.money_unit.clone(),
             grand_total,
             units,

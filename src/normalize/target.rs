@@ -8,8 +8,8 @@ use std::sync::LazyLock;
 use regex::Regex;
 use rust_decimal::Decimal;
 
-use crate::model::{Comparison, NumericTarget, Target, TargetValue};
-use crate::normalize::amount::fold_width;
+use crate::base::model::{Comparison, NumericTarget, Target, TargetValue};
+use crate::base::text::fold_width;
 
 /// Longest unit accepted after a number; longer trailing text makes the value free text.
 const MAX_UNIT_CHARS: usize = 8;

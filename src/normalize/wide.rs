@@ -2,13 +2,13 @@
 //! unit its unit row (name and subtotals, no goal, no indicators) followed by its project rows;
 //! title rows above, blank and note rows (注：…, 填报人：…) anywhere below the header.
 
-use crate::form::Form;
-use crate::grid::Sheet;
-use crate::issue::Issue;
+use crate::base::form::Form;
+use crate::base::issue::Issue;
+use crate::base::model::{Project, Table};
 use crate::locate::Layout;
-use crate::model::{Project, Table};
 use crate::normalize::indicator::parse_indicator_text;
 use crate::normalize::rows::SheetReader;
+use crate::read::grid::Sheet;
 
 /// Normalizes one sheet in the wide layout.
 pub fn normalize_wide(

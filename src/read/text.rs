@@ -2,8 +2,8 @@
 //! (UTF-8 with or without BOM, UTF-16 with BOM, else GB18030, a superset of GBK), the delimiter
 //! sniffed, and HTML tags and entities left in cells by web exports are removed.
 
-use crate::grid::{Cell, Grid, Sheet};
-use crate::read::{ReadError, MAX_CELLS};
+use crate::read::grid::{Cell, Grid, Sheet};
+use crate::read::{CellCountPlace, NotASpreadsheet, ReadError, MAX_CELLS};
 
 /// Decodes bytes to text: BOM first, then valid UTF-8, else GB18030.
 pub fn decode(bytes: &[u8]) -> String {
@@ -56,9 +56,9 @@ fn sniff_delimiter(text: &str, extension: &str) -> u8 {
 pub fn read_text(bytes: &[u8], extension: &str) -> Result<Grid, ReadError> {
     let text = decode(bytes);
     if text.contains('\0') {
-        return Err(ReadError::Unreadable(
-            "不是文本文件，也不是可识别的表格格式".to_string(),
-        ));
+        return Err(ReadError::NotASpreadsheet {
+            what: NotASpreadsheet::BinaryText,
+        });
     }
     let delimiter = sniff_delimiter(&text, extension);
     let mut reader = csv::ReaderBuilder::new()
@@ -70,9 +70,9 @@ pub fn read_text(bytes: &[u8], extension: &str) -> Result<Grid, ReadError> {
     let mut lines = LineCounter::new(text.as_bytes());
     let mut stored = 0usize;
     for record in reader.records() {
-        let record = record.map_err(|e| {
-            let line = e.position().map_or(0, |p| p.line());
-            ReadError::Unreadable(format!("第 {line} 行无法按分隔文本读取：{e}"))
+        let record = record.map_err(|source| ReadError::Delimited {
+            line: source.position().map_or(0, |p| p.line()),
+            source,
         })?;
         // The csv crate skips blank lines, and a record's position is where the reader stood
         // before skipping them; place each record on the line it really starts on, so that row
@@ -100,10 +100,10 @@ pub fn read_text(bytes: &[u8], extension: &str) -> Result<Grid, ReadError> {
         }
         stored += cells.len();
         if stored > MAX_CELLS {
-            return Err(ReadError::TooLarge(format!(
-                "到第 {line} 行为止已超过 {} 个单元格的上限，未读取",
-                crate::normalize::amount::group_digits(&MAX_CELLS.to_string())
-            )));
+            return Err(ReadError::TooManyCells {
+                at: CellCountPlace::Line(line),
+                limit: MAX_CELLS,
+            });
         }
         rows.push(cells);
     }

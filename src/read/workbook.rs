@@ -8,9 +8,9 @@ use calamine::{
     Data, DataRef, Dimensions, Ods, Range, Reader, SheetType, SheetVisible, Xls, Xlsb, Xlsx,
 };
 
-use crate::grid::{Cell, Grid, Sheet};
-use crate::model::SourceKind;
-use crate::read::{ReadError, MAX_CELLS};
+use crate::discover::SourceKind;
+use crate::read::grid::{Cell, Grid, Sheet};
+use crate::read::{CellCountPlace, NotASpreadsheet, ReadError, MAX_CELLS};
 
 type Bytes<'a> = Cursor<&'a [u8]>;
 
@@ -40,7 +40,9 @@ pub fn read_workbook(bytes: &[u8], kind: SourceKind) -> Result<Grid, ReadError> 
             read_sheets(&mut wb, ods_error, |_, _| Vec::new())
         }
         SourceKind::EncryptedOoxml => Err(ReadError::Encrypted),
-        SourceKind::Text => Err(ReadError::Unreadable("不是表格文件".to_string())),
+        SourceKind::Text => Err(ReadError::NotASpreadsheet {
+            what: NotASpreadsheet::OtherKind,
+        }),
     }
 }
 
@@ -54,12 +56,7 @@ fn read_xlsx_sheets(wb: &mut Xlsx<Bytes>) -> Result<Grid, ReadError> {
         if meta.typ != SheetType::WorkSheet {
             continue;
         }
-        let sheet_error = |e| match xlsx_error(e) {
-            ReadError::Unreadable(why) => {
-                ReadError::Unreadable(format!("工作表“{}”无法读取：{why}", meta.name))
-            }
-            other => other,
-        };
+        let sheet_error = |e| in_sheet(xlsx_error(e), &meta.name);
         let mut rows: Vec<Vec<Cell>> = Vec::new();
         {
             let mut reader = wb.worksheet_cells_reader(&meta.name).map_err(sheet_error)?;
@@ -99,10 +96,30 @@ fn read_xlsx_sheets(wb: &mut Xlsx<Bytes>) -> Result<Grid, ReadError> {
 }
 
 fn too_many_cells(sheet: &str) -> ReadError {
-    ReadError::TooLarge(format!(
-        "到工作表“{sheet}”为止已超过 {} 个单元格的上限，未读取",
-        crate::normalize::amount::group_digits(&MAX_CELLS.to_string())
-    ))
+    ReadError::TooManyCells {
+        at: CellCountPlace::Sheet(sheet.to_string()),
+        limit: MAX_CELLS,
+    }
+}
+
+/// A format error met while reading one sheet, naming the sheet.
+fn in_sheet(e: ReadError, sheet: &str) -> ReadError {
+    match e {
+        ReadError::Corrupt { format, source } => ReadError::Sheet {
+            sheet: sheet.to_string(),
+            format,
+            source,
+        },
+        other => other,
+    }
+}
+
+/// The format's error, or [`ReadError::Encrypted`] for a password.
+fn corrupt(format: &'static str, e: impl std::error::Error + Send + Sync + 'static) -> ReadError {
+    ReadError::Corrupt {
+        format,
+        source: Box::new(e),
+    }
 }
 
 fn read_sheets<'a, R, E>(
@@ -121,12 +138,7 @@ where
         }
         let range = wb
             .worksheet_range(&meta.name)
-            .map_err(|e| match map_err(e) {
-                ReadError::Unreadable(why) => {
-                    ReadError::Unreadable(format!("工作表“{}”无法读取：{why}", meta.name))
-                }
-                other => other,
-            })?;
+            .map_err(|e| in_sheet(map_err(e), &meta.name))?;
         cells += range.used_cells().count();
         if cells > MAX_CELLS {
             return Err(too_many_cells(&meta.name));
@@ -244,27 +256,27 @@ fn convert(data: &Data) -> Cell {
 fn xlsx_error(e: calamine::XlsxError) -> ReadError {
     match e {
         calamine::XlsxError::Password => ReadError::Encrypted,
-        other => ReadError::Unreadable(format!("不是有效的 xlsx 文件（{other}）")),
+        other => corrupt("xlsx", other),
     }
 }
 
 fn xls_error(e: calamine::XlsError) -> ReadError {
     match e {
         calamine::XlsError::Password => ReadError::Encrypted,
-        other => ReadError::Unreadable(format!("不是有效的 xls 文件（{other}）")),
+        other => corrupt("xls", other),
     }
 }
 
 fn xlsb_error(e: calamine::XlsbError) -> ReadError {
     match e {
         calamine::XlsbError::Password => ReadError::Encrypted,
-        other => ReadError::Unreadable(format!("不是有效的 xlsb 文件（{other}）")),
+        other => corrupt("xlsb", other),
     }
 }
 
 fn ods_error(e: calamine::OdsError) -> ReadError {
     match e {
         calamine::OdsError::Password => ReadError::Encrypted,
-        other => ReadError::Unreadable(format!("不是有效的 ods 文件（{other}）")),
+        other => corrupt("ods", other),
     }
 }

@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 
 use rust_xlsxwriter::{Workbook, XlsxError};
 
-use crate::form::Form;
-use crate::model::Unit;
+use crate::base::form::Form;
+use crate::base::model::Unit;
 use crate::write::official::{write_official_sheet, Formats, Heading};
 use crate::write::{write_atomically, WriteError};
 

@@ -3,10 +3,10 @@
 
 use serde::Serialize;
 
-use crate::consolidate::{total_index, unit_total, Consolidation, Summary};
-use crate::form::Form;
-use crate::issue::Issue;
-use crate::model::{FileStatus, LayoutKind, NameSource};
+use crate::base::form::Form;
+use crate::base::issue::Issue;
+use crate::base::model::{FileStatus, LayoutKind, NameSource};
+use crate::consolidate::{unit_total, Consolidation, Summary};
 
 #[derive(Serialize)]
 struct Report<'a> {
@@ -32,7 +32,7 @@ struct UnitEntry<'a> {
     sheet: Option<&'a str>,
     projects: usize,
     indicators: usize,
-    #[serde(serialize_with = "crate::consolidate::serialize_money")]
+    #[serde(serialize_with = "crate::base::text::serialize_money")]
     total: rust_decimal::Decimal,
 }
 
@@ -41,7 +41,6 @@ struct UnitEntry<'a> {
 /// # Errors
 /// Serialization failed (not expected for these types).
 pub fn render_json(form: &Form, c: &Consolidation) -> Result<String, serde_json::Error> {
-    let total_at = total_index(form);
     let files = c
         .files
         .iter()
@@ -60,7 +59,7 @@ pub fn render_json(form: &Form, c: &Consolidation) -> Result<String, serde_json:
                     sheet: t.sheet.as_deref(),
                     projects: u.projects.len(),
                     indicators: u.indicator_count(),
-                    total: unit_total(u, total_at),
+                    total: unit_total(form, u),
                 })
                 .collect(),
         })

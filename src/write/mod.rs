@@ -1,11 +1,14 @@
-//! Write: the consolidation to files. One file per output: `workbook` (the consolidated .xlsx),
-//! `json` (the machine report). Every output is written to a temporary file beside its target and
+//! Write: the consolidation to files. One file per output: `workbook` (the consolidated .xlsx,
+//! a file per sheet), `official` (the printed form both 汇总表 and `forms` use), `forms`,
+//! `template`, `json` (the machine report), `csv` and `text` (the reports for people). Every output is written to a temporary file beside its target and
 //! renamed into place, so an interrupted run never leaves a half-written file.
 
+pub mod csv;
 pub mod forms;
 pub mod json;
 pub mod official;
 pub mod template;
+pub mod text;
 pub mod workbook;
 
 use std::io::Write;

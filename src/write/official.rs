@@ -6,13 +6,11 @@
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Formula, Worksheet, XlsxError};
-use unicode_width::UnicodeWidthStr;
 
-use crate::consolidate::{column_sum, money_text};
-use crate::form::{FieldKind, Form};
-use crate::grid::column_name;
-use crate::model::{Amount, Project, Unit};
-use crate::normalize::amount::format_amount;
+use crate::base::form::{FieldKind, Form};
+use crate::base::model::{Amount, FieldId, Project, Unit};
+use crate::base::text::column_name;
+use crate::base::text::{display_width, excel_text, format_amount, money_text};
 use crate::normalize::indicator::render_indicators;
 
 /// Number format of amounts in the official form.
@@ -121,16 +119,16 @@ pub fn write_official_sheet(
         ws.write_string_with_format(HEADER_ROW, i as u16, &field.label, &f.header)?;
     }
 
-    let amount_fields: Vec<usize> = form.amount_fields().collect();
+    let amount_fields: Vec<FieldId> = form.amount_fields().collect();
     let first_data = HEADER_ROW + 1;
     let rows_of_units: u32 = units.iter().map(|u| 1 + u.projects.len() as u32).sum();
     let mut row = first_data;
     if heading.grand_total {
         let last_row = first_data + rows_of_units;
         ws.write_string_with_format(row, 0, "合计", &f.total_text)?;
-        for (i, &field) in amount_fields.iter().enumerate() {
-            let sum: Decimal = units.iter().map(|u| column_sum(u, i)).sum();
-            write_subtotal(ws, row, field as u16, row + 1, last_row, sum, f)?;
+        for &field in &amount_fields {
+            let sum: Decimal = units.iter().map(|u| u.column_sum(field)).sum();
+            write_subtotal(ws, row, col_of(field), row + 1, last_row, sum, f)?;
         }
         write_blank_cells(ws, form, row, &amount_fields, &f.total_text)?;
         row += 1;
@@ -144,8 +142,9 @@ pub fn write_official_sheet(
     for unit in units {
         ws.write_string_with_format(row, 0, excel_text(&unit.name), &f.total_text)?;
         let last = row + unit.projects.len() as u32;
-        for (i, &field) in amount_fields.iter().enumerate() {
-            write_subtotal(ws, row, field as u16, row + 1, last, column_sum(unit, i), f)?;
+        for &field in &amount_fields {
+            let sum = unit.column_sum(field);
+            write_subtotal(ws, row, col_of(field), row + 1, last, sum, f)?;
         }
         write_blank_cells(ws, form, row, &amount_fields, &f.total_text)?;
         set_height(ws, row, std::slice::from_ref(&unit.name), &widths)?;
@@ -199,21 +198,26 @@ fn write_blank_cells(
     ws: &mut Worksheet,
     form: &Form,
     row: u32,
-    amount_fields: &[usize],
+    amount_fields: &[FieldId],
     format: &Format,
 ) -> Result<(), XlsxError> {
-    for field in (1..form.fields.len()).filter(|i| !amount_fields.contains(i)) {
-        ws.write_blank(row, field as u16, format)?;
+    for field in form.field_ids().skip(1) {
+        if !amount_fields.contains(&field) {
+            ws.write_blank(row, col_of(field), format)?;
+        }
     }
     Ok(())
 }
 
+/// The column a field is written in: the official form has the form's columns in order.
+fn col_of(field: FieldId) -> u16 {
+    field.position() as u16
+}
+
 /// The text of each cell of a project row as a person reads it (amounts formatted).
 fn project_texts(form: &Form, p: &Project) -> Vec<String> {
-    let mut amounts = p.amounts.values.iter();
-    form.fields
-        .iter()
-        .map(|field| match field.kind {
+    form.field_ids()
+        .map(|id| match form[id].kind {
             FieldKind::Name => p.name.clone(),
             FieldKind::Goal => p.goal.clone(),
             // Indicators are canonical once checked (see `process`).
@@ -222,10 +226,10 @@ fn project_texts(form: &Form, p: &Project) -> Vec<String> {
             }
             // Unreadable indicator text is kept as written, never dropped.
             FieldKind::Indicators => p.indicator_text.clone(),
-            FieldKind::Amount => match amounts.next() {
-                Some(Amount::Value(d)) => format_amount(*d),
-                Some(Amount::Bad(text)) => text.clone(),
-                Some(Amount::Blank) | None => String::new(),
+            FieldKind::Amount => match p.amounts.get(id) {
+                Amount::Value(d) => format_amount(*d),
+                Amount::Bad(text) => text.clone(),
+                Amount::Blank => String::new(),
             },
         })
         .collect()
@@ -240,37 +244,25 @@ fn write_project_row(
     f: &Formats,
 ) -> Result<Vec<String>, XlsxError> {
     let texts = project_texts(form, p);
-    let mut amounts = p.amounts.values.iter();
-    for (i, (field, text)) in form.fields.iter().zip(&texts).enumerate() {
-        let col = i as u16;
-        if field.kind != FieldKind::Amount {
+    for (id, text) in form.field_ids().zip(&texts) {
+        let col = col_of(id);
+        if form[id].kind != FieldKind::Amount {
             ws.write_string_with_format(row, col, excel_text(text), &f.text)?;
             continue;
         }
-        match amounts.next() {
-            Some(Amount::Value(d)) => {
+        match p.amounts.get(id) {
+            Amount::Value(d) => {
                 ws.write_number_with_format(row, col, number(*d), &f.amount)?;
             }
-            Some(Amount::Bad(text)) => {
+            Amount::Bad(text) => {
                 ws.write_string_with_format(row, col, excel_text(text), &f.amount)?;
             }
-            Some(Amount::Blank) | None => {
+            Amount::Blank => {
                 ws.write_blank(row, col, &f.amount)?;
             }
         }
     }
     Ok(texts)
-}
-
-/// Excel's limit on the characters of a cell.
-pub const MAX_CELL_CHARS: usize = 32_767;
-
-/// Text cut to what an Excel cell holds (the check stage reports longer text as text-too-long).
-pub fn excel_text(text: &str) -> &str {
-    match text.char_indices().nth(MAX_CELL_CHARS) {
-        Some((end, _)) => &text[..end],
-        None => text,
-    }
 }
 
 /// Spreadsheets do not grow a row for wrapped text written by a program: each row gets the
@@ -337,9 +329,4 @@ fn column_widths(form: &Form, units: &[&Unit]) -> Vec<f64> {
                 .max(8.0)
         })
         .collect()
-}
-
-/// Display width of text in columns (a Chinese character counts two).
-pub fn display_width(text: &str) -> usize {
-    UnicodeWidthStr::width(text)
 }

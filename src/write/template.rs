@@ -9,8 +9,8 @@ use rust_xlsxwriter::{
     ProtectionOptions, Workbook, Worksheet, XlsxError,
 };
 
-use crate::form::{FieldKind, Form, IndicatorKind};
-use crate::grid::column_name;
+use crate::base::form::{FieldKind, Form, IndicatorKind};
+use crate::base::text::column_name;
 use crate::write::official::{Formats, AMOUNT_FORMAT};
 
 /// Rows ready for input below the header.
@@ -97,16 +97,16 @@ pub fn build_template(form: &Form) -> Result<Vec<u8>, XlsxError> {
 
     let lists = workbook.add_worksheet();
     lists.set_name(LISTS_SHEET)?;
-    for (r, category) in form.categories.iter().enumerate() {
+    for (r, category) in form.taxonomy.categories().iter().enumerate() {
         lists.write_string(r as u32, 0, &category.name)?;
         for (c, sub) in category.children.iter().enumerate() {
             lists.write_string(c as u32, 1 + r as u16, &sub.name)?;
         }
     }
     lists.set_hidden(true);
-    let n = form.categories.len();
+    let n = form.taxonomy.categories().len();
     workbook.define_name("一级指标", &format!("={LISTS_SHEET}!$A$1:$A${n}"))?;
-    for (r, category) in form.categories.iter().enumerate() {
+    for (r, category) in form.taxonomy.categories().iter().enumerate() {
         let col = column_name(1 + r as u32);
         let last = category.children.len().max(1);
         workbook.define_name(
@@ -194,7 +194,7 @@ fn write_input_sheet(
         .sum
         .parts
         .iter()
-        .filter_map(|key| form.field(key).map(|f| &f.label))
+        .filter_map(|key| form.field_by_key(key).map(|f| &form[f].label))
         .filter_map(|label| cols.iter().position(|c| &c.label == label))
         .map(|i| i as u16)
         .collect();
@@ -284,7 +284,7 @@ fn write_instructions(ws: &mut Worksheet, form: &Form) -> Result<(), XlsxError> 
         .sum
         .parts
         .iter()
-        .filter_map(|k| form.field(k).map(|f| f.label.as_str()))
+        .filter_map(|k| form.field_by_key(k).map(|f| form[f].label.as_str()))
         .collect();
     let lines = [
         "1. 在“填报表”第 2 行填写单位名称；每个绩效指标占一行。".to_string(),

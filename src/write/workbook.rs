@@ -7,14 +7,12 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{Chart, ChartType, Format, Workbook, Worksheet, XlsxError};
 
-use crate::consolidate::{total_index, unit_total, Consolidation};
-use crate::form::Form;
-use crate::issue::Severity;
-use crate::model::{FileStatus, NumericTarget, Submission, Target, Unit};
-use crate::normalize::amount::format_amount;
-use crate::write::official::{
-    excel_text, number, write_official_sheet, Formats, Heading, AMOUNT_FORMAT,
-};
+use crate::base::form::Form;
+use crate::base::issue::Severity;
+use crate::base::model::{FileStatus, NumericTarget, Submission, Target, Unit};
+use crate::base::text::{excel_text, format_amount};
+use crate::consolidate::{unit_total, Consolidation};
+use crate::write::official::{number, write_official_sheet, Formats, Heading, AMOUNT_FORMAT};
 
 /// Builds the consolidated workbook, ready to save; its large sheets are in constant-memory mode
 /// (their rows already on disk, in temporary files).
@@ -283,7 +281,6 @@ fn write_status_sheet(
         f,
     )?;
     let amount = Format::new().set_num_format(AMOUNT_FORMAT);
-    let total_at = total_index(form);
     for (i, sub) in c.files.iter().enumerate() {
         let row = i as u32 + 1;
         let units: Vec<&Unit> = sub.units().collect();
@@ -299,7 +296,7 @@ fn write_status_sheet(
         if !units.is_empty() {
             let projects: usize = units.iter().map(|u| u.projects.len()).sum();
             let indicators: usize = units.iter().map(|u| u.indicator_count()).sum();
-            let total: Decimal = units.iter().map(|u| unit_total(u, total_at)).sum();
+            let total: Decimal = units.iter().map(|u| unit_total(form, u)).sum();
             ws.write_number(row, 4, projects as f64)?;
             ws.write_number(row, 5, indicators as f64)?;
             ws.write_number_with_format(row, 6, number(total), &amount)?;
@@ -374,7 +371,6 @@ fn write_stats_sheet(
     c: &Consolidation,
     f: &Formats,
 ) -> Result<(), XlsxError> {
-    let total_at = total_index(form);
     let count_format = f.text.clone().set_num_format("0");
     let money_format = f.amount.clone();
     let units: Vec<(Vec<String>, Vec<f64>)> = counted_units(c)
@@ -384,7 +380,7 @@ fn write_stats_sheet(
                 vec![
                     u.projects.len() as f64,
                     u.indicator_count() as f64,
-                    number(unit_total(u, total_at)),
+                    number(unit_total(form, u)),
                 ],
             )
         })

@@ -32,7 +32,7 @@ impl Cell {
         match self {
             Cell::Empty => String::new(),
             Cell::Text(s) | Cell::Date(s) | Cell::Error(s) => s.clone(),
-            Cell::Number(n) => crate::normalize::amount::float_as_shown(*n)
+            Cell::Number(n) => crate::base::text::float_as_shown(*n)
                 .map(|d| d.normalize().to_string())
                 .unwrap_or_else(|| n.to_string()),
             Cell::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
@@ -84,31 +84,9 @@ pub struct Grid {
     pub sheets: Vec<Sheet>,
 }
 
-/// The A1 name of a 0-based column (0 → A, 26 → AA).
-pub fn column_name(col: u32) -> String {
-    let mut n = col + 1;
-    let mut name = Vec::new();
-    while n > 0 {
-        let rem = ((n - 1) % 26) as u8;
-        name.push(b'A' + rem);
-        n = (n - 1) / 26;
-    }
-    name.reverse();
-    String::from_utf8(name).unwrap_or_default()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn column_names() {
-        assert_eq!(column_name(0), "A");
-        assert_eq!(column_name(6), "G");
-        assert_eq!(column_name(25), "Z");
-        assert_eq!(column_name(26), "AA");
-        assert_eq!(column_name(16383), "XFD");
-    }
 
     #[test]
     fn blank_cells() {

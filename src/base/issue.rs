@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use crate::grid::column_name;
+use crate::base::text::column_name;
 
 /// How serious an issue is. Errors make the run exit with status 1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

@@ -1,9 +1,11 @@
-//! The text report for people: issues grouped by file with their place, then a summary.
+//! The text report for people (`check --format text`, and the summary that closes every run):
+//! issues grouped by file with their place, then counts by rule and the totals.
 
 use std::fmt::Write;
 
-use crate::consolidate::{money_text, Consolidation};
-use crate::form::Form;
+use crate::base::form::Form;
+use crate::base::text::money_text;
+use crate::consolidate::Consolidation;
 
 /// The summary closing a run: counts and the grand total, then issues by rule.
 pub fn render_summary(form: &Form, c: &Consolidation) -> String {
@@ -33,39 +35,6 @@ pub fn render_summary(form: &Form, c: &Consolidation) -> String {
         money_text(s.total),
         form.form.money_unit
     )
-}
-
-/// One row per issue, for spreadsheets and scripts (`check --format csv`).
-///
-/// # Errors
-/// Not expected: the rows are written to memory.
-pub fn render_csv(c: &Consolidation) -> Result<String, csv::Error> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
-        "severity", "rule", "file", "sheet", "row", "cell", "unit", "project", "message",
-    ])?;
-    for i in &c.issues {
-        let severity = match i.severity {
-            crate::issue::Severity::Error => "error",
-            crate::issue::Severity::Warning => "warning",
-            crate::issue::Severity::Info => "info",
-        };
-        w.write_record([
-            severity,
-            i.rule.code(),
-            &i.place.file,
-            i.place.sheet.as_deref().unwrap_or(""),
-            &i.place.row.map(|r| r.to_string()).unwrap_or_default(),
-            &i.place.cell().unwrap_or_default(),
-            i.unit.as_deref().unwrap_or(""),
-            i.project.as_deref().unwrap_or(""),
-            &i.message,
-        ])?;
-    }
-    let bytes = w
-        .into_inner()
-        .map_err(|e| csv::Error::from(e.into_error()))?;
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
 /// Every issue grouped by file (file, sheet!cell, severity, rule, message), then the summary.

@@ -8,8 +8,12 @@ use std::path::Path;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
+use crate::base::issue::Rule;
+use crate::base::model::{Columns, FieldId, IndicatorFieldId};
+use crate::base::taxonomy::Taxonomy;
+
 /// The default form, `templates/default.toml`.
-pub const DEFAULT_FORM: &str = include_str!("../templates/default.toml");
+pub const DEFAULT_FORM: &str = include_str!("../../templates/default.toml");
 
 /// Why a form definition could not be used.
 #[derive(Debug, thiserror::Error)]
@@ -20,12 +24,33 @@ pub enum FormError {
         path: String,
         source: std::io::Error,
     },
-    /// The TOML is malformed or has fields of the wrong type; `message` carries toml's line and column.
-    #[error("表单定义 {path} 有误：{message}")]
-    Syntax { path: String, message: String },
-    /// The TOML parsed but is inconsistent (a sum names an unknown column, no name column, …).
-    #[error("表单定义 {path} 有误：{message}")]
-    Invalid { path: String, message: String },
+    /// The TOML is malformed or has fields of the wrong type; toml's error names the line and
+    /// column.
+    #[error("表单定义 {path} 有误：{source}")]
+    Syntax {
+        path: String,
+        source: toml::de::Error,
+    },
+    /// The TOML parsed but is inconsistent.
+    #[error("表单定义 {path} 有误：{problem}")]
+    Invalid { path: String, problem: FormProblem },
+}
+
+/// How a form definition that parsed contradicts itself.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FormProblem {
+    #[error("必须恰有一个 kind = \"name\" 的列，现有 {0} 个")]
+    NameColumns(usize),
+    #[error("[sum] 中的列 \"{0}\" 不是金额列")]
+    SumColumnNotAmount(String),
+    #[error("[sum] 中的列 \"{0}\" 未在 [[fields]] 中定义")]
+    SumColumnUnknown(String),
+    #[error("金额单位 \"{0}\" 未在 [[money_units]] 中定义")]
+    UnknownMoneyUnit(String),
+    #[error("[[checks.required]] 中的规则 \"{0}\" 不在规则目录中")]
+    UnknownRule(String),
+    #[error("金额单位 \"{0}\" 的 divisor 必须大于 0")]
+    NonPositiveDivisor(String),
 }
 
 /// What a column holds.
@@ -108,45 +133,6 @@ pub struct RowWords {
     pub notes: Vec<String>,
 }
 
-/// A level-2 indicator category (二级指标).
-#[derive(Debug, Clone, Deserialize)]
-pub struct SubCategory {
-    pub code: String,
-    pub name: String,
-    /// Other names seen for it.
-    #[serde(default)]
-    pub variants: Vec<String>,
-}
-
-impl SubCategory {
-    /// Whether `name` names this category (its name or a variant, with or without 指标).
-    pub fn is_named(&self, name: &str) -> bool {
-        is_named(&self.name, &self.variants, name)
-    }
-}
-
-/// A level-1 indicator category (一级指标) and its level-2 categories.
-#[derive(Debug, Clone, Deserialize)]
-pub struct Category {
-    pub code: String,
-    pub name: String,
-    /// Other names seen for it.
-    #[serde(default)]
-    pub variants: Vec<String>,
-    pub children: Vec<SubCategory>,
-}
-
-impl Category {
-    /// Whether `name` names this category (its name or a variant, with or without 指标).
-    pub fn is_named(&self, name: &str) -> bool {
-        is_named(&self.name, &self.variants, name)
-    }
-}
-
-fn is_named(official: &str, variants: &[String], name: &str) -> bool {
-    same_category_name(official, name) || variants.iter().any(|v| same_category_name(v, name))
-}
-
 /// A kind of indicator every project must have.
 #[derive(Debug, Clone, Deserialize)]
 pub struct RequiredCategory {
@@ -187,7 +173,9 @@ pub struct Form {
     pub checks: Checks,
     pub money_units: Vec<MoneyUnit>,
     pub rows: RowWords,
-    pub categories: Vec<Category>,
+    /// The indicator taxonomy (`[[categories]]`).
+    #[serde(rename = "categories")]
+    pub taxonomy: Taxonomy,
     /// Header labels as compared (see `locate::normalize_label`) and the column each names,
     /// built once on first use.
     #[serde(skip)]
@@ -197,10 +185,22 @@ pub struct Form {
 /// The column a header label names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LabelTarget {
-    /// An index into `Form::fields`.
-    Field(usize),
-    /// An index into `Form::indicator_fields`.
-    Indicator(usize),
+    Field(FieldId),
+    Indicator(IndicatorFieldId),
+}
+
+impl std::ops::Index<FieldId> for Form {
+    type Output = Field;
+    fn index(&self, id: FieldId) -> &Field {
+        &self.fields[id.0]
+    }
+}
+
+impl std::ops::Index<IndicatorFieldId> for Form {
+    type Output = IndicatorField;
+    fn index(&self, id: IndicatorFieldId) -> &IndicatorField {
+        &self.indicator_fields[id.0]
+    }
 }
 
 impl Form {
@@ -228,33 +228,31 @@ impl Form {
     /// # Errors
     /// Not valid TOML, or inconsistent.
     pub fn parse(text: &str, origin: &str) -> Result<Form, FormError> {
-        let form: Form = toml::from_str(text).map_err(|e| FormError::Syntax {
+        let form: Form = toml::from_str(text).map_err(|source| FormError::Syntax {
             path: origin.to_string(),
-            message: e.to_string(),
+            source,
         })?;
-        form.validate().map_err(|message| FormError::Invalid {
+        form.validate().map_err(|problem| FormError::Invalid {
             path: origin.to_string(),
-            message,
+            problem,
         })?;
         Ok(form)
     }
 
-    fn validate(&self) -> Result<(), String> {
+    fn validate(&self) -> Result<(), FormProblem> {
         let names = self
             .fields
             .iter()
             .filter(|f| f.kind == FieldKind::Name)
             .count();
         if names != 1 {
-            return Err(format!(
-                "必须恰有一个 kind = \"name\" 的列，现有 {names} 个"
-            ));
+            return Err(FormProblem::NameColumns(names));
         }
         for key in std::iter::once(&self.sum.total).chain(&self.sum.parts) {
-            match self.field(key) {
+            match self.field_by_key(key).map(|id| &self[id]) {
                 Some(f) if f.kind == FieldKind::Amount => {}
-                Some(_) => return Err(format!("[sum] 中的列 \"{key}\" 不是金额列")),
-                None => return Err(format!("[sum] 中的列 \"{key}\" 未在 [[fields]] 中定义")),
+                Some(_) => return Err(FormProblem::SumColumnNotAmount(key.clone())),
+                None => return Err(FormProblem::SumColumnUnknown(key.clone())),
             }
         }
         if !self
@@ -262,97 +260,76 @@ impl Form {
             .iter()
             .any(|u| u.name == self.form.money_unit)
         {
-            return Err(format!(
-                "金额单位 \"{}\" 未在 [[money_units]] 中定义",
-                self.form.money_unit
-            ));
+            return Err(FormProblem::UnknownMoneyUnit(self.form.money_unit.clone()));
         }
         for required in &self.checks.required {
-            if !crate::issue::Rule::ALL
-                .iter()
-                .any(|r| r.code() == required.rule)
-            {
-                return Err(format!(
-                    "[[checks.required]] 中的规则 \"{}\" 不在规则目录中",
-                    required.rule
-                ));
+            if !Rule::ALL.iter().any(|r| r.code() == required.rule) {
+                return Err(FormProblem::UnknownRule(required.rule.clone()));
             }
         }
         if let Some(u) = self.money_units.iter().find(|u| u.divisor <= Decimal::ZERO) {
-            return Err(format!("金额单位 \"{}\" 的 divisor 必须大于 0", u.name));
+            return Err(FormProblem::NonPositiveDivisor(u.name.clone()));
         }
         Ok(())
     }
 
+    /// No column found yet, for every column of this form.
+    pub fn no_columns<T: Copy>(&self) -> Columns<T> {
+        Columns::none(self.fields.len(), self.indicator_fields.len())
+    }
+
+    /// The ids of every field, in form order.
+    pub fn field_ids(&self) -> impl Iterator<Item = FieldId> {
+        (0..self.fields.len()).map(FieldId)
+    }
+
     /// The field with this key.
-    pub fn field(&self, key: &str) -> Option<&Field> {
-        self.fields.iter().find(|f| f.key == key)
+    pub fn field_by_key(&self, key: &str) -> Option<FieldId> {
+        self.fields.iter().position(|f| f.key == key).map(FieldId)
     }
 
-    /// Index of the field with this key in `fields`.
-    pub fn field_index(&self, key: &str) -> Option<usize> {
-        self.fields.iter().position(|f| f.key == key)
+    /// The first field of a kind (the form has exactly one name field; see `validate`).
+    pub fn field_of(&self, kind: FieldKind) -> Option<FieldId> {
+        self.fields.iter().position(|f| f.kind == kind).map(FieldId)
     }
 
-    /// Indexes of the amount fields, in form order.
-    pub fn amount_fields(&self) -> impl Iterator<Item = usize> + '_ {
-        self.fields
+    /// The amount fields, in form order.
+    pub fn amount_fields(&self) -> impl Iterator<Item = FieldId> + '_ {
+        self.field_ids()
+            .filter(|&id| self[id].kind == FieldKind::Amount)
+    }
+
+    /// 总计: the amount the sum rule adds up to.
+    pub fn total_field(&self) -> Option<FieldId> {
+        self.field_by_key(&self.sum.total)
+    }
+
+    /// The funding columns the sum rule adds up, in the rule's order.
+    pub fn sum_parts(&self) -> Vec<FieldId> {
+        self.sum
+            .parts
             .iter()
-            .enumerate()
-            .filter(|(_, f)| f.kind == FieldKind::Amount)
-            .map(|(i, _)| i)
+            .filter_map(|k| self.field_by_key(k))
+            .collect()
+    }
+
+    /// The ids of every long-layout indicator column, in form order.
+    pub fn indicator_field_ids(&self) -> impl Iterator<Item = IndicatorFieldId> {
+        (0..self.indicator_fields.len()).map(IndicatorFieldId)
+    }
+
+    /// The first long-layout indicator column of a kind.
+    pub fn indicator_field_of(&self, kind: IndicatorKind) -> Option<IndicatorFieldId> {
+        self.indicator_fields
+            .iter()
+            .position(|f| f.kind == kind)
+            .map(IndicatorFieldId)
     }
 
     /// The money unit named `name` (exact, after trimming).
     pub fn money_unit(&self, name: &str) -> Option<&MoneyUnit> {
         self.money_units.iter().find(|u| u.name == name.trim())
     }
-
-    /// The level-1 category by code.
-    pub fn category_by_code(&self, code: &str) -> Option<&Category> {
-        self.categories.iter().find(|c| c.code == code)
-    }
-
-    /// The level-1 category by name, with or without the trailing 指标.
-    pub fn category_by_name(&self, name: &str) -> Option<&Category> {
-        self.categories.iter().find(|c| c.is_named(name))
-    }
-
-    /// The level-2 category by code, with its parent.
-    pub fn subcategory_by_code(&self, code: &str) -> Option<(&Category, &SubCategory)> {
-        self.categories
-            .iter()
-            .find_map(|c| c.children.iter().find(|s| s.code == code).map(|s| (c, s)))
-    }
-
-    /// Every level-2 category with this name, with its parent (成本指标 may appear under two
-    /// level-1 categories in older schemes).
-    pub fn subcategories_by_name<'a>(
-        &'a self,
-        name: &'a str,
-    ) -> impl Iterator<Item = (&'a Category, &'a SubCategory)> + 'a {
-        self.categories.iter().flat_map(move |c| {
-            c.children
-                .iter()
-                .filter(move |s| s.is_named(name))
-                .map(move |s| (c, s))
-        })
-    }
-}
-
-/// Whether two category names are the same, ignoring spaces and a trailing 指标
-/// (社会效益 = 社会效益指标).
-pub fn same_category_name(a: &str, b: &str) -> bool {
-    fn stem(s: &str) -> &str {
-        s.strip_suffix("指标").unwrap_or(s)
-    }
-    let (a, b) = (a.trim(), b.trim());
-    if a.contains(char::is_whitespace) || b.contains(char::is_whitespace) {
-        let squeeze = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
-        let (a, b) = (squeeze(a), squeeze(b));
-        return stem(&a) == stem(&b);
-    }
-    stem(a) == stem(b)
 }
 
 #[cfg(test)]
@@ -364,7 +341,7 @@ mod tests {
         let form = Form::parse(DEFAULT_FORM, "default").unwrap();
         assert_eq!(form.fields.len(), 7);
         assert_eq!(form.sum.parts, ["fiscal", "special", "other"]);
-        assert_eq!(form.categories.len(), 4);
+        assert_eq!(form.taxonomy.categories().len(), 4);
     }
 
     #[test]
@@ -380,23 +357,5 @@ mod tests {
         let text = DEFAULT_FORM.replacen("\"other\"]", "\"others\"]", 1);
         let err = Form::parse(&text, "bad.toml").unwrap_err().to_string();
         assert!(err.contains("others"), "{err}");
-    }
-
-    #[test]
-    fn category_names_match_with_or_without_suffix() {
-        let form = Form::default_form();
-        assert_eq!(form.category_by_name("产出").unwrap().code, "1");
-        let (parent, sub) = form.subcategories_by_name("社会效益").next().unwrap();
-        assert_eq!((parent.code.as_str(), sub.code.as_str()), ("2", "22"));
-        assert_eq!(form.subcategories_by_name("服务对象满意度指标").count(), 1);
-        assert_eq!(
-            form.subcategories_by_name("满意度").next().unwrap().1.code,
-            "31"
-        );
-        assert_eq!(form.category_by_name("效益类指标").unwrap().code, "2");
-        assert_eq!(
-            form.subcategory_by_code("31").unwrap().1.name,
-            "服务对象满意度"
-        );
     }
 }

@@ -1,35 +1,82 @@
 //! The normalized data: what a submission says once its layout is understood. Amounts are
 //! `Decimal` in the form's money unit (万元); every value keeps the row it came from.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::issue::Issue;
+use crate::base::issue::{Issue, Severity};
 
-/// The kind of an input file, decided by its first bytes and then its extension.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum SourceKind {
-    Xlsx,
-    Xlsb,
-    Xls,
-    Ods,
-    /// An OLE container holding an encrypted OOXML package (a password-protected .xlsx).
-    EncryptedOoxml,
-    /// CSV, TSV or other delimited text.
-    Text,
+/// A column of the form (an entry of `Form::fields`), valid for the form that gave it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FieldId(pub(crate) usize);
+
+impl FieldId {
+    /// The field's place in the form's order (0 for the first column): where the official form
+    /// and the template write it.
+    pub fn position(self) -> usize {
+        self.0
+    }
 }
 
-/// One input file found by discover.
-#[derive(Debug, Clone)]
-pub struct Source {
-    pub path: PathBuf,
-    /// The path as shown in reports: as discovered from the command line.
-    pub display: String,
-    pub kind: SourceKind,
-    pub size: u64,
+/// A column of the long layout's indicator table (an entry of `Form::indicator_fields`), valid
+/// for the form that gave it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct IndicatorFieldId(pub(crate) usize);
+
+/// Where each column of a form was found on a sheet (`T` is a column number), looked up by
+/// the form's typed ids.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Columns<T> {
+    fields: Vec<Option<T>>,
+    indicators: Vec<Option<T>>,
+}
+
+impl<T: Copy> Columns<T> {
+    /// No column found yet, for a form of this many fields and indicator fields (see
+    /// `Form::no_columns`).
+    pub fn none(fields: usize, indicator_fields: usize) -> Columns<T> {
+        Columns {
+            fields: vec![None; fields],
+            indicators: vec![None; indicator_fields],
+        }
+    }
+
+    /// The column of a form field, if found.
+    pub fn field(&self, id: FieldId) -> Option<T> {
+        self.fields.get(id.0).copied().flatten()
+    }
+
+    /// The column of a long-layout indicator field, if found.
+    pub fn indicator(&self, id: IndicatorFieldId) -> Option<T> {
+        self.indicators.get(id.0).copied().flatten()
+    }
+
+    pub fn set_field(&mut self, id: FieldId, col: T) {
+        if let Some(slot) = self.fields.get_mut(id.0) {
+            *slot = Some(col);
+        }
+    }
+
+    pub fn set_indicator(&mut self, id: IndicatorFieldId, col: T) {
+        if let Some(slot) = self.indicators.get_mut(id.0) {
+            *slot = Some(col);
+        }
+    }
+
+    /// Every form-field column found.
+    pub fn found_fields(&self) -> impl Iterator<Item = T> + '_ {
+        self.fields.iter().flatten().copied()
+    }
+
+    /// The same columns with each number mapped (a row index to a file column, say).
+    pub fn map<U>(&self, f: impl Fn(T) -> U) -> Columns<U> {
+        Columns {
+            fields: self.fields.iter().map(|c| c.map(&f)).collect(),
+            indicators: self.indicators.iter().map(|c| c.map(&f)).collect(),
+        }
+    }
 }
 
 /// Which of the layouts of DOMAIN.md a table is in.
@@ -99,11 +146,39 @@ impl Amount {
     }
 }
 
-/// A row's amounts, one per amount field of the form (in form order), with their columns.
+/// A row's amounts: one per amount field of the form, in form order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Amounts {
-    /// Indexed like `Form::amount_fields()`.
-    pub values: Vec<Amount>,
+    values: Vec<(FieldId, Amount)>,
+}
+
+impl Amounts {
+    /// The amount of a field; blank when the row has none for it.
+    pub fn get(&self, field: FieldId) -> &Amount {
+        static BLANK: Amount = Amount::Blank;
+        self.values
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map_or(&BLANK, |(_, a)| a)
+    }
+
+    /// Every amount with its field, in form order.
+    pub fn iter(&self) -> impl Iterator<Item = (FieldId, &Amount)> {
+        self.values.iter().map(|(f, a)| (*f, a))
+    }
+
+    /// Whether every amount is blank.
+    pub fn is_blank(&self) -> bool {
+        self.values.iter().all(|(_, a)| *a == Amount::Blank)
+    }
+}
+
+impl FromIterator<(FieldId, Amount)> for Amounts {
+    fn from_iter<I: IntoIterator<Item = (FieldId, Amount)>>(iter: I) -> Amounts {
+        Amounts {
+            values: iter.into_iter().collect(),
+        }
+    }
 }
 
 /// A declared total row: 合计 or a unit row. Checked, never copied into outputs.
@@ -270,6 +345,16 @@ impl Unit {
     pub fn indicator_count(&self) -> usize {
         self.projects.iter().map(|p| p.indicators.len()).sum()
     }
+
+    /// The sum of one amount column over the unit's project rows: blank cells count as zero,
+    /// cells that are not numbers are left out. Totals are recomputed this way, never copied
+    /// from the unit row.
+    pub fn column_sum(&self, field: FieldId) -> Decimal {
+        self.projects
+            .iter()
+            .filter_map(|p| p.amounts.get(field).for_sum())
+            .sum()
+    }
 }
 
 /// The form as found on one sheet.
@@ -279,10 +364,8 @@ pub struct Table {
     pub layout: LayoutKind,
     /// Header row (1-based).
     pub header_row: u32,
-    /// File column (0-based) of each form field that was found, indexed like `Form::fields`.
-    pub columns: Vec<Option<u32>>,
-    /// File column of each long-layout field found, indexed like `Form::indicator_fields`.
-    pub indicator_columns: Vec<Option<u32>>,
+    /// File column (0-based) of each column of the form that was found.
+    pub columns: Columns<u32>,
     /// The money unit the amounts were stated in.
     pub money_unit: String,
     pub grand_total: Option<DeclaredRow>,
@@ -306,6 +389,15 @@ pub enum FileStatus {
 }
 
 impl FileStatus {
+    /// How a file that was read ended: `Issues` when any issue is an error, else `Ok`.
+    pub fn of(issues: &[Issue]) -> FileStatus {
+        if issues.iter().any(|i| i.severity == Severity::Error) {
+            FileStatus::Issues
+        } else {
+            FileStatus::Ok
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             FileStatus::Ok => "通过",
@@ -331,10 +423,10 @@ pub struct Submission {
 
 impl Submission {
     /// A submission with no tables, only issues (unreadable, skipped, duplicate).
-    pub fn empty(source: &Source, status: FileStatus, issues: Vec<Issue>) -> Submission {
+    pub fn empty(path: &Path, display: &str, status: FileStatus, issues: Vec<Issue>) -> Submission {
         Submission {
-            path: source.path.clone(),
-            display: source.display.clone(),
+            path: path.to_path_buf(),
+            display: display.to_string(),
             status,
             tables: Vec::new(),
             issues,

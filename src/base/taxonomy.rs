@@ -1,0 +1,362 @@
+//! The indicator taxonomy (指标体系): level-1 categories (一级指标) with their level-2 categories
+//! (二级指标), their codes, published names and name variants. It resolves the categories an
+//! indicator names, reports a category that is unknown or under the wrong parent, and gives the
+//! canonical names every output renders. The taxonomy itself is data in the form definition
+//! (`[[categories]]`); normalize and check both use it.
+
+use serde::Deserialize;
+
+use crate::base::issue::Rule;
+use crate::base::model::{CategoryRef, Indicator};
+
+/// A level-2 indicator category (二级指标).
+#[derive(Debug, Clone, Deserialize)]
+pub struct SubCategory {
+    pub code: String,
+    pub name: String,
+    /// Other names seen for it.
+    #[serde(default)]
+    pub variants: Vec<String>,
+}
+
+impl SubCategory {
+    /// Whether `name` names this category (its name or a variant, with or without 指标).
+    pub fn is_named(&self, name: &str) -> bool {
+        is_named(&self.name, &self.variants, name)
+    }
+}
+
+/// A level-1 indicator category (一级指标) and its level-2 categories.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Category {
+    pub code: String,
+    pub name: String,
+    /// Other names seen for it.
+    #[serde(default)]
+    pub variants: Vec<String>,
+    pub children: Vec<SubCategory>,
+}
+
+impl Category {
+    /// Whether `name` names this category (its name or a variant, with or without 指标).
+    pub fn is_named(&self, name: &str) -> bool {
+        is_named(&self.name, &self.variants, name)
+    }
+}
+
+fn is_named(official: &str, variants: &[String], name: &str) -> bool {
+    same_category_name(official, name) || variants.iter().any(|v| same_category_name(v, name))
+}
+
+/// The level-1 categories of a form, in the form's order.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(transparent)]
+pub struct Taxonomy(pub Vec<Category>);
+
+impl Taxonomy {
+    /// The level-1 categories, in the form's order.
+    pub fn categories(&self) -> &[Category] {
+        &self.0
+    }
+
+    /// The level-1 category by code.
+    pub fn category_by_code(&self, code: &str) -> Option<&Category> {
+        self.0.iter().find(|c| c.code == code)
+    }
+
+    /// The level-1 category by name, with or without the trailing 指标.
+    pub fn category_by_name(&self, name: &str) -> Option<&Category> {
+        self.0.iter().find(|c| c.is_named(name))
+    }
+
+    /// The level-2 category by code, with its parent.
+    pub fn subcategory_by_code(&self, code: &str) -> Option<(&Category, &SubCategory)> {
+        self.0
+            .iter()
+            .find_map(|c| c.children.iter().find(|s| s.code == code).map(|s| (c, s)))
+    }
+
+    /// Every level-2 category with this name, with its parent (成本指标 may appear under two
+    /// level-1 categories in older schemes).
+    pub fn subcategories_by_name<'a>(
+        &'a self,
+        name: &'a str,
+    ) -> impl Iterator<Item = (&'a Category, &'a SubCategory)> + 'a {
+        self.0.iter().flat_map(move |c| {
+            c.children
+                .iter()
+                .filter(move |s| s.is_named(name))
+                .map(move |s| (c, s))
+        })
+    }
+
+    /// The level-1 and level-2 codes of an indicator as far as the taxonomy resolves them.
+    fn codes_of<'a>(&'a self, ind: &'a Indicator) -> [Option<&'a str>; 2] {
+        let level1 = self
+            .resolve_level1(&ind.level1)
+            .ok()
+            .map(|c| c.code.as_str());
+        let level2 = match &ind.level2.code {
+            Some(code) => Some(code.as_str()),
+            None => self
+                .subcategories_by_name(&ind.level2.name)
+                .next()
+                .map(|(_, s)| s.code.as_str()),
+        };
+        [level1, level2]
+    }
+
+    /// Whether an indicator falls under any of these level-1 or level-2 codes.
+    pub fn is_in(&self, ind: &Indicator, codes: &[String]) -> bool {
+        self.codes_of(ind)
+            .into_iter()
+            .flatten()
+            .any(|c| codes.iter().any(|code| code == c))
+    }
+
+    /// Resolves an indicator's categories against the taxonomy.
+    ///
+    /// # Errors
+    /// The first problem found: the rule and the message after "第 N 条指标".
+    pub fn check(&self, ind: &Indicator) -> Result<(), (Rule, String)> {
+        let level1 = self.resolve_level1(&ind.level1)?;
+        let l2 = &ind.level2;
+        match &l2.code {
+            Some(code) => {
+                let Some((parent, sub)) = self.subcategory_by_code(code) else {
+                    return Err((
+                        Rule::UnknownIndicatorCategory,
+                        format!("的二级指标“{}”不在指标体系中", l2.render()),
+                    ));
+                };
+                if !sub.is_named(&l2.name) {
+                    return Err((
+                        Rule::CategoryMismatch,
+                        format!(
+                            "的二级指标编码 {code} 与名称“{}”不符（{code} 是“{}”）",
+                            l2.name, sub.name
+                        ),
+                    ));
+                }
+                if parent.code != level1.code {
+                    return Err(not_under(l2, level1, parent));
+                }
+                Ok(())
+            }
+            None => {
+                let matches: Vec<(&Category, _)> = self.subcategories_by_name(&l2.name).collect();
+                if matches.iter().any(|(p, _)| p.code == level1.code) {
+                    Ok(())
+                } else if let Some((parent, _)) = matches.first() {
+                    Err(not_under(l2, level1, parent))
+                } else {
+                    Err((
+                        Rule::UnknownIndicatorCategory,
+                        format!("的二级指标“{}”不在指标体系中", l2.name),
+                    ))
+                }
+            }
+        }
+    }
+
+    /// The indicator with its categories as the taxonomy names them (code and name), when they
+    /// resolve without a problem; otherwise as written. The consolidated table renders indicators
+    /// this way, so that `产出指标 / 数量指标` from a long layout and `1-产出指标；11-数量指标` from a
+    /// wide one read the same.
+    pub fn canonical(&self, ind: &Indicator) -> Indicator {
+        let mut out = ind.clone();
+        if self.check(ind).is_err() {
+            return out;
+        }
+        let Ok(level1) = self.resolve_level1(&ind.level1) else {
+            return out;
+        };
+        let level2 = match &ind.level2.code {
+            Some(code) => self.subcategory_by_code(code).map(|(_, s)| s),
+            None => self
+                .subcategories_by_name(&ind.level2.name)
+                .find(|(p, _)| p.code == level1.code)
+                .map(|(_, s)| s),
+        };
+        if let Some(level2) = level2 {
+            out.level1 = CategoryRef {
+                code: Some(level1.code.clone()),
+                name: level1.name.clone(),
+            };
+            out.level2 = CategoryRef {
+                code: Some(level2.code.clone()),
+                name: level2.name.clone(),
+            };
+        }
+        out
+    }
+
+    fn resolve_level1<'a>(&'a self, l1: &CategoryRef) -> Result<&'a Category, (Rule, String)> {
+        match &l1.code {
+            Some(code) => {
+                let Some(cat) = self.category_by_code(code) else {
+                    return Err((
+                        Rule::UnknownIndicatorCategory,
+                        format!("的一级指标“{}”不在指标体系中", l1.render()),
+                    ));
+                };
+                if cat.is_named(&l1.name) {
+                    Ok(cat)
+                } else {
+                    Err((
+                        Rule::CategoryMismatch,
+                        format!(
+                            "的一级指标编码 {code} 与名称“{}”不符（{code} 是“{}”）",
+                            l1.name, cat.name
+                        ),
+                    ))
+                }
+            }
+            None => self.category_by_name(&l1.name).ok_or_else(|| {
+                (
+                    Rule::UnknownIndicatorCategory,
+                    format!("的一级指标“{}”不在指标体系中", l1.name),
+                )
+            }),
+        }
+    }
+}
+
+fn not_under(l2: &CategoryRef, level1: &Category, parent: &Category) -> (Rule, String) {
+    (
+        Rule::CategoryMismatch,
+        format!(
+            "的二级指标“{}”不属于一级指标“{}-{}”（应属“{}-{}”）",
+            l2.render(),
+            level1.code,
+            level1.name,
+            parent.code,
+            parent.name
+        ),
+    )
+}
+
+/// Whether two category names are the same, ignoring spaces and a trailing 指标
+/// (社会效益 = 社会效益指标).
+pub fn same_category_name(a: &str, b: &str) -> bool {
+    fn stem(s: &str) -> &str {
+        s.strip_suffix("指标").unwrap_or(s)
+    }
+    let (a, b) = (a.trim(), b.trim());
+    if a.contains(char::is_whitespace) || b.contains(char::is_whitespace) {
+        let squeeze = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+        let (a, b) = (squeeze(a), squeeze(b));
+        return stem(&a) == stem(&b);
+    }
+    stem(a) == stem(b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::base::model::Target;
+
+    fn taxonomy() -> Taxonomy {
+        #[derive(Deserialize)]
+        struct Only {
+            categories: Taxonomy,
+        }
+        let text = include_str!("../../templates/default.toml");
+        let start = text.find("[[categories]]").unwrap();
+        toml::from_str::<Only>(&text[start..]).unwrap().categories
+    }
+
+    /// An indicator whose categories are written "code-name" or "name".
+    fn indicator(level1: &str, level2: &str) -> Indicator {
+        let category = |s: &str| match s.split_once('-') {
+            Some((code, name)) => CategoryRef {
+                code: Some(code.to_string()),
+                name: name.to_string(),
+            },
+            None => CategoryRef {
+                code: None,
+                name: s.to_string(),
+            },
+        };
+        let target = Target {
+            text: "1".into(),
+            value: crate::base::model::TargetValue::Text,
+        };
+        Indicator {
+            seq: Some(1),
+            level1: category(level1),
+            level2: category(level2),
+            name: "x".into(),
+            period: target.clone(),
+            annual: target,
+        }
+    }
+
+    fn verdict(level1: &str, level2: &str) -> Result<(), (Rule, String)> {
+        taxonomy().check(&indicator(level1, level2))
+    }
+
+    #[test]
+    fn category_names_match_with_or_without_suffix() {
+        let form = taxonomy();
+        assert_eq!(form.category_by_name("产出").unwrap().code, "1");
+        let (parent, sub) = form.subcategories_by_name("社会效益").next().unwrap();
+        assert_eq!((parent.code.as_str(), sub.code.as_str()), ("2", "22"));
+        assert_eq!(form.subcategories_by_name("服务对象满意度指标").count(), 1);
+        assert_eq!(
+            form.subcategories_by_name("满意度").next().unwrap().1.code,
+            "31"
+        );
+        assert_eq!(form.category_by_name("效益类指标").unwrap().code, "2");
+        assert_eq!(
+            form.subcategory_by_code("31").unwrap().1.name,
+            "服务对象满意度"
+        );
+    }
+
+    #[test]
+    fn taxonomy_checks() {
+        assert_eq!(verdict("1-产出指标", "11-数量指标"), Ok(()));
+        assert_eq!(verdict("2-效益指标", "22-社会效益"), Ok(()));
+        assert_eq!(verdict("效益指标", "社会效益指标"), Ok(()));
+        assert_eq!(verdict("4-成本指标", "41-经济成本指标"), Ok(()));
+        let (rule, msg) = verdict("1-产出指标", "22-社会效益").unwrap_err();
+        assert_eq!(rule, Rule::CategoryMismatch);
+        assert_eq!(
+            msg,
+            "的二级指标“22-社会效益”不属于一级指标“1-产出指标”（应属“2-效益指标”）"
+        );
+        let (rule, msg) = verdict("1-效益指标", "11-数量指标").unwrap_err();
+        assert_eq!(rule, Rule::CategoryMismatch);
+        assert!(msg.contains("编码 1"), "{msg}");
+        let (rule, _) = verdict("1-产出指标", "11-质量指标").unwrap_err();
+        assert_eq!(rule, Rule::CategoryMismatch);
+        let (rule, _) = verdict("5-其他指标", "51-其他").unwrap_err();
+        assert_eq!(rule, Rule::UnknownIndicatorCategory);
+        let (rule, _) = verdict("产出指标", "稳定性指标").unwrap_err();
+        assert_eq!(rule, Rule::UnknownIndicatorCategory);
+    }
+
+    #[test]
+    fn canonical_categories_come_from_the_taxonomy() {
+        let t = taxonomy();
+        let long = indicator("产出指标", "数量指标");
+        let wide = indicator("1-产出指标", "11-数量指标");
+        assert_eq!(t.canonical(&long), wide);
+        let short = indicator("效益指标", "社会效益指标");
+        assert_eq!(t.canonical(&short).level2.render(), "22-社会效益");
+        let wrong = indicator("1-产出指标", "22-社会效益");
+        assert_eq!(t.canonical(&wrong), wrong);
+    }
+
+    #[test]
+    fn codes_resolve_by_code_or_name() {
+        let t = taxonomy();
+        assert!(t.is_in(&indicator("产出指标", "成本指标"), &["14".to_string()]));
+        assert!(t.is_in(
+            &indicator("4-成本指标", "41-经济成本指标"),
+            &["4".to_string()]
+        ));
+        assert!(!t.is_in(&indicator("1-产出指标", "11-数量指标"), &["4".to_string()]));
+    }
+}

@@ -1,0 +1,179 @@
+//! Number and text helpers that several stages share: floats as Excel shows them, amounts as the
+//! form and the reports write them, Excel's cell limits, display width, column names and the key
+//! names are compared by. Pure functions; no stage.
+
+use rust_decimal::Decimal;
+use unicode_width::UnicodeWidthStr;
+
+/// The value Excel shows for a stored double: 15 significant digits, so that float noise such as
+/// 0.30000000000000004 reads as 0.3. `None` for NaN, infinities and values beyond `Decimal`.
+pub fn float_as_shown(value: f64) -> Option<Decimal> {
+    if !value.is_finite() {
+        return None;
+    }
+    if value == 0.0 {
+        return Some(Decimal::ZERO);
+    }
+    let text = format!("{value:.14e}");
+    Decimal::from_scientific(&text).ok().map(|d| d.normalize())
+}
+
+/// Folds full-width digits and punctuation used in numbers to ASCII (１，３２９．４２ → 1,329.42).
+/// Only for text that is parsed as a number: names and goals are left as written.
+pub fn fold_width(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+            '，' => ',',
+            '．' => '.',
+            '－' | '−' => '-',
+            '＋' => '+',
+            '％' => '%',
+            '（' => '(',
+            '）' => ')',
+            '\u{3000}' | '\u{a0}' => ' ',
+            _ => c,
+        })
+        .collect()
+}
+
+/// Digits with thousands separators: "4671" → "4,671".
+pub fn group_digits(digits: &str) -> String {
+    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    grouped
+}
+
+/// Formats an amount as the form shows it: thousands separators, two decimals (4,671.23).
+pub fn format_amount(value: Decimal) -> String {
+    let rounded =
+        value.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+    let text = format!("{:.2}", rounded.abs());
+    let (int, frac) = text.split_once('.').unwrap_or((&text, "00"));
+    let grouped = group_digits(int);
+    let sign = if rounded.is_sign_negative() && !rounded.is_zero() {
+        "-"
+    } else {
+        ""
+    };
+    format!("{sign}{grouped}.{frac}")
+}
+
+/// An amount as a decimal string with at least two decimals and no trailing zeros beyond them
+/// ("4671.23", "441.00", "0.125"); nothing is rounded.
+pub fn money_text(value: Decimal) -> String {
+    let mut d = value.normalize();
+    if d.scale() < 2 {
+        d.rescale(2);
+    }
+    d.to_string()
+}
+
+/// Serde helper: an amount as [`money_text`].
+pub fn serialize_money<S: serde::Serializer>(value: &Decimal, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&money_text(*value))
+}
+
+/// Excel's limit on the characters of a cell.
+pub const MAX_CELL_CHARS: usize = 32_767;
+
+/// Text cut to what an Excel cell holds (the check stage reports longer text as text-too-long).
+pub fn excel_text(text: &str) -> &str {
+    match text.char_indices().nth(MAX_CELL_CHARS) {
+        Some((end, _)) => &text[..end],
+        None => text,
+    }
+}
+
+/// Display width of text in columns (a Chinese character counts two).
+pub fn display_width(text: &str) -> usize {
+    UnicodeWidthStr::width(text)
+}
+
+/// The key two names are compared by: no spaces, full-width ASCII folded to half-width.
+pub fn name_key(name: &str) -> String {
+    name.chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| match c {
+            '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
+            _ => c,
+        })
+        .collect()
+}
+
+/// The A1 name of a 0-based column (0 → A, 26 → AA).
+pub fn column_name(col: u32) -> String {
+    let mut n = col + 1;
+    let mut name = Vec::new();
+    while n > 0 {
+        let rem = ((n - 1) % 26) as u8;
+        name.push(b'A' + rem);
+        n = (n - 1) / 26;
+    }
+    name.reverse();
+    String::from_utf8(name).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dec(s: &str) -> Decimal {
+        Decimal::from_str_exact(s).unwrap()
+    }
+
+    #[test]
+    fn floats_read_as_excel_shows_them() {
+        assert_eq!(float_as_shown(0.1 + 0.2), Some(dec("0.3")));
+        assert_eq!(float_as_shown(4671.23), Some(dec("4671.23")));
+        assert_eq!(float_as_shown(1329.42), Some(dec("1329.42")));
+        assert_eq!(float_as_shown(0.0), Some(Decimal::ZERO));
+        assert_eq!(float_as_shown(-2.5), Some(dec("-2.5")));
+        assert_eq!(float_as_shown(f64::NAN), None);
+    }
+
+    #[test]
+    fn formats_like_the_form() {
+        assert_eq!(format_amount(dec("4671.23")), "4,671.23");
+        assert_eq!(format_amount(dec("370.5")), "370.50");
+        assert_eq!(format_amount(dec("0")), "0.00");
+        assert_eq!(format_amount(dec("-1234567.005")), "-1,234,567.01");
+        assert_eq!(format_amount(dec("999.999")), "1,000.00");
+    }
+
+    #[test]
+    fn column_names() {
+        assert_eq!(column_name(0), "A");
+        assert_eq!(column_name(6), "G");
+        assert_eq!(column_name(25), "Z");
+        assert_eq!(column_name(26), "AA");
+        assert_eq!(column_name(16383), "XFD");
+    }
+
+    #[test]
+    fn names_compare_without_spaces_or_full_width() {
+        assert_eq!(name_key("示例单位　丙"), name_key("示例单位丙"));
+        assert_eq!(name_key(" 示例单位甲 "), "示例单位甲");
+        assert_eq!(name_key("ＡＢＣ１"), "ABC1");
+    }
+
+    #[test]
+    fn money_text_keeps_every_decimal() {
+        assert_eq!(money_text(dec("4671.23")), "4671.23");
+        assert_eq!(money_text(dec("441")), "441.00");
+        assert_eq!(money_text(dec("0.125")), "0.125");
+    }
+
+    #[test]
+    fn cells_are_cut_to_excel_limit() {
+        let long = "目".repeat(MAX_CELL_CHARS + 5);
+        assert_eq!(excel_text(&long).chars().count(), MAX_CELL_CHARS);
+        assert_eq!(excel_text("短"), "短");
+        assert_eq!(display_width("单位a"), 5);
+    }
+}

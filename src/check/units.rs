@@ -1,0 +1,124 @@
+//! Cross-file rules, over every unit of every submission in input order: duplicate-unit, and with
+//! a roster unknown-unit, budget-mismatch and missing-submission.
+
+use std::collections::HashMap;
+
+use crate::base::form::Form;
+use crate::base::issue::{Issue, Place, Rule};
+use crate::base::model::{FileStatus, Submission, Table, Unit};
+use crate::base::text::{format_amount, name_key};
+use crate::roster::{Roster, RosterEntry};
+
+/// Where a unit is: its unit row, else its first project row.
+fn unit_place(sub: &Submission, table: &Table, unit: &Unit) -> Place {
+    Place {
+        file: sub.display.clone(),
+        sheet: table.sheet.clone(),
+        row: unit
+            .declared
+            .as_ref()
+            .map(|d| d.row)
+            .or_else(|| unit.projects.first().map(|p| p.row)),
+        col: None,
+    }
+}
+
+/// The cross-file rules, over every unit in input order:
+/// - duplicate-unit: a unit a second time, in another file or the same one; the later
+///   occurrence is reported and both stay in the consolidation, so nothing is dropped silently;
+/// - with a roster, unknown-unit (not on it) and budget-mismatch (its 预算总额 ≠ the unit's
+///   recomputed 总计), for a unit's first occurrence; then missing-submission for every roster
+///   unit that no file holds, returned with the issues.
+pub fn check_units(
+    form: &Form,
+    submissions: &mut [Submission],
+    roster: Option<&Roster>,
+) -> (Vec<Issue>, Vec<RosterEntry>) {
+    let total_field = form.total_field();
+    let mut seen: HashMap<String, Place> = HashMap::new();
+    for sub in submissions.iter_mut() {
+        if sub.status == FileStatus::Duplicate {
+            continue;
+        }
+        let mut found = Vec::new();
+        for table in &sub.tables {
+            for unit in &table.units {
+                let place = unit_place(sub, table, unit);
+                let key = name_key(&unit.name);
+                if let Some(first) = seen.get(&key) {
+                    let at = first.row.map(|r| format!("第 {r} 行")).unwrap_or_default();
+                    found.push(
+                        Issue::new(
+                            Rule::DuplicateUnit,
+                            place,
+                            format!(
+                                "单位“{}”已在 {} {at}出现；两份都计入汇总，请删除其中一份",
+                                unit.name, first.file
+                            ),
+                        )
+                        .in_unit(&unit.name),
+                    );
+                    continue;
+                }
+                seen.insert(key, place.clone());
+                let Some(roster) = roster else { continue };
+                match roster.find(&unit.name) {
+                    None => found.push(
+                        Issue::new(
+                            Rule::UnknownUnit,
+                            place,
+                            format!("单位“{}”不在名册 {} 中", unit.name, roster.display),
+                        )
+                        .in_unit(&unit.name),
+                    ),
+                    Some(entry) => {
+                        let total =
+                            total_field.map_or(rust_decimal::Decimal::ZERO, |f| unit.column_sum(f));
+                        if let Some(budget) = entry.budget.filter(|b| *b != total) {
+                            found.push(
+                                Issue::new(
+                                    Rule::BudgetMismatch,
+                                    place,
+                                    format!(
+                                        "名册预算总额 {} ≠ 报送总计 {}（差 {}）",
+                                        format_amount(budget),
+                                        format_amount(total),
+                                        format_amount(budget - total)
+                                    ),
+                                )
+                                .in_unit(&unit.name),
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        if !found.is_empty() {
+            sub.issues.extend(found);
+            if sub.status == FileStatus::Ok {
+                sub.status = FileStatus::of(&sub.issues);
+            }
+        }
+    }
+    let Some(roster) = roster else {
+        return (Vec::new(), Vec::new());
+    };
+    let missing: Vec<RosterEntry> = roster
+        .entries
+        .iter()
+        .filter(|e| !seen.contains_key(&name_key(&e.name)))
+        .cloned()
+        .collect();
+    let issues = missing
+        .iter()
+        .map(|e| {
+            Issue::new(
+                Rule::MissingSubmission,
+                e.place.clone(),
+                format!("名册中的单位“{}”没有报送", e.name),
+            )
+            .in_unit(&e.name)
+        })
+        .collect();
+    (issues, missing)
+}
