@@ -1,0 +1,167 @@
+//! 统计: totals by unit, issues by rule and indicators by category, with charts.
+
+use std::collections::BTreeMap;
+
+use rust_xlsxwriter::{Chart, ChartType, Format, Workbook, Worksheet, XlsxError};
+
+use super::counted_units;
+use crate::base::form::Form;
+use crate::consolidate::{unit_total, Consolidation};
+use crate::write::official::{number, Formats};
+
+/// Writes a small table at (row, col): a header and rows of (label cells, number cells).
+fn write_table(
+    ws: &mut Worksheet,
+    row: u32,
+    col: u16,
+    header: &[&str],
+    rows: &[(Vec<String>, Vec<f64>)],
+    f: &Formats,
+    number_format: &Format,
+) -> Result<(), XlsxError> {
+    for (i, h) in header.iter().enumerate() {
+        ws.write_string_with_format(row, col + i as u16, *h, &f.header)?;
+    }
+    for (r, (labels, numbers)) in rows.iter().enumerate() {
+        let r = row + 1 + r as u32;
+        for (i, label) in labels.iter().enumerate() {
+            ws.write_string_with_format(r, col + i as u16, label, &f.text)?;
+        }
+        for (i, n) in numbers.iter().enumerate() {
+            let c = col + (labels.len() + i) as u16;
+            ws.write_number_with_format(r, c, *n, number_format)?;
+        }
+    }
+    Ok(())
+}
+
+/// 统计: totals by unit (with a bar chart), issues by rule, indicators by category (with a chart).
+pub(super) fn write_stats_sheet(
+    workbook: &mut Workbook,
+    form: &Form,
+    c: &Consolidation,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    let count_format = f.text.clone().set_num_format("0");
+    let money_format = f.amount.clone();
+    let units: Vec<(Vec<String>, Vec<f64>)> = counted_units(c)
+        .map(|u| {
+            (
+                vec![u.name.clone()],
+                vec![
+                    u.projects.len() as f64,
+                    u.indicator_count() as f64,
+                    number(unit_total(form, u)),
+                ],
+            )
+        })
+        .collect();
+    let rules: Vec<(Vec<String>, Vec<f64>)> = c
+        .summary
+        .by_rule
+        .iter()
+        .map(|(rule, n)| {
+            (
+                vec![
+                    rule.code().to_string(),
+                    rule.severity().label().to_string(),
+                    rule.title().to_string(),
+                ],
+                vec![*n as f64],
+            )
+        })
+        .collect();
+    let mut categories: BTreeMap<(String, String), usize> = BTreeMap::new();
+    for unit in counted_units(c) {
+        for project in &unit.projects {
+            for ind in &project.indicators {
+                *categories
+                    .entry((ind.level1.render(), ind.level2.render()))
+                    .or_default() += 1;
+            }
+        }
+    }
+    let categories: Vec<(Vec<String>, Vec<f64>)> = categories
+        .into_iter()
+        .map(|((l1, l2), n)| (vec![l1, l2], vec![n as f64]))
+        .collect();
+
+    let ws = workbook.add_worksheet();
+    ws.set_name("统计")?;
+    ws.set_column_width(0, 36)?;
+    for col in 1..=3 {
+        ws.set_column_width(col, 12)?;
+    }
+    ws.write_string_with_format(
+        0,
+        0,
+        "各单位总计（万元）",
+        &f.title.clone().set_font_size(12),
+    )?;
+    write_table(
+        ws,
+        1,
+        0,
+        &["单位", "项目数", "指标数", "总计"],
+        &units,
+        f,
+        &count_format,
+    )?;
+    // Amounts in the 总计 column.
+    for (r, (_, numbers)) in units.iter().enumerate() {
+        ws.write_number_with_format(2 + r as u32, 3, numbers[2], &money_format)?;
+    }
+    let rule_row = units.len() as u32 + 4;
+    ws.write_string_with_format(
+        rule_row,
+        0,
+        "问题按规则",
+        &f.title.clone().set_font_size(12),
+    )?;
+    write_table(
+        ws,
+        rule_row + 1,
+        0,
+        &["规则", "级别", "说明", "数量"],
+        &rules,
+        f,
+        &count_format,
+    )?;
+    let cat_row = rule_row + rules.len() as u32 + 3;
+    ws.write_string_with_format(cat_row, 0, "指标按类别", &f.title.clone().set_font_size(12))?;
+    write_table(
+        ws,
+        cat_row + 1,
+        0,
+        &["一级指标", "二级指标", "指标数"],
+        &categories,
+        f,
+        &count_format,
+    )?;
+
+    if !units.is_empty() {
+        let mut chart = Chart::new(ChartType::Bar);
+        chart
+            .add_series()
+            .set_categories(("统计", 2, 0, 1 + units.len() as u32, 0))
+            .set_values(("统计", 2, 3, 1 + units.len() as u32, 3))
+            .set_name("总计（万元）");
+        chart.title().set_name("各单位总计（万元）");
+        chart.legend().set_hidden();
+        ws.insert_chart(1, 6, &chart)?;
+    }
+    if !categories.is_empty() {
+        let first = cat_row + 2;
+        let last = cat_row + 1 + categories.len() as u32;
+        let mut chart = Chart::new(ChartType::Column);
+        chart
+            .add_series()
+            .set_categories(("统计", first, 1, last, 1))
+            .set_values(("统计", first, 2, last, 2))
+            .set_name("指标数");
+        chart.title().set_name("指标按二级类别");
+        chart.legend().set_hidden();
+        ws.insert_chart(18, 6, &chart)?;
+    }
+    Ok(())
+}
