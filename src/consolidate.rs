@@ -1,4 +1,4 @@
-//! Consolidate: all submissions into one [`Consolidation`], in input order. The cross-file rules
+//! Consolidate: all submissions into one [`Consolidation`], sorted by path. The cross-file rules
 //! (`check::units`: the same unit twice, the roster) run over the whole; totals are recomputed
 //! from project rows, never copied from declared rows.
 
@@ -15,7 +15,7 @@ use crate::check::units;
 use crate::discover::Discovery;
 use crate::roster::{Roster, RosterEntry};
 
-/// The whole run's result, in input order.
+/// The whole run's result, files sorted by path (so the same whatever the thread count).
 #[derive(Debug, Clone)]
 pub struct Consolidation {
     /// One entry per input file (read, failed, duplicate or skipped), sorted by path.
@@ -130,5 +130,347 @@ pub fn consolidate(
         issues,
         summary,
         not_submitted,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+    use std::str::FromStr;
+
+    use super::*;
+    use crate::base::model::{CategoryRef, DeclaredRow, Indicator, Project, Target, TargetValue};
+    use crate::check::tests::{amounts, project, table};
+    use crate::discover::{Source, SourceKind};
+
+    fn dec(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    /// A read submission with one table whose single unit is `unit`; its status follows its
+    /// issues.
+    fn submission(
+        path: &str,
+        unit: &str,
+        projects: Vec<Project>,
+        issues: Vec<Issue>,
+    ) -> Submission {
+        let mut t = table(projects);
+        t.units[0].name = unit.to_string();
+        Submission {
+            path: PathBuf::from(path),
+            display: path.to_string(),
+            status: FileStatus::of(&issues),
+            tables: vec![t],
+            issues,
+            note: None,
+        }
+    }
+
+    /// A project with `n` (unchecked) indicators.
+    fn with_indicators(mut p: Project, n: u32) -> Project {
+        let empty = Target {
+            text: String::new(),
+            value: TargetValue::Empty,
+        };
+        p.indicators = (1..=n)
+            .map(|seq| Indicator {
+                seq: Some(seq),
+                level1: CategoryRef::default(),
+                level2: CategoryRef::default(),
+                name: format!("指标{seq}"),
+                period: empty.clone(),
+                annual: empty.clone(),
+            })
+            .collect();
+        p
+    }
+
+    /// An issue on Sheet1 of `file` at `row`.
+    fn issue(rule: Rule, file: &str, row: Option<u32>) -> Issue {
+        let place = Place {
+            file: file.to_string(),
+            sheet: Some("Sheet1".into()),
+            row,
+            col: None,
+        };
+        Issue::new(rule, place, format!("{rule:?}"))
+    }
+
+    fn source(path: &str) -> Source {
+        Source {
+            path: PathBuf::from(path),
+            display: path.to_string(),
+            kind: SourceKind::Xlsx,
+            size: 1,
+        }
+    }
+
+    fn paths(c: &Consolidation) -> Vec<&str> {
+        c.files.iter().map(|s| s.display.as_str()).collect()
+    }
+
+    fn rules(issues: &[Issue]) -> Vec<(Rule, &str, Option<u32>)> {
+        issues
+            .iter()
+            .map(|i| (i.rule, i.place.file.as_str(), i.place.row))
+            .collect()
+    }
+
+    // Files, units, projects and indicators are counted over every submission, and the total is
+    // the sum of project 总计 (blank as zero, bad cells left out), not of the 合计 or unit rows.
+    #[test]
+    fn summary_counts_and_total_recomputed_from_project_rows() {
+        let form = Form::default_form();
+        let mut a = submission(
+            "a.xlsx",
+            "示例单位甲",
+            vec![
+                with_indicators(project("道路养护", &["10.50", "10.50"]), 2),
+                project("绿化", &["", ""]),
+                project("清洁", &["待定", "1"]),
+            ],
+            Vec::new(),
+        );
+        let declared = |total: &str| DeclaredRow {
+            row: 5,
+            amounts: amounts(&[total, total]),
+        };
+        a.tables[0].grand_total = Some(declared("5000"));
+        a.tables[0].units[0].declared = Some(declared("999"));
+        let mut second = table(vec![with_indicators(project("信息化", &["0.25"]), 1)]);
+        second.units[0].name = "示例单位乙".into();
+        a.tables.push(second);
+        let b = submission(
+            "b.xlsx",
+            "示例单位丙",
+            vec![project("培训", &["100", "100"])],
+            Vec::new(),
+        );
+        let failed = Submission::empty(
+            &PathBuf::from("c.xlsx"),
+            "c.xlsx",
+            FileStatus::Failed,
+            vec![Issue::new(
+                Rule::UnreadableFile,
+                Place::file("c.xlsx"),
+                "坏",
+            )],
+        );
+        let c = consolidate(&form, vec![a, b, failed], &Discovery::default(), None);
+        let s = &c.summary;
+        assert_eq!((s.files, s.units, s.projects, s.indicators), (3, 3, 5, 3));
+        assert_eq!(s.total, dec("110.75"));
+        assert_eq!((s.errors, s.warnings, s.infos), (1, 0, 0));
+        assert!(c.not_submitted.is_empty());
+    }
+
+    // Files come out sorted by path (component by component), whatever the input order.
+    #[test]
+    fn files_sorted_by_path_whatever_the_input_order() {
+        let form = Form::default_form();
+        let names = ["c.xlsx", "a-b.xlsx", "a/z.xlsx", "b.csv"];
+        let subs = names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| submission(n, &format!("单位{i}"), Vec::new(), Vec::new()))
+            .collect();
+        let c = consolidate(&form, subs, &Discovery::default(), None);
+        assert_eq!(paths(&c), ["a/z.xlsx", "a-b.xlsx", "b.csv", "c.xlsx"]);
+    }
+
+    // Discover's duplicates become Duplicate files with one duplicate-file warning naming the
+    // original; skipped files become Skipped with their reason and do not count as files.
+    #[test]
+    fn duplicates_and_skipped_files_are_added_with_their_status() {
+        let form = Form::default_form();
+        let discovery = Discovery {
+            sources: vec![source("a.xlsx")],
+            duplicates: vec![(source("b/copy.xlsx"), "a.xlsx".to_string())],
+            skipped: vec![(
+                PathBuf::from("0-readme.pdf"),
+                "0-readme.pdf".to_string(),
+                "不是表格文件（扩展名不受支持）".to_string(),
+            )],
+        };
+        let a = submission(
+            "a.xlsx",
+            "示例单位甲",
+            vec![project("道路养护", &["1", "1"])],
+            Vec::new(),
+        );
+        let c = consolidate(&form, vec![a], &discovery, None);
+        assert_eq!(paths(&c), ["0-readme.pdf", "a.xlsx", "b/copy.xlsx"]);
+        let status: Vec<FileStatus> = c.files.iter().map(|f| f.status).collect();
+        assert_eq!(
+            status,
+            [FileStatus::Skipped, FileStatus::Ok, FileStatus::Duplicate]
+        );
+        assert_eq!(
+            c.files[0].note.as_deref(),
+            Some("不是表格文件（扩展名不受支持）")
+        );
+        assert!(c.files[0].issues.is_empty());
+        let dup = &c.files[2].issues;
+        assert_eq!(dup.len(), 1);
+        assert_eq!(dup[0].rule, Rule::DuplicateFile);
+        assert_eq!(dup[0].severity, Severity::Warning);
+        assert_eq!(dup[0].place, Place::file("b/copy.xlsx"));
+        assert!(dup[0].message.contains("a.xlsx"), "{}", dup[0].message);
+        assert_eq!(c.issues, *dup);
+        let s = &c.summary;
+        assert_eq!((s.files, s.units, s.projects), (2, 1, 1));
+        assert_eq!((s.errors, s.warnings), (0, 1));
+    }
+
+    // Each file's issues are sorted by place then rule; files keep path order, so a later file's
+    // early rows still come after an earlier file's.
+    #[test]
+    fn issues_sorted_within_each_file_in_file_order() {
+        let form = Form::default_form();
+        let b = submission(
+            "b.xlsx",
+            "示例单位乙",
+            Vec::new(),
+            vec![
+                issue(Rule::MissingGoal, "b.xlsx", Some(9)),
+                issue(Rule::BadAmount, "b.xlsx", Some(3)),
+                issue(Rule::UnknownMoneyUnit, "b.xlsx", None),
+            ],
+        );
+        let a = submission(
+            "a.xlsx",
+            "示例单位甲",
+            Vec::new(),
+            vec![
+                issue(Rule::MissingIndicators, "a.xlsx", Some(8)),
+                issue(Rule::MissingGoal, "a.xlsx", Some(8)),
+                issue(Rule::SumMismatch, "a.xlsx", Some(20)),
+            ],
+        );
+        let c = consolidate(&form, vec![b, a], &Discovery::default(), None);
+        assert_eq!(
+            rules(&c.issues),
+            [
+                (Rule::MissingGoal, "a.xlsx", Some(8)),
+                (Rule::MissingIndicators, "a.xlsx", Some(8)),
+                (Rule::SumMismatch, "a.xlsx", Some(20)),
+                (Rule::UnknownMoneyUnit, "b.xlsx", None),
+                (Rule::BadAmount, "b.xlsx", Some(3)),
+                (Rule::MissingGoal, "b.xlsx", Some(9)),
+            ]
+        );
+    }
+
+    // Severities are counted per issue and by_rule counts each rule, in catalogue order (also in
+    // the JSON summary, with the total as money text).
+    #[test]
+    fn severity_counts_and_by_rule() {
+        let form = Form::default_form();
+        let a = submission(
+            "a.xlsx",
+            "示例单位甲",
+            vec![project("道路养护", &["1.5", "1.5"])],
+            vec![
+                issue(Rule::MissingCostIndicator, "a.xlsx", Some(7)),
+                issue(Rule::BadAmount, "a.xlsx", Some(7)),
+                issue(Rule::MissingSatisfactionIndicator, "a.xlsx", Some(7)),
+            ],
+        );
+        let b = submission(
+            "b.xlsx",
+            "示例单位乙",
+            Vec::new(),
+            vec![issue(Rule::BadAmount, "b.xlsx", Some(4))],
+        );
+        let c = consolidate(&form, vec![a, b], &Discovery::default(), None);
+        let s = &c.summary;
+        assert_eq!((s.errors, s.warnings, s.infos), (2, 1, 1));
+        let by_rule: Vec<(Rule, usize)> = s.by_rule.iter().map(|(r, n)| (*r, *n)).collect();
+        assert_eq!(
+            by_rule,
+            [
+                (Rule::BadAmount, 2),
+                (Rule::MissingSatisfactionIndicator, 1),
+                (Rule::MissingCostIndicator, 1),
+            ]
+        );
+        let json = serde_json::to_string(s).unwrap();
+        assert!(
+            json.contains(r#""total":"1.50""#)
+                && json.contains(
+                    r#""by_rule":{"bad-amount":2,"missing-satisfaction-indicator":1,"missing-cost-indicator":1}"#
+                ),
+            "{json}"
+        );
+    }
+
+    // The same unit (names compared without spaces) in two files: the later file by path gets one
+    // duplicate-unit error naming the first place, turns to Issues, and both units are counted.
+    #[test]
+    fn duplicate_unit_across_two_submissions() {
+        let form = Form::default_form();
+        let b = submission(
+            "b.xlsx",
+            "示例 单位甲",
+            vec![project("绿化", &["2", "2"])],
+            Vec::new(),
+        );
+        let a = submission(
+            "a.xlsx",
+            "示例单位甲",
+            vec![project("道路养护", &["1", "1"])],
+            Vec::new(),
+        );
+        let c = consolidate(&form, vec![b, a], &Discovery::default(), None);
+        assert_eq!(rules(&c.issues), [(Rule::DuplicateUnit, "b.xlsx", Some(7))]);
+        let dup = &c.issues[0];
+        assert_eq!(dup.unit.as_deref(), Some("示例 单位甲"));
+        assert!(dup.message.contains("a.xlsx 第 7 行"), "{}", dup.message);
+        assert_eq!(c.files[0].status, FileStatus::Ok);
+        assert_eq!(c.files[1].status, FileStatus::Issues);
+        assert_eq!(c.files[1].issues, c.issues);
+        let s = &c.summary;
+        assert_eq!((s.units, s.projects, s.errors), (2, 2, 1));
+        assert_eq!(s.total, dec("3"));
+        assert_eq!(s.by_rule.get(&Rule::DuplicateUnit), Some(&1));
+    }
+
+    // With a roster, missing-submission issues come after every file's issues and the missing
+    // units are listed in not_submitted.
+    #[test]
+    fn roster_missing_units_come_last_and_are_listed() {
+        let form = Form::default_form();
+        let entry = |name: &str, row: u32| RosterEntry {
+            name: name.to_string(),
+            budget: None,
+            place: Place {
+                file: "roster.xlsx".into(),
+                sheet: Some("名册".into()),
+                row: Some(row),
+                col: Some(0),
+            },
+        };
+        let roster = Roster {
+            display: "roster.xlsx".into(),
+            entries: vec![entry("示例单位戌", 2), entry("示例单位甲", 3)],
+        };
+        let a = submission(
+            "z.xlsx",
+            "示例单位甲",
+            vec![project("道路养护", &["1", "1"])],
+            vec![issue(Rule::BadAmount, "z.xlsx", Some(7))],
+        );
+        let c = consolidate(&form, vec![a], &Discovery::default(), Some(&roster));
+        assert_eq!(
+            rules(&c.issues),
+            [
+                (Rule::BadAmount, "z.xlsx", Some(7)),
+                (Rule::MissingSubmission, "roster.xlsx", Some(2)),
+            ]
+        );
+        let missing: Vec<&str> = c.not_submitted.iter().map(|e| e.name.as_str()).collect();
+        assert_eq!(missing, ["示例单位戌"]);
+        assert_eq!(c.summary.errors, 2);
     }
 }

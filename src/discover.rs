@@ -33,7 +33,7 @@ pub struct Source {
 }
 
 /// Extensions that are read when found in a folder.
-pub const SPREADSHEET_EXTENSIONS: &[&str] =
+const SPREADSHEET_EXTENSIONS: &[&str] =
     &["xlsx", "xlsm", "xlsb", "xls", "ods", "csv", "tsv", "txt"];
 
 /// What discover found.

@@ -34,7 +34,7 @@ fn read_source(source: &Source) -> Result<crate::read::grid::Grid, ReadError> {
 }
 
 /// Reads, normalizes and checks one file. Never panics outward: see [`process_all`].
-pub fn process_source(source: &Source, form: &Form) -> Submission {
+fn process_source(source: &Source, form: &Form) -> Submission {
     let grid = match read_source(source) {
         Ok(g) => g,
         Err(e @ ReadError::Encrypted) => return failed(source, Rule::EncryptedFile, e.to_string()),

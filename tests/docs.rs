@@ -1,4 +1,5 @@
-//! The README documents every rule the tool can report, with its default severity.
+//! The README documents every rule the tool can report: its code, default severity, title and
+//! an example message, exactly as the catalogue (`base::issue`) has them.
 
 use jixiao::base::issue::{Rule, Severity};
 
@@ -12,7 +13,13 @@ fn readme_lists_every_rule_with_its_severity() {
             Severity::Warning => "warning",
             Severity::Info => "info",
         };
-        let row = format!("| `{}` | {} |", rule.code(), severity);
+        let row = format!(
+            "| `{}` | {} | {} | {} |",
+            rule.code(),
+            severity,
+            rule.title(),
+            rule.example()
+        );
         assert!(
             readme.contains(&row),
             "README's rules table lacks the row starting {row}"

@@ -13,7 +13,7 @@ use crate::base::model::{Columns, FieldId, IndicatorFieldId};
 use crate::base::taxonomy::Taxonomy;
 
 /// The default form, `templates/default.toml`.
-pub const DEFAULT_FORM: &str = include_str!("../../templates/default.toml");
+const DEFAULT_FORM: &str = include_str!("../../templates/default.toml");
 
 /// Why a form definition could not be used.
 #[derive(Debug, thiserror::Error)]

@@ -21,7 +21,7 @@ pub struct SubCategory {
 
 impl SubCategory {
     /// Whether `name` names this category (its name or a variant, with or without 指标).
-    pub fn is_named(&self, name: &str) -> bool {
+    fn is_named(&self, name: &str) -> bool {
         is_named(&self.name, &self.variants, name)
     }
 }
@@ -39,7 +39,7 @@ pub struct Category {
 
 impl Category {
     /// Whether `name` names this category (its name or a variant, with or without 指标).
-    pub fn is_named(&self, name: &str) -> bool {
+    fn is_named(&self, name: &str) -> bool {
         is_named(&self.name, &self.variants, name)
     }
 }
@@ -65,7 +65,7 @@ impl Taxonomy {
     }
 
     /// The level-1 category by name, with or without the trailing 指标.
-    pub fn category_by_name(&self, name: &str) -> Option<&Category> {
+    fn category_by_name(&self, name: &str) -> Option<&Category> {
         self.0.iter().find(|c| c.is_named(name))
     }
 
@@ -78,7 +78,7 @@ impl Taxonomy {
 
     /// Every level-2 category with this name, with its parent (成本指标 may appear under two
     /// level-1 categories in older schemes).
-    pub fn subcategories_by_name<'a>(
+    fn subcategories_by_name<'a>(
         &'a self,
         name: &'a str,
     ) -> impl Iterator<Item = (&'a Category, &'a SubCategory)> + 'a {
@@ -238,7 +238,7 @@ fn not_under(l2: &CategoryRef, level1: &Category, parent: &Category) -> (Rule, S
 
 /// Whether two category names are the same, ignoring spaces and a trailing 指标
 /// (社会效益 = 社会效益指标).
-pub fn same_category_name(a: &str, b: &str) -> bool {
+fn same_category_name(a: &str, b: &str) -> bool {
     fn stem(s: &str) -> &str {
         s.strip_suffix("指标").unwrap_or(s)
     }

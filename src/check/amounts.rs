@@ -76,7 +76,7 @@ pub fn check_amounts(ctx: &Context) -> Vec<Issue> {
 }
 
 /// bad-amount: an amount cell that is not a number.
-pub fn bad_amounts(ctx: &Context, row: u32, amounts: &Amounts) -> Vec<Issue> {
+fn bad_amounts(ctx: &Context, row: u32, amounts: &Amounts) -> Vec<Issue> {
     amounts
         .iter()
         .filter_map(|(field, a)| match a {
@@ -91,7 +91,7 @@ pub fn bad_amounts(ctx: &Context, row: u32, amounts: &Amounts) -> Vec<Issue> {
 }
 
 /// negative-amount: a project's amount below zero, one issue per cell.
-pub fn negative_amounts(ctx: &Context, row: u32, amounts: &Amounts) -> Vec<Issue> {
+fn negative_amounts(ctx: &Context, row: u32, amounts: &Amounts) -> Vec<Issue> {
     amounts
         .iter()
         .filter_map(|(field, a)| match a {
@@ -107,7 +107,7 @@ pub fn negative_amounts(ctx: &Context, row: u32, amounts: &Amounts) -> Vec<Issue
 
 /// amount-precision: amounts with more decimals (in the form's money unit) than the form
 /// allows; one issue per row, naming every such cell, since 总计 repeats its parts' decimals.
-pub fn amount_precision(ctx: &Context, row: u32, amounts: &Amounts) -> Option<Issue> {
+fn amount_precision(ctx: &Context, row: u32, amounts: &Amounts) -> Option<Issue> {
     let allowed = ctx.form.form.decimals;
     let cells: Vec<(FieldId, Decimal)> = amounts
         .iter()
@@ -134,7 +134,7 @@ pub fn amount_precision(ctx: &Context, row: u32, amounts: &Amounts) -> Option<Is
 
 /// sum-mismatch: 总计 ≠ the sum of the funding columns. Skipped when any of them is not a number
 /// (already reported as bad-amount) or when the row has no amounts at all.
-pub fn sum_mismatch(ctx: &Context, row: u32, amounts: &Amounts) -> Option<Issue> {
+fn sum_mismatch(ctx: &Context, row: u32, amounts: &Amounts) -> Option<Issue> {
     let total_field = ctx.form.total_field()?;
     let part_fields = ctx.form.sum_parts();
     if std::iter::once(total_field)

@@ -46,7 +46,7 @@ fn numeric_hits(ind: &Indicator, test: impl Fn(&NumericTarget) -> bool) -> Optio
 }
 
 /// trivial-target: ≥0 (or ≥0%), met whatever happens.
-pub fn trivial_target(ind: &Indicator) -> Option<(Rule, String)> {
+fn trivial_target(ind: &Indicator) -> Option<(Rule, String)> {
     let hits = numeric_hits(ind, |n| {
         n.comparison == Some(Comparison::Ge) && n.number.is_zero()
     })?;
@@ -54,7 +54,7 @@ pub fn trivial_target(ind: &Indicator) -> Option<(Rule, String)> {
 }
 
 /// percent-over-100: ≥, >, = (or no sign) a percentage above 100%, which cannot be reached.
-pub fn percent_over_100(ind: &Indicator) -> Option<(Rule, String)> {
+fn percent_over_100(ind: &Indicator) -> Option<(Rule, String)> {
     let hundred = Decimal::from(100);
     let hits = numeric_hits(ind, |n| {
         n.is_percent() && n.is_positive() && n.number > hundred
@@ -63,7 +63,7 @@ pub fn percent_over_100(ind: &Indicator) -> Option<(Rule, String)> {
 }
 
 /// satisfaction-below: a satisfaction target (a percentage) under the form's threshold.
-pub fn satisfaction_below(ctx: &Context, ind: &Indicator) -> Option<(Rule, String)> {
+fn satisfaction_below(ctx: &Context, ind: &Indicator) -> Option<(Rule, String)> {
     let checks = &ctx.form.checks;
     if !ctx
         .form
@@ -83,7 +83,7 @@ pub fn satisfaction_below(ctx: &Context, ind: &Indicator) -> Option<(Rule, Strin
 
 /// annual-exceeds-period: a yearly quantity above the whole period's, both "at least" (≥ or no
 /// sign) in the same unit. Percentages are rates, not quantities, and are left alone.
-pub fn annual_exceeds_period(ind: &Indicator) -> Option<(Rule, String)> {
+fn annual_exceeds_period(ind: &Indicator) -> Option<(Rule, String)> {
     let (period, annual) = (ind.period.numeric()?, ind.annual.numeric()?);
     let at_least = |c: Option<Comparison>| matches!(c, None | Some(Comparison::Ge));
     let exceeds = at_least(period.comparison)

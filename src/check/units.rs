@@ -1,4 +1,4 @@
-//! Cross-file rules, over every unit of every submission in input order: duplicate-unit, and with
+//! Cross-file rules, over every unit of every submission sorted by path: duplicate-unit, and with
 //! a roster unknown-unit, budget-mismatch and missing-submission.
 
 use std::collections::HashMap;
@@ -23,7 +23,7 @@ fn unit_place(sub: &Submission, table: &Table, unit: &Unit) -> Place {
     }
 }
 
-/// The cross-file rules, over every unit in input order:
+/// The cross-file rules, over every unit in path order:
 /// - duplicate-unit: a unit a second time, in another file or the same one; the later
 ///   occurrence is reported and both stay in the consolidation, so nothing is dropped silently;
 /// - with a roster, unknown-unit (not on it) and budget-mismatch (its 预算总额 ≠ the unit's

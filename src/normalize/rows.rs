@@ -302,3 +302,426 @@ impl<'a> SheetReader<'a> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::base::model::{LayoutKind, Project};
+    use crate::locate::locate_sheet;
+
+    const HEADER: &[&str] = &[
+        "项目名称（资金使用单位）",
+        "总计",
+        "财政拨款",
+        "财政专户拨款",
+        "其他资金",
+        "绩效目标",
+        "绩效指标",
+    ];
+    const INDICATOR: &str =
+        "1、1-产出指标；11-数量指标；里程；实施周期指标值:≥30公里；年度指标值:≥30公里";
+
+    /// A cell from text: "" is empty, a plain number a number, anything else text.
+    fn cell(s: &str) -> Cell {
+        match s.parse::<f64>() {
+            _ if s.is_empty() => Cell::Empty,
+            Ok(n) => Cell::Number(n),
+            Err(_) => Cell::Text(s.to_string()),
+        }
+    }
+
+    fn sheet(name: Option<&str>, rows: &[Vec<&str>]) -> Sheet {
+        Sheet {
+            name: name.map(str::to_string),
+            rows: rows
+                .iter()
+                .map(|r| r.iter().map(|s| cell(s)).collect())
+                .collect(),
+            ..Sheet::default()
+        }
+    }
+
+    /// A complete project row: 总计 = 财政拨款, a goal and one indicator.
+    fn project<'a>(name: &'a str, total: &'a str) -> Vec<&'a str> {
+        vec![name, total, total, "", "", "养护道路", INDICATOR]
+    }
+
+    /// A name with amounts, no goal and no indicators: a unit row or a bare project.
+    fn bare<'a>(name: &'a str, total: &'a str) -> Vec<&'a str> {
+        vec![name, total, total]
+    }
+
+    /// The money-unit line, the header, then `body`.
+    fn form_sheet(name: Option<&str>, body: Vec<Vec<&str>>) -> Sheet {
+        let mut rows = vec![vec!["单位：万元"], HEADER.to_vec()];
+        rows.extend(body);
+        sheet(name, &rows)
+    }
+
+    /// Runs `f` on a reader of `sheet` located with the default form.
+    fn with_reader<R>(sheet: &Sheet, f: impl FnOnce(&SheetReader) -> R) -> R {
+        let form = Form::default_form();
+        let layout = locate_sheet(sheet, &form).expect("header found");
+        let (reader, _) = SheetReader::new(sheet, &layout, &form, "f.xlsx");
+        f(&reader)
+    }
+
+    fn kinds(sheet: &Sheet) -> Vec<(RowKind, u32, String)> {
+        with_reader(sheet, |r| {
+            r.data_rows()
+                .into_iter()
+                .map(|(k, c)| (k, c.row, c.name))
+                .collect()
+        })
+    }
+
+    /// `read_units` with a callback that records each project row and its `fresh` flag.
+    fn read_units(sheet: &Sheet, stem: &str) -> (Option<DeclaredRow>, Vec<Unit>, Vec<bool>) {
+        with_reader(sheet, |reader| {
+            let mut fresh_flags = Vec::new();
+            let (total, units) = reader.read_units(stem, |unit, cells, fresh| {
+                fresh_flags.push(fresh);
+                unit.projects.push(Project {
+                    row: cells.row,
+                    name: cells.name.clone(),
+                    amounts: cells.amounts.clone(),
+                    goal: cells.goal.clone(),
+                    indicator_text: cells.indicators.clone(),
+                    indicators: Vec::new(),
+                    indicator_faults: Vec::new(),
+                });
+            });
+            (total, units, fresh_flags)
+        })
+    }
+
+    /// Each unit as (name, where the name came from, its project names).
+    fn outline(units: &[Unit]) -> Vec<(&str, NameSource, Vec<&str>)> {
+        units
+            .iter()
+            .map(|u| {
+                let projects = u.projects.iter().map(|p| p.name.as_str()).collect();
+                (u.name.as_str(), u.name_source, projects)
+            })
+            .collect()
+    }
+
+    fn value(s: &str) -> Amount {
+        Amount::Value(s.parse().unwrap())
+    }
+
+    // 合计, a unit row and a project row are classified; blank rows and 注/填报人 notes are dropped.
+    #[test]
+    fn data_rows_classify_total_unit_and_project_and_drop_blank_and_note_rows() {
+        let s = form_sheet(
+            Some("Sheet1"),
+            vec![
+                vec!["合计", "10", "10"],
+                bare("示例单位甲", "10"),
+                vec![],
+                project("道路养护", "10"),
+                vec!["  ", "", ""],
+                vec!["注：本表金额单位为万元"],
+                // Text beyond the form's columns does not make a note a row of data.
+                vec!["填报人：张三", "", "", "", "", "", "", "联系电话：123"],
+                vec!["备注"],
+            ],
+        );
+        assert_eq!(
+            kinds(&s),
+            [
+                (RowKind::GrandTotal, 3, "合计".to_string()),
+                (RowKind::UnitCandidate, 4, "示例单位甲".to_string()),
+                (RowKind::Project, 6, "道路养护".to_string()),
+            ]
+        );
+    }
+
+    // Note words match only as a whole word; 合 计/总计 are totals; a nameless row with amounts is
+    // kept as a project, a nameless row with text outside the form's columns is dropped.
+    #[test]
+    fn data_rows_edge_cases_of_notes_totals_and_nameless_rows() {
+        let s = form_sheet(
+            None,
+            vec![
+                bare("注意事项宣传", "5"),
+                vec!["说明书印制"],
+                vec!["", "3", "3", "", "", "目标"],
+                vec!["", "", "", "", "", "", "", "", "页脚文字"],
+                vec!["合 计", "8", "8"],
+                vec!["总计"],
+                vec!["注：", "1", "1"],
+            ],
+        );
+        assert_eq!(
+            kinds(&s),
+            [
+                (RowKind::UnitCandidate, 3, "注意事项宣传".to_string()),
+                (RowKind::UnitCandidate, 4, "说明书印制".to_string()),
+                (RowKind::Project, 5, String::new()),
+                (RowKind::GrandTotal, 7, "合 计".to_string()),
+                (RowKind::GrandTotal, 8, "总计".to_string()),
+                // A "note" that carries amounts is data, not a note.
+                (RowKind::UnitCandidate, 9, "注：".to_string()),
+            ]
+        );
+    }
+
+    // Cells are read as the form's fields: trimmed text, amounts in 万元 from the stated 元,
+    // row numbers counted from the sheet's first stored row.
+    #[test]
+    fn data_rows_read_fields_in_the_forms_money_unit() {
+        let mut s = sheet(
+            None,
+            &[
+                vec!["单位：元"],
+                HEADER.to_vec(),
+                vec![
+                    " 道路养护 ",
+                    "123,400",
+                    "100000",
+                    "",
+                    "23400",
+                    " 养护道路 ",
+                    INDICATOR,
+                ],
+                vec!["绿化", "", "待定"],
+            ],
+        );
+        s.first_row = 4;
+        let rows = with_reader(&s, |r| r.data_rows());
+        assert_eq!(rows.len(), 2);
+        let form = Form::default_form();
+        let f: Vec<FieldId> = form.amount_fields().collect();
+
+        let (kind, road) = &rows[0];
+        assert_eq!(*kind, RowKind::Project);
+        assert_eq!((road.index, road.row), (2, 7));
+        assert_eq!(road.name, "道路养护");
+        assert_eq!(road.goal, "养护道路");
+        assert_eq!(road.indicators, INDICATOR);
+        assert!(road.has_amounts && road.has_indicator());
+        assert_eq!(*road.amounts.get(f[0]), value("12.34"));
+        assert_eq!(*road.amounts.get(f[1]), value("10"));
+        assert_eq!(*road.amounts.get(f[2]), Amount::Blank);
+        assert_eq!(*road.amounts.get(f[3]), value("2.34"));
+        assert_eq!(road.declared().row, 7);
+
+        let (kind, green) = &rows[1];
+        assert_eq!(*kind, RowKind::UnitCandidate);
+        assert!(green.has_amounts);
+        assert_eq!(*green.amounts.get(f[1]), Amount::Bad("待定".into()));
+    }
+
+    // A candidate is a unit row when it bears the title's unit name, when a project follows it,
+    // or when no unit has started; otherwise it is a bare project.
+    #[test]
+    fn is_unit_row_by_title_name_next_row_and_started_unit() {
+        let mut rows = vec![
+            vec!["单位名称：示例单位甲"],
+            vec!["单位：万元"],
+            HEADER.to_vec(),
+        ];
+        rows.extend([
+            bare("示例单位乙", "10"), // 0: followed by a project
+            project("道路养护", "5"), // 1
+            bare("绿化", "5"),        // 2: followed by a candidate
+            bare("示例单位甲", "0"),  // 3: the title's name, followed by a candidate
+            bare("清洁", "0"),        // 4: the last row
+        ]);
+        let s = sheet(Some("Sheet1"), &rows);
+        with_reader(&s, |r| {
+            let data = r.data_rows();
+            assert_eq!(data.len(), 5);
+            assert!(r.is_unit_row(&data, 0, true));
+            assert!(!r.is_unit_row(&data, 2, true));
+            assert!(r.is_unit_row(&data, 2, false));
+            assert!(r.is_unit_row(&data, 3, true));
+            assert!(!r.is_unit_row(&data, 4, true));
+            assert!(r.is_unit_row(&data, 4, false));
+        });
+    }
+
+    // The seed's shape: 合计, then per unit its unit row and projects. Only the first 合计 is kept,
+    // and `fresh` is true right after a 合计 or unit row.
+    #[test]
+    fn read_units_unit_rows_followed_by_their_projects() {
+        let s = form_sheet(
+            Some("Sheet1"),
+            vec![
+                vec!["合计", "4,671.23", "4,671.23"],
+                bare("示例单位甲", "30"),
+                project("道路养护", "10"),
+                project("绿化", "20"),
+                bare("示例单位乙", "4,641.23"),
+                project("信息化", "4,641.23"),
+                vec!["总计", "1", "1"],
+            ],
+        );
+        let (total, units, fresh) = read_units(&s, "f");
+        let total = total.expect("合计 row");
+        assert_eq!(total.row, 3);
+        let form = Form::default_form();
+        let total_field = form.total_field().unwrap();
+        assert_eq!(*total.amounts.get(total_field), value("4671.23"));
+        assert_eq!(
+            outline(&units),
+            [
+                ("示例单位甲", NameSource::UnitRow, vec!["道路养护", "绿化"]),
+                ("示例单位乙", NameSource::UnitRow, vec!["信息化"]),
+            ]
+        );
+        let declared = units[1].declared.as_ref().expect("unit row");
+        assert_eq!(declared.row, 7);
+        assert_eq!(*declared.amounts.get(total_field), value("4641.23"));
+        assert_eq!(units[1].projects[0].row, 8);
+        assert_eq!(fresh, [true, false, true]);
+    }
+
+    // A project with neither goal nor indicators stays in its unit when the next row is another
+    // unit's row, another bare row or the end of the table.
+    #[test]
+    fn read_units_bare_project_not_followed_by_a_project_stays_in_its_unit() {
+        let s = form_sheet(
+            Some("Sheet1"),
+            vec![
+                bare("示例单位甲", "30"),
+                project("道路养护", "10"),
+                bare("绿化", "20"),
+                bare("示例单位乙", "5"),
+                project("信息化", "5"),
+                bare("清洁", "0"),
+                bare("保安", "0"),
+            ],
+        );
+        let (_, units, fresh) = read_units(&s, "f");
+        assert_eq!(
+            outline(&units),
+            [
+                ("示例单位甲", NameSource::UnitRow, vec!["道路养护", "绿化"]),
+                (
+                    "示例单位乙",
+                    NameSource::UnitRow,
+                    vec!["信息化", "清洁", "保安"]
+                ),
+            ]
+        );
+        assert!(units[0].projects[1].goal.is_empty());
+        assert_eq!(fresh, [true, false, true, false, false]);
+    }
+
+    // The known limit (README "Limits known today"): a bare project followed by a project looks
+    // exactly like a unit row and starts a new unit.
+    #[test]
+    fn read_units_bare_project_followed_by_a_project_is_read_as_a_unit_row() {
+        let s = form_sheet(
+            Some("Sheet1"),
+            vec![
+                bare("示例单位甲", "30"),
+                project("道路养护", "10"),
+                bare("绿化", "20"),
+                project("信息化", "5"),
+            ],
+        );
+        let (_, units, _) = read_units(&s, "f");
+        assert_eq!(
+            outline(&units),
+            [
+                ("示例单位甲", NameSource::UnitRow, vec!["道路养护"]),
+                ("绿化", NameSource::UnitRow, vec!["信息化"]),
+            ]
+        );
+    }
+
+    // Projects before any unit row go to an implicit unit named by the title, else a sheet name
+    // that is not generic (trimmed), else the file's stem; a later unit row still opens a unit.
+    #[test]
+    fn read_units_implicit_unit_from_title_sheet_or_file() {
+        let body = || {
+            vec![
+                project("道路养护", "10"),
+                bare("示例单位乙", "5"),
+                project("信息化", "5"),
+            ]
+        };
+        let mut rows = vec![
+            vec!["单位名称：示例单位甲"],
+            vec!["单位：万元"],
+            HEADER.to_vec(),
+        ];
+        rows.extend(body());
+        let (_, units, _) = read_units(&sheet(Some("示例单位丙"), &rows), "示例单位丁");
+        assert_eq!(
+            outline(&units),
+            [
+                ("示例单位甲", NameSource::Title, vec!["道路养护"]),
+                ("示例单位乙", NameSource::UnitRow, vec!["信息化"]),
+            ]
+        );
+        assert!(units[0].declared.is_none());
+
+        let cases = [
+            (Some(" 示例单位丙 "), "示例单位丙", NameSource::Sheet),
+            (Some("Sheet1"), "示例单位丁", NameSource::File),
+            (Some("工作表2"), "示例单位丁", NameSource::File),
+            (Some("表 3"), "示例单位丁", NameSource::File),
+            (None, "示例单位丁", NameSource::File),
+        ];
+        for (sheet_name, name, source) in cases {
+            let (_, units, _) = read_units(&form_sheet(sheet_name, body()), "示例单位丁");
+            assert_eq!(
+                (units[0].name.as_str(), units[0].name_source),
+                (name, source),
+                "sheet {sheet_name:?}"
+            );
+            assert_eq!(units.len(), 2);
+        }
+    }
+
+    // `table` reports the header row and columns as the file numbers them, the stated money unit
+    // (else the form's, with an unknown-money-unit issue from `new`) and what it is given.
+    #[test]
+    fn table_places_header_and_columns_in_file_coordinates() {
+        let mut s = sheet(
+            Some("示例单位甲"),
+            &[
+                vec!["项目名称", "总计", "财政拨款", "绩效目标", "绩效指标"],
+                vec!["道路养护", "10", "10", "养护道路", INDICATOR],
+            ],
+        );
+        s.first_row = 2;
+        s.first_col = 1;
+        let form = Form::default_form();
+        let layout = locate_sheet(&s, &form).unwrap();
+        let (reader, issues) = SheetReader::new(&s, &layout, &form, "f.xlsx");
+        let rules: Vec<Rule> = issues.iter().map(|i| i.rule).collect();
+        assert_eq!(rules, [Rule::UnknownMoneyUnit]);
+        assert_eq!(issues[0].place.row, Some(3));
+        let (total, units) = reader.read_units("f", |u, c, _| {
+            u.projects.push(Project {
+                row: c.row,
+                name: c.name.clone(),
+                amounts: c.amounts.clone(),
+                goal: String::new(),
+                indicator_text: String::new(),
+                indicators: Vec::new(),
+                indicator_faults: Vec::new(),
+            })
+        });
+        let table = reader.table(total, units);
+        assert_eq!(table.sheet.as_deref(), Some("示例单位甲"));
+        assert_eq!(table.layout, LayoutKind::Wide);
+        assert_eq!(table.header_row, 3);
+        assert_eq!(table.money_unit, "万元");
+        let col = |key: &str| table.columns.field(form.field_by_key(key).unwrap());
+        assert_eq!(col("name"), Some(1));
+        assert_eq!(col("total"), Some(2));
+        assert_eq!(col("goal"), Some(4));
+        assert_eq!(col("indicators"), Some(5));
+        assert_eq!(col("special"), None);
+        assert!(table.grand_total.is_none());
+        assert_eq!(table.units.len(), 1);
+        assert_eq!(table.units[0].name, "示例单位甲");
+        assert_eq!(table.units[0].projects[0].row, 4);
+    }
+}

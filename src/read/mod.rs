@@ -11,7 +11,7 @@ use crate::read::grid::Grid;
 /// The most bytes a file may have; a larger one is not read at all.
 pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
 /// The most bytes a workbook's zip may expand to (a zip bomb is refused before it is opened).
-pub const MAX_UNZIPPED_BYTES: u64 = 1024 * 1024 * 1024;
+const MAX_UNZIPPED_BYTES: u64 = 1024 * 1024 * 1024;
 /// The most non-empty cells a file may hold.
 pub const MAX_CELLS: usize = 5_000_000;
 

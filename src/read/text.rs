@@ -6,7 +6,7 @@ use crate::read::grid::{Cell, Grid, Sheet};
 use crate::read::{CellCountPlace, NotASpreadsheet, ReadError, MAX_CELLS};
 
 /// Decodes bytes to text: BOM first, then valid UTF-8, else GB18030.
-pub fn decode(bytes: &[u8]) -> String {
+fn decode(bytes: &[u8]) -> String {
     if let Some((encoding, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
         let (text, _) = encoding.decode_without_bom_handling(&bytes[bom_len..]);
         return text.into_owned();

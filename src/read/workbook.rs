@@ -280,3 +280,157 @@ fn ods_error(e: calamine::OdsError) -> ReadError {
         other => corrupt("ods", other),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(s: &str) -> Cell {
+        Cell::Text(s.to_string())
+    }
+
+    /// A sheet at the file's top-left from text rows ("" is empty).
+    fn sheet(rows: &[&[&str]]) -> Sheet {
+        Sheet {
+            name: Some("Sheet1".into()),
+            rows: rows
+                .iter()
+                .map(|r| {
+                    r.iter()
+                        .map(|s| if s.is_empty() { Cell::Empty } else { text(s) })
+                        .collect()
+                })
+                .collect(),
+            ..Sheet::default()
+        }
+    }
+
+    fn region(start: (u32, u32), end: (u32, u32)) -> Dimensions {
+        Dimensions { start, end }
+    }
+
+    /// The sheet's rows as display text, for whole-grid comparisons.
+    fn shown(sheet: &Sheet) -> Vec<Vec<String>> {
+        sheet
+            .rows
+            .iter()
+            .map(|r| r.iter().map(Cell::display).collect())
+            .collect()
+    }
+
+    // A vertical and a horizontal region get their top-left value in every cell; other cells are
+    // untouched, and a short row inside a region is widened.
+    #[test]
+    fn fills_regions_with_their_top_left_value() {
+        let mut s = sheet(&[
+            &["项目名称", "资金情况", "", ""],
+            &["", "总计", "财政拨款", "其他资金"],
+            &["道路养护", "10", "10", ""],
+            &[],
+            &["外部", "x"],
+        ]);
+        s.rows[2][1] = Cell::Number(10.0);
+        fill_merged(
+            &mut s,
+            &[
+                region((0, 0), (1, 0)),
+                region((0, 1), (0, 3)),
+                region((2, 0), (3, 0)),
+            ],
+        );
+        assert_eq!(
+            shown(&s),
+            [
+                vec!["项目名称", "资金情况", "资金情况", "资金情况"],
+                vec!["项目名称", "总计", "财政拨款", "其他资金"],
+                vec!["道路养护", "10", "10", ""],
+                vec!["道路养护"],
+                vec!["外部", "x"],
+            ]
+        );
+        // The value is cloned as is: a number stays a number.
+        let mut n = sheet(&[&[], &[]]);
+        n.rows[0] = vec![Cell::Number(4671.23)];
+        fill_merged(&mut n, &[region((0, 0), (1, 0))]);
+        assert_eq!(n.rows[1], [Cell::Number(4671.23)]);
+    }
+
+    // Only blank cells are filled: a cell inside the region that holds a value keeps it, one that
+    // holds only spaces is overwritten.
+    #[test]
+    fn keeps_cells_that_already_hold_a_value() {
+        let mut s = sheet(&[&["甲"], &["乙"], &["  "], &[""]]);
+        fill_merged(&mut s, &[region((0, 0), (3, 0))]);
+        assert_eq!(s.rows[1], [text("乙")]);
+        assert_eq!(s.rows[2], [text("甲")]);
+        assert_eq!(s.rows[3], [text("甲")]);
+    }
+
+    // A region whose top-left is empty or only spaces changes nothing, not even row lengths.
+    #[test]
+    fn region_with_blank_top_left_is_left_alone() {
+        let mut s = sheet(&[&["", "a"], &[" ", "b"], &[]]);
+        let before = s.rows.clone();
+        fill_merged(
+            &mut s,
+            &[
+                region((0, 0), (2, 0)),
+                region((1, 0), (2, 1)),
+                region((2, 0), (2, 5)),
+            ],
+        );
+        assert_eq!(s.rows, before);
+    }
+
+    // A region reaching past the stored rows or the widest row is cut at the data's edge; the
+    // sheet gets no new rows and no row grows wider than the widest one.
+    #[test]
+    fn region_past_the_data_is_cut_at_its_edge() {
+        let mut s = sheet(&[&["标题"], &["a", "b", "c"], &["d"]]);
+        fill_merged(
+            &mut s,
+            &[region((0, 0), (0, 25)), region((2, 0), (1_048_575, 0))],
+        );
+        assert_eq!(s.rows.len(), 3);
+        assert_eq!(s.rows[0], [text("标题"), text("标题"), text("标题")]);
+        assert_eq!(s.rows[2], [text("d")]);
+        // A region wholly below the data is ignored.
+        fill_merged(&mut s, &[region((10, 0), (12, 2))]);
+        assert_eq!(s.rows.len(), 3);
+    }
+
+    // Regions are in the file's coordinates: on a sheet whose stored rectangle starts at
+    // (first_row, first_col), they are shifted onto the rows and cells it holds.
+    #[test]
+    fn regions_are_shifted_by_the_sheets_first_row_and_column() {
+        let mut s = sheet(&[&["项目名称", "绩效指标"], &["道路养护", "指标"], &["", ""]]);
+        s.first_row = 3;
+        s.first_col = 2;
+        // File rows 4..=5, column 2: the project name merged down.
+        fill_merged(&mut s, &[region((4, 2), (5, 2))]);
+        assert_eq!(s.rows[2][0], text("道路养护"));
+        assert!(s.rows[2][1].is_blank());
+        assert_eq!(s.rows[0][0], text("项目名称"));
+        assert_eq!(s.rows[1][0], text("道路养护"));
+    }
+
+    // A region whose top-left lies above or left of the stored rectangle is skipped, even where
+    // it overlaps the stored cells.
+    #[test]
+    fn region_starting_outside_the_stored_rectangle_is_skipped() {
+        let mut s = sheet(&[&["", "", ""], &["", "", ""]]);
+        s.rows[0][0] = text("甲");
+        s.first_row = 2;
+        s.first_col = 2;
+        let before = s.rows.clone();
+        fill_merged(
+            &mut s,
+            &[
+                region((0, 2), (3, 4)),
+                region((2, 0), (3, 4)),
+                region((1, 1), (3, 3)),
+            ],
+        );
+        assert_eq!(s.rows, before);
+    }
+}

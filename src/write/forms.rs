@@ -23,7 +23,7 @@ const MAX_STEM: usize = 100;
 
 /// A file stem for a unit's name that Windows accepts: forbidden and control characters become
 /// "_", trailing dots and spaces go, reserved device names get a "_", long names are cut.
-pub fn safe_file_stem(name: &str) -> String {
+fn safe_file_stem(name: &str) -> String {
     let mut stem: String = name
         .trim()
         .chars()
@@ -53,7 +53,7 @@ pub fn safe_file_stem(name: &str) -> String {
 ///
 /// # Errors
 /// rust_xlsxwriter refused a value.
-pub fn build_unit_form(form: &Form, unit: &Unit) -> Result<Vec<u8>, XlsxError> {
+fn build_unit_form(form: &Form, unit: &Unit) -> Result<Vec<u8>, XlsxError> {
     let mut workbook = Workbook::new();
     let ws = workbook.add_worksheet();
     ws.set_name("绩效目标表")?;

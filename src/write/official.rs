@@ -89,7 +89,7 @@ pub struct Heading<'a> {
 }
 
 /// The row (0-based) of the header; data starts below it.
-pub const HEADER_ROW: u32 = 2;
+const HEADER_ROW: u32 = 2;
 
 /// Writes the official form for these units on a worksheet, with print settings.
 ///

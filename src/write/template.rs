@@ -14,7 +14,7 @@ use crate::base::text::column_name;
 use crate::write::official::{Formats, AMOUNT_FORMAT};
 
 /// Rows ready for input below the header.
-pub const TEMPLATE_ROWS: u32 = 300;
+const TEMPLATE_ROWS: u32 = 300;
 /// Name of the hidden sheet holding the taxonomy lists.
 const LISTS_SHEET: &str = "指标体系";
 /// Row (0-based) of the sub-header; input starts below it.

@@ -97,7 +97,7 @@ fn counted(c: &Consolidation) -> impl Iterator<Item = &Submission> {
     c.files.iter().filter(|f| f.status != FileStatus::Duplicate)
 }
 
-/// Every consolidated unit, in input order.
+/// Every consolidated unit, in path order.
 pub fn counted_units(c: &Consolidation) -> impl Iterator<Item = &Unit> {
     counted(c).flat_map(Submission::units)
 }
@@ -118,4 +118,4 @@ fn write_header(ws: &mut Worksheet, labels: &[(&str, f64)], f: &Formats) -> Resu
 pub const ZIP_LEVEL: u8 = 6;
 
 /// Excel's rows per sheet.
-pub const MAX_ROWS: u32 = 1_048_576;
+const MAX_ROWS: u32 = 1_048_576;
