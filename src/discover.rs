@@ -1,5 +1,6 @@
 //! Discover: command-line paths to the list of input files. Folders are walked recursively in
-//! sorted order; a file's kind is decided by its first bytes (zip, OLE) and then its extension;
+//! sorted order; a file's kind is decided by its first bytes (zip, OLE, HTML markup) and then its
+//! extension;
 //! Excel lock files (`~$*`) and hidden files are skipped; byte-identical files are found so that
 //! each is counted once.
 
@@ -20,6 +21,8 @@ pub enum SourceKind {
     EncryptedOoxml,
     /// CSV, TSV or other delimited text.
     Text,
+    /// An HTML document: a web page, or the HTML that web systems save as `.xls`.
+    Html,
 }
 
 /// One input file found by discover.
@@ -33,8 +36,9 @@ pub struct Source {
 }
 
 /// Extensions that are read when found in a folder.
-const SPREADSHEET_EXTENSIONS: &[&str] =
-    &["xlsx", "xlsm", "xlsb", "xls", "ods", "csv", "tsv", "txt"];
+const SPREADSHEET_EXTENSIONS: &[&str] = &[
+    "xlsx", "xlsm", "xlsb", "xls", "ods", "csv", "tsv", "txt", "html", "htm",
+];
 
 /// What discover found.
 #[derive(Debug, Default)]
@@ -141,7 +145,8 @@ fn read_head(path: &Path) -> Vec<u8> {
     }
 }
 
-/// Decides a file's kind from its first bytes, then its extension.
+/// Decides a file's kind from its first bytes, then its extension. A file whose text starts with
+/// HTML markup is HTML whatever its extension (web systems save HTML as `.xls`).
 pub fn detect_kind(head: &[u8], extension: &str) -> SourceKind {
     const ZIP: &[u8] = b"PK\x03\x04";
     const OLE: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
@@ -168,8 +173,11 @@ pub fn detect_kind(head: &[u8], extension: &str) -> SourceKind {
         } else {
             SourceKind::Xls
         }
+    } else if starts_with_html(head) {
+        SourceKind::Html
     } else {
         match extension {
+            "html" | "htm" => SourceKind::Html,
             "xlsx" | "xlsm" => SourceKind::Xlsx,
             "xlsb" => SourceKind::Xlsb,
             "xls" => SourceKind::Xls,
@@ -177,6 +185,60 @@ pub fn detect_kind(head: &[u8], extension: &str) -> SourceKind {
             _ => SourceKind::Text,
         }
     }
+}
+
+/// Whether a document starts with HTML markup: after a BOM, whitespace, XML declarations,
+/// processing instructions and comments, its first tag is `<html`, `<!DOCTYPE html`, `<head`,
+/// `<body`, `<meta`, `<title`, `<style` or `<table`. Markup later on (a `<p>` in a cell of a
+/// tab-separated export) does not count, nor does XML (Excel 2003's `<Workbook`).
+fn starts_with_html(head: &[u8]) -> bool {
+    const TAGS: &[&[u8]] = &[
+        b"html",
+        b"!doctype html",
+        b"head",
+        b"body",
+        b"meta",
+        b"title",
+        b"style",
+        b"table",
+    ];
+    let decoded: String;
+    let mut rest: &[u8] = match encoding_rs::Encoding::for_bom(head) {
+        Some((encoding, bom_len)) if encoding == encoding_rs::UTF_8 => &head[bom_len..],
+        Some((encoding, bom_len)) => {
+            decoded = encoding
+                .decode_without_bom_handling(&head[bom_len..])
+                .0
+                .into_owned();
+            decoded.as_bytes()
+        }
+        None => head,
+    };
+    loop {
+        rest = rest.trim_ascii_start();
+        let skip_to = if rest.starts_with(b"<?") {
+            b"?>".as_slice()
+        } else if rest.starts_with(b"<!--") {
+            b"-->".as_slice()
+        } else {
+            break;
+        };
+        match rest.windows(skip_to.len()).position(|w| w == skip_to) {
+            Some(end) => rest = &rest[end + skip_to.len()..],
+            None => return false,
+        }
+    }
+    let Some(tag) = rest.strip_prefix(b"<") else {
+        return false;
+    };
+    TAGS.iter().any(|name| {
+        tag.len() > name.len()
+            && tag[..name.len()].eq_ignore_ascii_case(name)
+            && matches!(
+                tag[name.len()],
+                b'>' | b'/' | b' ' | b'\t' | b'\r' | b'\n' | b'\x0c'
+            )
+    })
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
@@ -243,6 +305,55 @@ mod tests {
     }
 
     #[test]
+    fn html_by_content_then_extension() {
+        for head in [
+            "<html><body><table>",
+            "\u{feff}  \r\n<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0//EN\">",
+            "<HTML xmlns:o=\"urn:schemas-microsoft-com:office:office\">",
+            "<?xml version=\"1.0\" encoding=\"gbk\"?>\n<html>",
+            "<!-- exported --><meta charset=gbk><table border=1>",
+            "<table>\n<tr><td>项目名称</td>",
+            "<Table>",
+        ] {
+            for extension in ["xls", "xlsx", "html", "csv", ""] {
+                assert_eq!(
+                    detect_kind(head.as_bytes(), extension),
+                    SourceKind::Html,
+                    "{head}"
+                );
+            }
+        }
+        let utf16: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain("<html>".encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        assert_eq!(detect_kind(&utf16, "xls"), SourceKind::Html);
+        assert_eq!(detect_kind("项目名称".as_bytes(), "htm"), SourceKind::Html);
+        assert_eq!(
+            detect_kind(b"plain", "HTML".to_ascii_lowercase().as_str()),
+            SourceKind::Html
+        );
+        // Not HTML: markup in cells, XML spreadsheets, tags that merely start alike, magic bytes.
+        for (head, extension, kind) in [
+            ("<p>项目</p>\t<p>总计</p>", "txt", SourceKind::Text),
+            ("标题\n<table>", "txt", SourceKind::Text),
+            ("<tablet>", "csv", SourceKind::Text),
+            (
+                "<?xml version=\"1.0\"?><?mso-application progid=\"Excel.Sheet\"?><Workbook>",
+                "xls",
+                SourceKind::Xls,
+            ),
+            ("<!-- unclosed <html>", "xls", SourceKind::Xls),
+            ("PK\x03\x04<html>", "xlsx", SourceKind::Xlsx),
+        ] {
+            assert_eq!(detect_kind(head.as_bytes(), extension), kind, "{head}");
+        }
+        let mut ole = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+        ole.extend_from_slice(b"<html>");
+        assert_eq!(detect_kind(&ole, "xls"), SourceKind::Xls);
+    }
+
+    #[test]
     fn walks_sorted_skips_lock_files_and_duplicates() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path();
@@ -253,13 +364,17 @@ mod tests {
         fs::write(p.join("~$b.xlsx"), "lock").unwrap();
         fs::write(p.join(".hidden.csv"), "x").unwrap();
         fs::write(p.join("readme.pdf"), "%PDF").unwrap();
+        fs::write(p.join("d.htm"), "<table><tr><td>1</td></tr></table>").unwrap();
+        fs::write(p.join("e.HTML"), "<html><table></table></html>").unwrap();
         let d = discover(&[p.to_path_buf()]).unwrap();
         let names: Vec<_> = d
             .sources
             .iter()
             .map(|s| s.path.strip_prefix(p).unwrap().display().to_string())
             .collect();
-        assert_eq!(names, ["b.csv", "c.csv"]);
+        assert_eq!(names, ["b.csv", "c.csv", "d.htm", "e.HTML"]);
+        assert_eq!(d.sources[2].kind, SourceKind::Html);
+        assert_eq!(d.sources[3].kind, SourceKind::Html);
         assert_eq!(d.duplicates.len(), 1);
         assert!(d.duplicates[0].0.display.ends_with("sub/a.csv"));
         assert!(d.duplicates[0].1.ends_with("b.csv"));

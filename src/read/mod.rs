@@ -1,7 +1,9 @@
 //! Read: bytes to [`Grid`] (`grid`: sheets of cells, merged regions filled). One file per input kind: `workbook` for everything calamine reads,
-//! `text` for CSV/TSV/TXT with encoding detection and HTML removal.
+//! `text` for CSV/TSV/TXT with encoding detection and HTML removal, `html` for HTML tables (web
+//! pages, and the HTML that web systems save as `.xls`).
 
 pub mod grid;
+pub mod html;
 pub mod text;
 pub mod workbook;
 
@@ -34,7 +36,7 @@ pub enum ReadError {
     /// The format's reader refused the bytes: truncated, corrupt, or another format.
     #[error("文件无法读取：不是有效的 {format} 文件（{source}）")]
     Corrupt {
-        /// xlsx, xls, xlsb or ods.
+        /// xlsx, xls, xlsb, ods or HTML.
         format: &'static str,
         source: Box<dyn std::error::Error + Send + Sync>,
     },
@@ -54,6 +56,9 @@ pub enum ReadError {
     /// The zip expands beyond [`MAX_UNZIPPED_BYTES`].
     #[error("文件解压后有 {}，超过上限 {}，未读取（可能是压缩炸弹）", megabytes(*.bytes), megabytes(*.limit))]
     UnzippedTooLarge { bytes: u64, limit: u64 },
+    /// An HTML table with a cell beyond [`html::MAX_COLUMNS`] columns.
+    #[error("文件无法读取：表格“{sheet}”超过 {} 列的上限，未读取", crate::base::text::group_digits(&.limit.to_string()))]
+    TooWide { sheet: String, limit: usize },
     /// More than [`MAX_CELLS`] cells, counted up to a sheet or a line.
     #[error("到{at}为止已超过 {} 个单元格的上限，未读取", crate::base::text::group_digits(&.limit.to_string()))]
     TooManyCells { at: CellCountPlace, limit: usize },
@@ -104,6 +109,7 @@ impl ReadError {
             ReadError::FileTooLarge { .. }
                 | ReadError::UnzippedTooLarge { .. }
                 | ReadError::TooManyCells { .. }
+                | ReadError::TooWide { .. }
         )
     }
 }
@@ -145,6 +151,7 @@ pub fn read_grid(bytes: &[u8], kind: SourceKind, extension: &str) -> Result<Grid
     match kind {
         SourceKind::EncryptedOoxml => Err(ReadError::Encrypted),
         SourceKind::Text => text::read_text(bytes, extension),
+        SourceKind::Html => html::read_html(bytes),
         SourceKind::Xlsx | SourceKind::Xlsb | SourceKind::Ods => {
             check_unzipped_size(bytes)?;
             workbook::read_workbook(bytes, kind)

@@ -40,7 +40,7 @@ pub fn read_workbook(bytes: &[u8], kind: SourceKind) -> Result<Grid, ReadError> 
             read_sheets(&mut wb, ods_error, |_, _| Vec::new())
         }
         SourceKind::EncryptedOoxml => Err(ReadError::Encrypted),
-        SourceKind::Text => Err(ReadError::NotASpreadsheet {
+        SourceKind::Text | SourceKind::Html => Err(ReadError::NotASpreadsheet {
             what: NotASpreadsheet::OtherKind,
         }),
     }
