@@ -181,6 +181,7 @@ mod tests {
                 name: format!("指标{seq}"),
                 period: empty.clone(),
                 annual: empty.clone(),
+                ..Indicator::default()
             })
             .collect();
         p

@@ -138,8 +138,12 @@ pub struct RowWords {
 pub struct RequiredCategory {
     /// The rule reported when it is missing (a code of the catalogue).
     pub rule: String,
-    /// Level-1 or level-2 codes, any of which satisfies it.
+    /// Level-1 or level-2 codes, any of which satisfies it; the message names them.
     pub categories: Vec<String>,
+    /// Codes that satisfy it too without being named in the message: the older scheme's
+    /// equivalents (25-社会公众或服务对象满意度 for 3-满意度指标).
+    #[serde(default)]
+    pub also: Vec<String>,
 }
 
 /// Thresholds of the checks.
@@ -162,6 +166,89 @@ pub struct FormInfo {
     pub decimals: u32,
 }
 
+/// What a label of a per-project form's head says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BlockLabel {
+    /// 项目名称: opens a block.
+    Name,
+    /// 主管部门 (the department above the unit).
+    Department,
+    /// 实施单位: the unit the project belongs to.
+    Unit,
+    /// A funding total (年度资金总额, 资金总额).
+    Total,
+    /// A funding part (财政拨款, 其他资金, 上级资金, …).
+    Part,
+    /// The year's goal (年度目标).
+    GoalAnnual,
+    /// The whole period's goal (中期目标, 实施期绩效目标).
+    GoalPeriod,
+    /// A group label in the first column (项目资金（万元）, 总体目标, 绩效指标): no value of its
+    /// own; a money unit in its brackets counts.
+    Group,
+    /// A label whose value is not read (项目属性, 项目期, 联系电话, …), known so that it is
+    /// never taken for another label's value.
+    Other,
+}
+
+/// A label of the per-project form, its variants, and what it says.
+#[derive(Debug, Clone, Deserialize)]
+pub struct BlockField {
+    pub kind: BlockLabel,
+    pub label: String,
+    #[serde(default)]
+    pub variants: Vec<String>,
+    /// For a funding part: the form field (key) it adds to in the consolidated table; parts
+    /// without one (上级资金, 上年结转) are kept and checked, but have no column of their own.
+    #[serde(default)]
+    pub field: Option<String>,
+}
+
+/// What a column of a per-project form's indicator table holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BlockColumn {
+    Level1,
+    Level2,
+    Level3,
+    /// 指标值: the year's target, standing for the period's too when no period column exists.
+    Value,
+    /// A period (中期, 长期, 实施期) value column.
+    PeriodValue,
+    /// 计算符号 / 指标方向 / 指标性质: a column that may hold the comparison sign.
+    Sign,
+    /// 计量单位 / 度量单位.
+    Measure,
+    /// 分值 / 权重.
+    Weight,
+    /// 绩效标准, 指标解释, 备注: kept out of the target.
+    Note,
+}
+
+/// A column label of the per-project indicator table.
+#[derive(Debug, Clone, Deserialize)]
+pub struct BlockColumnField {
+    pub kind: BlockColumn,
+    pub label: String,
+    #[serde(default)]
+    pub variants: Vec<String>,
+}
+
+/// The per-project form (申报表): the labels that make a block, and its indicator table.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ProjectForm {
+    /// Labels of the head (label/value rows, the funding block, the goals).
+    pub labels: Vec<BlockField>,
+    /// Columns of the indicator table.
+    pub columns: Vec<BlockColumnField>,
+    /// Words in a bracketed column label that mark the period's half of a side-by-side table
+    /// (二级指标（长期）).
+    pub period_words: Vec<String>,
+    /// Words that mark a funding or goal label as the year's (当年资金总额, 本年度绩效目标).
+    pub annual_words: Vec<String>,
+}
+
 /// A whole form definition.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Form {
@@ -173,6 +260,9 @@ pub struct Form {
     pub checks: Checks,
     pub money_units: Vec<MoneyUnit>,
     pub rows: RowWords,
+    /// The per-project form (`[project]`), when the form can be submitted that way.
+    #[serde(default)]
+    pub project: Option<ProjectForm>,
     /// The indicator taxonomy (`[[categories]]`).
     #[serde(rename = "categories")]
     pub taxonomy: Taxonomy,

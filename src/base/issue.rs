@@ -91,6 +91,8 @@ rules! {
         "总计 370.50 ≠ 财政拨款 300.00 + 财政专户拨款 0.00 + 其他资金 60.50 = 360.50（差 10.00）";
     SubtotalMismatch => "subtotal-mismatch", Error, "单位行不等于其项目之和",
         "单位行总计 1,200.00 ≠ 其 5 个项目之和 1,190.00（差 10.00）";
+    FundingMismatch => "funding-mismatch", Error, "资金来源各项之和不等于资金总额",
+        "年度资金总额 16.00 ≠ 财政拨款 10.00 + 其他资金 0.00 = 10.00（差 6.00）";
     TotalMismatch => "total-mismatch", Error, "合计行不等于各单位之和",
         "合计行总计 4,671.23 ≠ 1 个单位之和 4,670.23（差 1.00）";
     TextTooLong => "text-too-long", Warning, "单元格文字超过 Excel 上限 32,767 个字符",
@@ -99,6 +101,8 @@ rules! {
         "此行有金额、绩效目标或指标，但项目名称为空";
     MissingGoal => "missing-goal", Warning, "项目没有绩效目标",
         "项目“河道保洁经费”没有填写绩效目标";
+    MissingAnnualGoal => "missing-annual-goal", Warning, "有中期目标但年度目标为空",
+        "项目“物业管理”填写了中期目标，但年度目标为空";
     DuplicateProject => "duplicate-project", Warning, "同一单位内项目名称重复",
         "项目“河道保洁经费”在本单位第 7 行已出现";
     MissingIndicators => "missing-indicators", Error, "项目没有绩效指标",
@@ -129,6 +133,10 @@ rules! {
         "第 4 条指标“服务对象满意度”的年度指标值“≥60%”低于 80%";
     AnnualExceedsPeriod => "annual-exceeds-period", Warning, "年度指标值大于实施周期指标值",
         "第 1 条指标“培训场次”的年度指标值“≥120个”大于实施周期指标值“≥100个”";
+    WeightSum => "weight-sum", Warning, "指标分值（权重）之和不是 100",
+        "各指标分值之和为 90，应为 100";
+    CostIsBudget => "cost-is-budget", Warning, "成本指标的指标值就是项目总预算",
+        "第 6 条指标“项目总成本”的指标值“≤1000万元”就是项目的年度资金总额，不能衡量成本控制";
     DuplicateIndicator => "duplicate-indicator", Warning, "同一项目内三级指标重复",
         "第 5 条指标“服务对象满意度”与第 4 条重复";
     MissingSubmission => "missing-submission", Error, "名册中的单位没有报送",

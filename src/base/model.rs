@@ -87,6 +87,9 @@ pub enum LayoutKind {
     Wide,
     /// Declaration layout: one row per indicator, the project's cells merged or on its first row.
     Long,
+    /// Per-project form (申报表): one block per project, label/value rows, a funding block, goals
+    /// and an indicator table.
+    Project,
 }
 
 impl LayoutKind {
@@ -94,6 +97,7 @@ impl LayoutKind {
         match self {
             LayoutKind::Wide => "公开版（每项目一行）",
             LayoutKind::Long => "申报版（每指标一行）",
+            LayoutKind::Project => "单项目表（每项目一块）",
         }
     }
 }
@@ -110,6 +114,8 @@ pub enum NameSource {
     Sheet,
     /// The file's name.
     File,
+    /// A per-project form's 实施单位 (else its 主管部门).
+    Block,
 }
 
 impl NameSource {
@@ -119,6 +125,7 @@ impl NameSource {
             NameSource::Title => "表头“单位名称”",
             NameSource::Sheet => "工作表名",
             NameSource::File => "文件名",
+            NameSource::Block => "表内“实施单位”或“主管部门”",
         }
     }
 }
@@ -217,7 +224,7 @@ impl Comparison {
 }
 
 /// A target value (实施周期指标值 or 年度指标值): the text as written, and what it says.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Target {
     pub text: String,
     pub value: TargetValue,
@@ -234,9 +241,10 @@ impl Target {
 }
 
 /// What a target value says.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum TargetValue {
     /// Nothing written.
+    #[default]
     Empty,
     /// A number with an optional comparison and unit: `≥210万人`, `不低于90%`, `100%`.
     Numeric(NumericTarget),
@@ -292,7 +300,7 @@ impl CategoryRef {
 }
 
 /// One performance indicator (三级指标) with its category and targets.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Indicator {
     /// 序号 as written.
     pub seq: Option<u32>,
@@ -304,6 +312,11 @@ pub struct Indicator {
     pub period: Target,
     /// 年度指标值.
     pub annual: Target,
+    /// The row the indicator is written on, where it has one of its own (per-project forms);
+    /// otherwise its issues name the project's indicator cell.
+    pub row: Option<u32>,
+    /// 分值 or 权重, when the form has the column and the cell is a number.
+    pub weight: Option<Decimal>,
 }
 
 /// Indicator text that could not be read, quoted for the issue message.
@@ -317,8 +330,40 @@ pub struct IndicatorFault {
     pub reason: String,
 }
 
+/// What a funding line is to the others.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FundingRole {
+    /// 年度资金总额, 资金总额.
+    Total,
+    /// A part of the total ("其中：财政拨款", "（一）财政拨款小计").
+    Part,
+    /// A part of a part ("1、一般公共预算" under "（一）财政拨款小计").
+    SubPart,
+    /// Written beside the total, not under it (该项目支出上级资金 on the total's row): kept, not
+    /// added up.
+    Aside,
+}
+
+/// One line of a per-project form's funding block (项目资金), as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FundingLine {
+    /// The label without "其中" or numbering (年度资金总额, 财政拨款, 上级资金, …).
+    pub label: String,
+    /// The form field the line adds to in the consolidated table (财政拨款 → fiscal); none for a
+    /// total or a part with no column of its own (上级资金).
+    pub field: Option<String>,
+    pub amount: Amount,
+    pub role: FundingRole,
+    /// Whether the line belongs to the whole period (资金总额 beside 当年资金总额) rather than the
+    /// year.
+    pub period: bool,
+    /// 1-based row and 0-based column of the amount.
+    pub row: u32,
+    pub col: u32,
+}
+
 /// One project row.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Project {
     pub row: u32,
     pub name: String,
@@ -329,12 +374,26 @@ pub struct Project {
     pub indicators: Vec<Indicator>,
     /// Pieces of the indicator text that could not be parsed.
     pub indicator_faults: Vec<IndicatorFault>,
+    /// The period's goal (中期目标, 实施期绩效目标), beside `goal` (the year's), when the form has
+    /// both.
+    pub goal_period: String,
+    /// A per-project form's funding block, line by line; empty for the list layouts.
+    pub funding: Vec<FundingLine>,
+    /// Where the project's own cells are (1-based row, 0-based column), when they are not on the
+    /// project's row in the table's columns (per-project forms).
+    pub cells: Vec<(FieldId, u32, u32)>,
 }
 
 /// One budget unit (预算单位) and its projects.
 #[derive(Debug, Clone)]
 pub struct Unit {
+    /// The name as written, without a code prefix.
     pub name: String,
+    /// The code written before or after the name ("[042]", "820001-"), kept apart so that units
+    /// match across files.
+    pub code: Option<String>,
+    /// 主管部门 (the department above the unit), where the form names it.
+    pub department: Option<String>,
     pub name_source: NameSource,
     /// The unit row, when the table has one.
     pub declared: Option<DeclaredRow>,

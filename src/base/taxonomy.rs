@@ -98,10 +98,15 @@ impl Taxonomy {
             .map(|c| c.code.as_str());
         let level2 = match &ind.level2.code {
             Some(code) => Some(code.as_str()),
-            None => self
-                .subcategories_by_name(&ind.level2.name)
-                .next()
-                .map(|(_, s)| s.code.as_str()),
+            None => {
+                // The one under the indicator's own level-1, when a name is in two (成本指标).
+                let mut matches = self.subcategories_by_name(&ind.level2.name).peekable();
+                let first = matches.peek().map(|(_, s)| s.code.as_str());
+                matches
+                    .find(|(p, _)| Some(p.code.as_str()) == level1)
+                    .map(|(_, s)| s.code.as_str())
+                    .or(first)
+            }
         };
         [level1, level2]
     }
@@ -289,6 +294,7 @@ mod tests {
             name: "x".into(),
             period: target.clone(),
             annual: target,
+            ..Indicator::default()
         }
     }
 
@@ -302,11 +308,13 @@ mod tests {
         assert_eq!(form.category_by_name("产出").unwrap().code, "1");
         let (parent, sub) = form.subcategories_by_name("社会效益").next().unwrap();
         assert_eq!((parent.code.as_str(), sub.code.as_str()), ("2", "22"));
-        assert_eq!(form.subcategories_by_name("服务对象满意度指标").count(), 1);
-        assert_eq!(
-            form.subcategories_by_name("满意度").next().unwrap().1.code,
-            "31"
-        );
+        // 31 in the newer scheme, 25 under 效益 in the older one.
+        assert_eq!(form.subcategories_by_name("服务对象满意度指标").count(), 2);
+        let codes: Vec<&str> = form
+            .subcategories_by_name("满意度")
+            .map(|(_, s)| s.code.as_str())
+            .collect();
+        assert_eq!(codes, ["25", "31"]);
         assert_eq!(form.category_by_name("效益类指标").unwrap().code, "2");
         assert_eq!(
             form.subcategory_by_code("31").unwrap().1.name,
@@ -347,6 +355,18 @@ mod tests {
         assert_eq!(t.canonical(&short).level2.render(), "22-社会效益");
         let wrong = indicator("1-产出指标", "22-社会效益");
         assert_eq!(t.canonical(&wrong), wrong);
+    }
+
+    #[test]
+    fn older_scheme_satisfaction_under_benefit() {
+        let t = taxonomy();
+        let old = indicator("效益指标", "社会公众或服务对象满意度指标");
+        assert_eq!(t.check(&old), Ok(()));
+        assert_eq!(t.canonical(&old).level2.code.as_deref(), Some("25"));
+        let new = indicator("满意度指标", "服务对象满意度指标");
+        assert_eq!(t.canonical(&new).level2.code.as_deref(), Some("31"));
+        assert!(t.is_in(&old, &["25".to_string()]));
+        assert!(!t.is_in(&old, &["3".to_string()]));
     }
 
     #[test]

@@ -6,7 +6,7 @@
 use rust_decimal::Decimal;
 
 use crate::base::issue::{Issue, Rule};
-use crate::base::model::{Amount, Amounts, FieldId};
+use crate::base::model::{Amount, Amounts, FieldId, LayoutKind};
 use crate::base::text::format_amount;
 use crate::check::Context;
 
@@ -14,6 +14,16 @@ use crate::check::Context;
 pub fn check_amounts(ctx: &Context) -> Vec<Issue> {
     let mut issues = Vec::new();
     let table = ctx.table;
+    if table.layout == LayoutKind::Project {
+        // A per-project form states its own sums, line by line: see `check::funding`.
+        for unit in &table.units {
+            for project in &unit.projects {
+                let found = crate::check::funding::check_funding(ctx, project);
+                issues.extend(found.into_iter().map(|i| i.in_unit(&unit.name)));
+            }
+        }
+        return issues;
+    }
     if let Some(total) = &table.grand_total {
         issues.extend(bad_amounts(ctx, total.row, &total.amounts));
         let all_declared =

@@ -12,7 +12,7 @@ use crate::check::Context;
 const MAX_QUOTE: usize = 120;
 
 fn indicator_place(ctx: &Context, project: &Project) -> crate::base::issue::Place {
-    ctx.place(project.row, ctx.field_of(FieldKind::Indicators))
+    ctx.place_of(project, ctx.field_of(FieldKind::Indicators))
 }
 
 /// missing-indicators: a project with no indicators at all (and no unreadable indicator text,
@@ -95,10 +95,9 @@ pub fn required_categories(ctx: &Context, project: &Project) -> Vec<Issue> {
         .required
         .iter()
         .filter(|req| {
-            !project
-                .indicators
-                .iter()
-                .any(|ind| form.taxonomy.is_in(ind, &req.categories))
+            !project.indicators.iter().any(|ind| {
+                form.taxonomy.is_in(ind, &req.categories) || form.taxonomy.is_in(ind, &req.also)
+            })
         })
         .filter_map(|req| {
             let rule = Rule::from_code(&req.rule)?;
@@ -153,7 +152,7 @@ pub fn missing_target_value(
     (!missing.is_empty()).then(|| {
         Issue::new(
             Rule::MissingTargetValue,
-            indicator_place(ctx, project),
+            ctx.place_of_indicator(project, ind),
             format!("{}“{}”缺少{}", which(ind, n), ind.name, missing.join("和")),
         )
     })
@@ -176,7 +175,7 @@ pub fn duplicate_indicators(ctx: &Context, project: &Project) -> Vec<Issue> {
         {
             issues.push(Issue::new(
                 Rule::DuplicateIndicator,
-                indicator_place(ctx, project),
+                ctx.place_of_indicator(project, ind),
                 format!(
                     "{}“{}”与{}重复",
                     which(ind, n),
@@ -189,6 +188,23 @@ pub fn duplicate_indicators(ctx: &Context, project: &Project) -> Vec<Issue> {
     issues
 }
 
+/// weight-sum: the indicators' 分值 (权重) do not add up to 100, when the form gives them.
+pub fn weight_sum(ctx: &Context, project: &Project) -> Option<Issue> {
+    let weights: Vec<rust_decimal::Decimal> =
+        project.indicators.iter().filter_map(|i| i.weight).collect();
+    if weights.is_empty() {
+        return None;
+    }
+    let sum: rust_decimal::Decimal = weights.iter().sum();
+    (sum != rust_decimal::Decimal::from(100)).then(|| {
+        Issue::new(
+            Rule::WeightSum,
+            indicator_place(ctx, project),
+            format!("各指标分值之和为 {}，应为 100", sum.normalize()),
+        )
+    })
+}
+
 /// unknown-indicator-category / category-mismatch, at most one issue per indicator.
 pub fn category_issues(ctx: &Context, project: &Project) -> Vec<Issue> {
     project
@@ -198,7 +214,11 @@ pub fn category_issues(ctx: &Context, project: &Project) -> Vec<Issue> {
         .filter_map(|(i, ind)| {
             ctx.form.taxonomy.check(ind).err().map(|(rule, why)| {
                 let which = format!("第 {} 条指标", ind.seq.unwrap_or(i as u32 + 1));
-                Issue::new(rule, indicator_place(ctx, project), format!("{which}{why}"))
+                Issue::new(
+                    rule,
+                    ctx.place_of_indicator(project, ind),
+                    format!("{which}{why}"),
+                )
             })
         })
         .collect()

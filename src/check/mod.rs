@@ -3,6 +3,7 @@
 //! small function that returns its issues. Thresholds and the taxonomy come from the form.
 
 pub mod amounts;
+pub mod funding;
 pub mod indicators;
 pub mod projects;
 pub mod targets;
@@ -10,7 +11,7 @@ pub mod units;
 
 use crate::base::form::{FieldKind, Form};
 use crate::base::issue::{Issue, Place};
-use crate::base::model::{FieldId, Project, Table, Unit};
+use crate::base::model::{FieldId, Indicator, LayoutKind, Project, Table, Unit};
 
 /// What every rule needs to name a place: the file, the table and the form.
 pub struct Context<'a> {
@@ -34,6 +35,34 @@ impl<'a> Context<'a> {
         }
     }
 
+    /// The place of a project's own cell for a form field: where a per-project form has it,
+    /// else the project's row in the field's column.
+    pub fn place_of(&self, project: &Project, field: Option<FieldId>) -> Place {
+        let own = field.and_then(|f| project.cells.iter().find(|(id, _, _)| *id == f));
+        match own {
+            Some(&(_, row, col)) => Place {
+                file: self.file.to_string(),
+                sheet: self.table.sheet.clone(),
+                row: Some(row),
+                col: Some(col),
+            },
+            None => self.place(project.row, field),
+        }
+    }
+
+    /// The place of an indicator: its own row where it has one, else the project's indicator
+    /// cell.
+    pub fn place_of_indicator(&self, project: &Project, indicator: &Indicator) -> Place {
+        let field = self.field_of(FieldKind::Indicators);
+        match indicator.row {
+            Some(row) => Place {
+                row: Some(row),
+                ..self.place_of(project, field)
+            },
+            None => self.place_of(project, field),
+        }
+    }
+
     /// The first field of a kind.
     pub fn field_of(&self, kind: FieldKind) -> Option<FieldId> {
         self.form.field_of(kind)
@@ -41,8 +70,11 @@ impl<'a> Context<'a> {
 
     /// Whether the table has a column for the first field of this kind.
     pub fn has_column(&self, kind: FieldKind) -> bool {
-        self.field_of(kind)
-            .is_some_and(|f| self.table.columns.field(f).is_some())
+        // A per-project form has a place for every field in each block.
+        self.table.layout == LayoutKind::Project
+            || self
+                .field_of(kind)
+                .is_some_and(|f| self.table.columns.field(f).is_some())
     }
 
     /// A field's label, as the form writes it.
@@ -76,6 +108,7 @@ fn check_project(ctx: &Context, unit: &Unit, project: &Project) -> Vec<Issue> {
     issues.extend(indicators::category_issues(ctx, project));
     issues.extend(indicators::required_categories(ctx, project));
     issues.extend(indicators::duplicate_indicators(ctx, project));
+    issues.extend(indicators::weight_sum(ctx, project));
     issues.extend(targets::check_targets(ctx, project));
     issues
         .into_iter()
@@ -119,6 +152,7 @@ pub(crate) mod tests {
             indicator_text: String::new(),
             indicators: Vec::new(),
             indicator_faults: Vec::new(),
+            ..Project::default()
         }
     }
 
@@ -140,6 +174,8 @@ pub(crate) mod tests {
             grand_total: None,
             units: vec![Unit {
                 name: "示例单位".into(),
+                code: None,
+                department: None,
                 name_source: NameSource::Title,
                 declared: None,
                 projects,

@@ -22,7 +22,7 @@ pub fn text_too_long(ctx: &Context, project: &Project) -> Vec<Issue> {
         (chars > MAX_CELL_CHARS).then(|| {
             Issue::new(
                 Rule::TextTooLong,
-                ctx.place(project.row, ctx.field_of(kind)),
+                ctx.place_of(project, ctx.field_of(kind)),
                 format!(
                     "{label}有 {} 个字符，超过 Excel 单元格的上限 {} 个，汇总表中只保留前 {} 个",
                     group_digits(&chars.to_string()),
@@ -35,16 +35,26 @@ pub fn text_too_long(ctx: &Context, project: &Project) -> Vec<Issue> {
     .collect()
 }
 
-/// missing-goal: a named project with no 绩效目标 (when the table has the column).
+/// missing-goal: a named project with no 绩效目标 (when the table has the column);
+/// missing-annual-goal: a per-project form whose period goal is written and whose year's is not.
 pub fn missing_goal(ctx: &Context, project: &Project) -> Option<Issue> {
     let missing =
         ctx.has_column(FieldKind::Goal) && project.goal.is_empty() && !project.name.is_empty();
     missing.then(|| {
-        Issue::new(
-            Rule::MissingGoal,
-            ctx.place(project.row, ctx.field_of(FieldKind::Goal)),
-            format!("项目“{}”没有填写绩效目标", project.name),
-        )
+        let place = ctx.place_of(project, ctx.field_of(FieldKind::Goal));
+        if project.goal_period.is_empty() {
+            Issue::new(
+                Rule::MissingGoal,
+                place,
+                format!("项目“{}”没有填写绩效目标", project.name),
+            )
+        } else {
+            Issue::new(
+                Rule::MissingAnnualGoal,
+                place,
+                format!("项目“{}”填写了中期目标，但年度目标为空", project.name),
+            )
+        }
     })
 }
 
@@ -57,7 +67,7 @@ pub fn duplicate_projects(ctx: &Context, unit: &Unit) -> Vec<Issue> {
             Some(row) => issues.push(
                 Issue::new(
                     Rule::DuplicateProject,
-                    ctx.place(project.row, ctx.field_of(FieldKind::Name)),
+                    ctx.place_of(project, ctx.field_of(FieldKind::Name)),
                     format!("项目“{}”在本单位第 {row} 行已出现", project.name),
                 )
                 .in_unit(&unit.name)
@@ -83,7 +93,7 @@ pub fn missing_project_name(ctx: &Context, project: &Project) -> Option<Issue> {
     has_content.then(|| {
         Issue::new(
             Rule::MissingProjectName,
-            ctx.place(project.row, ctx.field_of(FieldKind::Name)),
+            ctx.place_of(project, ctx.field_of(FieldKind::Name)),
             "此行有金额、绩效目标或指标，但项目名称为空",
         )
     })

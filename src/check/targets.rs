@@ -5,7 +5,6 @@
 
 use rust_decimal::Decimal;
 
-use crate::base::form::FieldKind;
 use crate::base::issue::{Issue, Rule};
 use crate::base::model::{Comparison, Indicator, NumericTarget, Project};
 use crate::check::indicators::{missing_target_value, which};
@@ -22,11 +21,12 @@ pub fn check_targets(ctx: &Context, project: &Project) -> Vec<Issue> {
                 let found = trivial_target(ind)
                     .or_else(|| percent_over_100(ind))
                     .or_else(|| satisfaction_below(ctx, ind))
-                    .or_else(|| annual_exceeds_period(ind))?;
+                    .or_else(|| annual_exceeds_period(ind))
+                    .or_else(|| cost_is_budget(ctx, project, ind))?;
                 let (rule, why) = found;
                 Some(Issue::new(
                     rule,
-                    ctx.place(project.row, ctx.field_of(FieldKind::Indicators)),
+                    ctx.place_of_indicator(project, ind),
                     format!("{}“{}”{why}", which(ind, n), ind.name),
                 ))
             })
@@ -97,6 +97,43 @@ fn annual_exceeds_period(ind: &Indicator) -> Option<(Rule, String)> {
             format!(
                 "的年度指标值“{}”大于实施周期指标值“{}”",
                 ind.annual.text, ind.period.text
+            ),
+        )
+    })
+}
+
+/// The categories that hold cost indicators: those the form requires for missing-cost-indicator.
+fn cost_categories<'a>(ctx: &Context<'a>) -> &'a [String] {
+    ctx.form
+        .checks
+        .required
+        .iter()
+        .find(|r| r.rule == Rule::MissingCostIndicator.code())
+        .map_or(&[], |r| r.categories.as_slice())
+}
+
+/// cost-is-budget: a cost indicator whose target is the project's whole budget (项目总成本
+/// ≤1000万元 for a 1,000 万元 project), which measures no cost control. The target's money unit
+/// is converted to the form's before comparing.
+fn cost_is_budget(ctx: &Context, project: &Project, ind: &Indicator) -> Option<(Rule, String)> {
+    if !ctx.form.taxonomy.is_in(ind, cost_categories(ctx)) {
+        return None;
+    }
+    let total = match project.amounts.get(ctx.form.total_field()?) {
+        crate::base::model::Amount::Value(d) if !d.is_zero() => *d,
+        _ => return None,
+    };
+    let target = &ind.annual;
+    let n = target.numeric()?;
+    let divisor = ctx.form.money_unit(&n.unit)?.divisor;
+    let in_form_unit = n.number.checked_div(divisor)?;
+    let at_most = matches!(n.comparison, None | Some(Comparison::Le | Comparison::Eq));
+    (at_most && in_form_unit == total).then(|| {
+        (
+            Rule::CostIsBudget,
+            format!(
+                "的指标值“{}”就是项目的年度资金总额，不能衡量成本控制",
+                target.text
             ),
         )
     })

@@ -13,6 +13,8 @@ use crate::base::form::{FieldKind, Form, IndicatorKind, LabelTarget};
 use crate::base::model::{Columns, LayoutKind};
 use crate::read::grid::{Cell, Sheet};
 
+pub mod blocks;
+
 /// How many rows from the top are searched for the header.
 const HEADER_SEARCH_ROWS: usize = 60;
 

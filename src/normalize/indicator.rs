@@ -129,6 +129,7 @@ fn parse_item(item: &str) -> Result<Indicator, String> {
         name: head[2..].join("；"),
         period: parse_target(&clean_value(&body[period_end..annual_at])),
         annual: parse_target(&clean_value(&body[annual_end..])),
+        ..Indicator::default()
     })
 }
 

@@ -10,7 +10,7 @@ use crate::base::model::{CategoryRef, Indicator, IndicatorFault, Project, Table}
 use crate::locate::Layout;
 use crate::normalize::indicator::parse_category;
 use crate::normalize::rows::{RowCells, SheetReader};
-use crate::normalize::target::parse_target;
+use crate::normalize::target::{compose_target, parse_target};
 use crate::read::grid::Sheet;
 
 /// Normalizes one sheet in the long layout.
@@ -39,6 +39,7 @@ pub fn normalize_long(
                 indicator_text: String::new(),
                 indicators: Vec::new(),
                 indicator_faults: Vec::new(),
+                ..Project::default()
             });
         }
         if let Some(project) = unit.projects.last_mut() {
@@ -110,30 +111,8 @@ fn add_indicator_row(project: &mut Project, cells: &RowCells) {
         name: name.to_string(),
         period: parse_target(&value(IndicatorKind::Period)),
         annual: parse_target(&value(IndicatorKind::Annual)),
+        ..Indicator::default()
     });
-}
-
-/// A target from its parts: 计算符号, the value, 计量单位 ("≥", "90", "%" → "≥90%"). A sign or
-/// unit already written in the value is not repeated.
-fn compose_target(sign: &str, value: &str, measure: &str) -> String {
-    if value.is_empty() {
-        return String::new();
-    }
-    let mut text = String::new();
-    let sign = if sign == "=" || sign == "＝" {
-        ""
-    } else {
-        sign
-    };
-    if !sign.is_empty() && !value.starts_with(sign) {
-        text.push_str(sign);
-    }
-    text.push_str(value);
-    let numeric_end = value.ends_with(|c: char| c.is_ascii_digit());
-    if !measure.is_empty() && numeric_end {
-        text.push_str(measure);
-    }
-    text
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 pub mod amount;
 pub mod indicator;
 pub mod long;
+pub mod project;
 pub mod rows;
 pub mod target;
 pub mod wide;
@@ -12,6 +13,7 @@ pub mod wide;
 use crate::base::form::Form;
 use crate::base::issue::{Issue, Place, Rule};
 use crate::base::model::{LayoutKind, Table};
+use crate::locate::blocks::locate_blocks;
 use crate::locate::locate_sheet;
 use crate::read::grid::Grid;
 
@@ -31,9 +33,17 @@ pub fn normalize_grid(
             if let Some(layout) = locate_sheet(sheet, form) {
                 let normalize = match layout.kind {
                     LayoutKind::Wide => wide::normalize_wide,
-                    LayoutKind::Long => long::normalize_long,
+                    LayoutKind::Long | LayoutKind::Project => long::normalize_long,
                 };
                 let (table, mut found) = normalize(sheet, &layout, form, file, file_stem);
+                tables.push(table);
+                issues.append(&mut found);
+                continue;
+            }
+            let blocks = locate_blocks(sheet, form);
+            if !blocks.is_empty() {
+                let (table, mut found) =
+                    project::normalize_blocks(sheet, &blocks, form, file, file_stem);
                 tables.push(table);
                 issues.append(&mut found);
             }

@@ -228,6 +228,8 @@ impl<'a> SheetReader<'a> {
         };
         Unit {
             name,
+            code: None,
+            department: None,
             name_source,
             declared: None,
             projects: Vec::new(),
@@ -269,6 +271,8 @@ impl<'a> SheetReader<'a> {
                 RowKind::UnitCandidate if self.is_unit_row(&rows, i, !units.is_empty()) => {
                     units.push(Unit {
                         name: cells.name.clone(),
+                        code: None,
+                        department: None,
                         name_source: NameSource::UnitRow,
                         declared: Some(cells.declared()),
                         projects: Vec::new(),
@@ -389,6 +393,7 @@ mod tests {
                     indicator_text: cells.indicators.clone(),
                     indicators: Vec::new(),
                     indicator_faults: Vec::new(),
+                    ..Project::default()
                 });
             });
             (total, units, fresh_flags)
@@ -706,6 +711,7 @@ mod tests {
                 indicator_text: String::new(),
                 indicators: Vec::new(),
                 indicator_faults: Vec::new(),
+                ..Project::default()
             })
         });
         let table = reader.table(total, units);

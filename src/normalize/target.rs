@@ -147,6 +147,29 @@ fn parse_numeric(t: &str) -> Option<NumericTarget> {
     })
 }
 
+/// A target from its parts: 计算符号, the value, 计量单位 ("≥", "90", "%" → "≥90%"). A sign or
+/// unit already written in the value is not repeated.
+pub fn compose_target(sign: &str, value: &str, measure: &str) -> String {
+    if value.is_empty() {
+        return String::new();
+    }
+    let mut text = String::new();
+    let sign = if sign == "=" || sign == "＝" {
+        ""
+    } else {
+        sign
+    };
+    if !sign.is_empty() && !value.starts_with(sign) {
+        text.push_str(sign);
+    }
+    text.push_str(value);
+    let numeric_end = value.ends_with(|c: char| c.is_ascii_digit());
+    if !measure.is_empty() && numeric_end && measure != value {
+        text.push_str(measure);
+    }
+    text
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -29,6 +29,7 @@ pub fn normalize_wide(
             indicator_text: cells.indicators.clone(),
             indicators,
             indicator_faults,
+            ..Project::default()
         });
     });
     (reader.table(grand_total, units), issues)

@@ -1,0 +1,690 @@
+//! The per-project form (申报表): blocks found by their labels, never by position. A block opens
+//! at a 项目名称 label with a value; its head holds label/value pairs (the value in the next
+//! filled cell of the row, in the cell below the label, or after a colon in the label's own
+//! cell, one pair per line of a cell), and below it an indicator table whose header row names
+//! 一级指标, 三级指标 and a value column. Several blocks may be stacked on one sheet; each ends
+//! where the next one's title begins.
+
+use std::collections::HashMap;
+
+use crate::base::form::{BlockColumn, BlockField, BlockLabel, Form, ProjectForm};
+use crate::locate::normalize_label;
+use crate::read::grid::Sheet;
+
+/// Longest cell text read as a label, in characters.
+const MAX_LABEL_CHARS: usize = 40;
+
+/// One label/value pair of a block's head.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pair {
+    pub kind: BlockLabel,
+    /// The label as written, without "其中", numbering, a colon or a bracketed note.
+    pub label: String,
+    /// For a funding part, the form field it adds to.
+    pub field: Option<String>,
+    /// Numbering depth of a funding line: 0 none, 1 for "（一）" or "其中", 2 for "1、".
+    pub depth: u8,
+    /// Whether the label says the year's (当年, 年度, 本年).
+    pub annual_word: bool,
+    /// Row index and column of the label.
+    pub row: usize,
+    pub col: usize,
+    /// The value as written ("" when none), and where it is.
+    pub value: String,
+    pub value_row: usize,
+    pub value_col: usize,
+}
+
+/// A column of a block's indicator table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TableColumn {
+    pub kind: BlockColumn,
+    pub col: usize,
+    /// Whether the column belongs to the period's half of a side-by-side table (二级指标（长期）).
+    pub period: bool,
+}
+
+/// A block's indicator table: its header row and columns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndicatorTable {
+    /// Row index of the header.
+    pub header: usize,
+    pub columns: Vec<TableColumn>,
+}
+
+impl IndicatorTable {
+    /// The column of a kind in one half (`period`) of the table; a table that is not split has
+    /// every column in the year's half.
+    pub fn column(&self, kind: BlockColumn, period: bool) -> Option<usize> {
+        self.columns
+            .iter()
+            .find(|c| c.kind == kind && c.period == period)
+            .map(|c| c.col)
+    }
+
+    /// Whether the table has a period half (side by side with the year's).
+    pub fn is_split(&self) -> bool {
+        self.columns.iter().any(|c| c.period)
+    }
+}
+
+/// One per-project block on a sheet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Block {
+    /// Row index of the 项目名称 label.
+    pub name_row: usize,
+    /// Row index past the block's last row.
+    pub end: usize,
+    pub pairs: Vec<Pair>,
+    pub table: Option<IndicatorTable>,
+    /// The money unit stated for the block (a label's brackets, "单位：万元" above it).
+    pub money_unit: Option<String>,
+}
+
+impl Block {
+    /// The first pair of a kind.
+    pub fn pair(&self, kind: BlockLabel) -> Option<&Pair> {
+        self.pairs.iter().find(|p| p.kind == kind)
+    }
+}
+
+/// A label reduced for comparison, the depth its numbering gives, and the words of a bracketed
+/// note (长期 in 二级指标（长期）), with any money unit found in brackets.
+struct Reduced {
+    label: String,
+    depth: u8,
+    note: String,
+    money_unit: Option<String>,
+}
+
+/// Reduces a label: no spaces, "其中" and numbering removed (giving the depth), a trailing colon
+/// and a bracketed note removed.
+fn reduce(text: &str, form: &Form) -> Reduced {
+    let (compact, money_unit) = normalize_label(text, form);
+    let mut s = compact.as_str();
+    let mut depth = 0;
+    if let Some(rest) = s.strip_prefix("其中") {
+        s = rest.trim_start_matches(':');
+        depth = 1;
+    }
+    if let Some(rest) = strip_numbering(s, true) {
+        s = rest;
+        depth = 1;
+    } else if let Some(rest) = strip_numbering(s, false) {
+        s = rest;
+        depth = 2;
+    }
+    let s = s.trim_end_matches(':');
+    let (label, note) = match s.find('(') {
+        Some(open) if open > 0 && s.ends_with(')') => {
+            (&s[..open], s[open + 1..s.len() - 1].to_string())
+        }
+        _ => (s, String::new()),
+    };
+    Reduced {
+        label: label.to_string(),
+        depth,
+        note,
+        money_unit,
+    }
+}
+
+/// Strips "(一)" / "一、" (`chinese`) or "1、" / "1." / "(1)" numbering.
+fn strip_numbering(s: &str, chinese: bool) -> Option<&str> {
+    let is_numeral = |c: char| {
+        if chinese {
+            "一二三四五六七八九十".contains(c)
+        } else {
+            c.is_ascii_digit()
+        }
+    };
+    if let Some(rest) = s.strip_prefix('(') {
+        let end = rest.find(')')?;
+        let inner = &rest[..end];
+        return (!inner.is_empty() && inner.chars().all(is_numeral)).then(|| &rest[end + 1..]);
+    }
+    let digits = s.chars().take_while(|&c| is_numeral(c)).count();
+    if digits == 0 {
+        return None;
+    }
+    let at = s.char_indices().nth(digits).map_or(s.len(), |(i, _)| i);
+    let rest = &s[at..];
+    rest.strip_prefix('、')
+        .or_else(|| (!chinese).then(|| rest.strip_prefix('.')).flatten())
+}
+
+/// The labels of the per-project form, indexed by their reduced text.
+struct Labels<'a> {
+    index: HashMap<String, &'a BlockField>,
+    columns: HashMap<String, BlockColumn>,
+    form: &'a Form,
+    project: &'a ProjectForm,
+}
+
+impl<'a> Labels<'a> {
+    fn new(form: &'a Form, project: &'a ProjectForm) -> Labels<'a> {
+        let norm = |s: &str| reduce(s, form).label;
+        let mut index = HashMap::new();
+        for field in &project.labels {
+            for v in std::iter::once(&field.label).chain(&field.variants) {
+                index.entry(norm(v)).or_insert(field);
+            }
+        }
+        let mut columns = HashMap::new();
+        for c in &project.columns {
+            for v in std::iter::once(&c.label).chain(&c.variants) {
+                columns.entry(norm(v)).or_insert(c.kind);
+            }
+        }
+        Labels {
+            index,
+            columns,
+            form,
+            project,
+        }
+    }
+
+    /// The label a text is, with the value written after it in the same text (after a colon,
+    /// or glued: "上级资金16").
+    fn parse(&self, text: &str) -> Option<(&'a BlockField, Reduced, String)> {
+        let text = text.trim();
+        if text.is_empty() || text.chars().count() > MAX_LABEL_CHARS + 40 {
+            return None;
+        }
+        let folded = text.replace('：', ":");
+        let (head, tail) = match folded.split_once(':') {
+            // "其中:财政拨款" has its label after the colon.
+            Some((h, t)) if reduce(h, self.form).label.is_empty() => match t.split_once(':') {
+                Some((h2, t2)) => (format!("{h}:{h2}"), t2.trim().to_string()),
+                None => (folded.clone(), String::new()),
+            },
+            Some((h, t)) => (h.to_string(), t.trim().to_string()),
+            None => (folded.clone(), String::new()),
+        };
+        if head.chars().count() > MAX_LABEL_CHARS {
+            return None;
+        }
+        let reduced = reduce(&head, self.form);
+        if let Some(field) = self.index.get(&reduced.label) {
+            return Some((field, reduced, tail));
+        }
+        // A value glued to its label: "上级资金16".
+        if tail.is_empty() {
+            let label = &reduced.label;
+            let split = label
+                .char_indices()
+                .find(|(_, c)| c.is_ascii_digit())
+                .map(|(i, _)| i)?;
+            let field = self.index.get(&label[..split])?;
+            let value = label[split..].to_string();
+            let reduced = Reduced {
+                label: label[..split].to_string(),
+                ..reduced
+            };
+            return Some((field, reduced, value));
+        }
+        None
+    }
+
+    /// The indicator-table column a header text names, and whether it is the period's.
+    fn column(&self, text: &str) -> Option<(BlockColumn, bool)> {
+        let reduced = reduce(text, self.form);
+        let kind = *self.columns.get(&reduced.label)?;
+        let period = self
+            .project
+            .period_words
+            .iter()
+            .any(|w| reduced.note.contains(w.as_str()));
+        let kind = match kind {
+            BlockColumn::Value if period => BlockColumn::PeriodValue,
+            k => k,
+        };
+        Some((kind, period && kind != BlockColumn::PeriodValue))
+    }
+
+    fn has_annual_word(&self, label: &str) -> bool {
+        self.project
+            .annual_words
+            .iter()
+            .any(|w| label.contains(w.as_str()))
+    }
+}
+
+/// The non-empty cells of a row, with merged copies (the same text in the next column) folded
+/// into the first.
+fn distinct_cells(sheet: &Sheet, r: usize) -> Vec<(usize, String)> {
+    let mut out: Vec<(usize, String)> = Vec::new();
+    let mut previous: Option<String> = None;
+    for c in 0..sheet.rows.get(r).map_or(0, Vec::len) {
+        let text = sheet.cell(r, c).display().trim().to_string();
+        if text.is_empty() {
+            previous = None;
+            continue;
+        }
+        if previous.as_deref() == Some(text.as_str()) {
+            continue;
+        }
+        previous = Some(text.clone());
+        out.push((c, text));
+    }
+    out
+}
+
+/// Whether a row is one text merged across the table (a title or a note), or starts with a
+/// note word (注, 填表人, …).
+fn is_title_or_note(sheet: &Sheet, r: usize, form: &Form) -> bool {
+    let cells = distinct_cells(sheet, r);
+    let Some((_, first)) = cells.first() else {
+        return false;
+    };
+    let compact: String = first.chars().filter(|c| !c.is_whitespace()).collect();
+    let note = form.rows.notes.iter().any(|w| {
+        compact.starts_with(w.as_str())
+            && compact[w.len()..].starts_with([':', '：', '（', '(', '1', '一'])
+    });
+    note || (cells.len() == 1 && sheet.width() > 2 && merged_across(sheet, r))
+}
+
+/// Whether every filled cell of a row holds the same text over at least half the sheet's width.
+fn merged_across(sheet: &Sheet, r: usize) -> bool {
+    let row = &sheet.rows[r];
+    let filled = row.iter().filter(|c| !c.is_blank()).count();
+    filled * 2 >= sheet.width() && filled > 1
+}
+
+/// Finds the per-project blocks of a sheet (none when the form has no `[project]`).
+pub fn locate_blocks(sheet: &Sheet, form: &Form) -> Vec<Block> {
+    let Some(project) = &form.project else {
+        return Vec::new();
+    };
+    let labels = Labels::new(form, project);
+    let name_rows: Vec<usize> = (0..sheet.rows.len())
+        .filter(|&r| {
+            let pairs = row_pairs(sheet, r, &labels);
+            pairs
+                .iter()
+                .any(|p| p.kind == BlockLabel::Name && !p.value.is_empty())
+        })
+        .collect();
+    let mut blocks = Vec::new();
+    let mut previous_end = 0;
+    for (i, &name_row) in name_rows.iter().enumerate() {
+        let limit = name_rows.get(i + 1).copied().unwrap_or(sheet.rows.len());
+        let table = find_table(sheet, name_row + 1, limit, &labels);
+        let head_end = table.as_ref().map_or(limit, |t| t.header);
+        let mut pairs = Vec::new();
+        for r in name_row..head_end {
+            pairs.extend(row_pairs(sheet, r, &labels));
+        }
+        // Rows past the table that are not indicators belong to the next block's title.
+        let end = match &table {
+            Some(t) => table_end(sheet, t, limit, form),
+            None => limit,
+        };
+        let money_unit = block_money_unit(sheet, previous_end, head_end, &labels);
+        previous_end = end;
+        if !pairs.iter().any(|p| p.kind != BlockLabel::Name) && table.is_none() {
+            continue; // a lone 项目名称 is not a form
+        }
+        blocks.push(Block {
+            name_row,
+            end,
+            pairs,
+            table,
+            money_unit,
+        });
+    }
+    blocks
+}
+
+/// The label/value pairs of one row.
+fn row_pairs(sheet: &Sheet, r: usize, labels: &Labels) -> Vec<Pair> {
+    let cells = distinct_cells(sheet, r);
+    let mut pairs = Vec::new();
+    for (i, (c, text)) in cells.iter().enumerate() {
+        let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+        if lines.len() > 1 {
+            // Several "label：value" lines in one cell: a funding block written in one cell.
+            let parsed: Vec<_> = lines.iter().filter_map(|l| labels.parse(l)).collect();
+            if parsed.len() == lines.len() {
+                for (n, (field, reduced, value)) in parsed.into_iter().enumerate() {
+                    let mut pair = make_pair(field, reduced, r, *c, value, labels);
+                    if n > 0 && pair.kind == BlockLabel::Part && pair.depth == 0 {
+                        pair.depth = 1;
+                    }
+                    pairs.push(pair);
+                }
+                continue;
+            }
+        }
+        let Some((field, reduced, inline)) = labels.parse(text) else {
+            continue;
+        };
+        let mut pair = make_pair(field, reduced, r, *c, inline, labels);
+        if pair.value.is_empty() && !matches!(pair.kind, BlockLabel::Group | BlockLabel::Other) {
+            match cells.get(i + 1) {
+                Some((vc, next))
+                    if labels.parse(next).is_none() && !is_list_label(next, labels) =>
+                {
+                    pair.value = next.clone();
+                    pair.value_col = *vc;
+                }
+                _ if matches!(pair.kind, BlockLabel::GoalAnnual | BlockLabel::GoalPeriod) => {
+                    // The value under its label: 中期目标 over its text.
+                    let below = sheet.cell(r + 1, *c).display().trim().to_string();
+                    if !below.is_empty() && below != *text && labels.parse(&below).is_none() {
+                        pair.value = below;
+                        pair.value_row = r + 1;
+                    }
+                }
+                _ => {}
+            }
+        }
+        pairs.push(pair);
+    }
+    pairs
+}
+
+/// Whether a text is a column label of the list layouts (总计, 绩效目标): a header row, not a
+/// value.
+fn is_list_label(text: &str, labels: &Labels) -> bool {
+    let (label, _) = normalize_label(text, labels.form);
+    super::match_label(&label, labels.form).is_some()
+}
+
+fn make_pair(
+    field: &BlockField,
+    reduced: Reduced,
+    r: usize,
+    c: usize,
+    value: String,
+    labels: &Labels,
+) -> Pair {
+    Pair {
+        kind: field.kind,
+        annual_word: labels.has_annual_word(&reduced.label),
+        label: reduced.label,
+        field: field.field.clone(),
+        depth: reduced.depth,
+        row: r,
+        col: c,
+        value,
+        value_row: r,
+        value_col: c,
+    }
+}
+
+/// The indicator table's header: the first row from `from` that names a level-1 or level-2
+/// column, a level-3 column and a value column.
+fn find_table(sheet: &Sheet, from: usize, limit: usize, labels: &Labels) -> Option<IndicatorTable> {
+    (from..limit).find_map(|r| {
+        let mut columns: Vec<TableColumn> = Vec::new();
+        for c in 0..sheet.rows[r].len() {
+            let text = sheet.cell(r, c).display();
+            if text.chars().count() > MAX_LABEL_CHARS {
+                continue;
+            }
+            if let Some((kind, period)) = labels.column(&text) {
+                if !columns.iter().any(|t| t.kind == kind && t.period == period) {
+                    columns.push(TableColumn {
+                        kind,
+                        col: c,
+                        period,
+                    });
+                }
+            }
+        }
+        let has = |k: BlockColumn| columns.iter().any(|c| c.kind == k);
+        let levels = has(BlockColumn::Level1) || has(BlockColumn::Level2);
+        let value = has(BlockColumn::Value) || has(BlockColumn::PeriodValue);
+        (levels && has(BlockColumn::Level3) && value)
+            .then_some(IndicatorTable { header: r, columns })
+    })
+}
+
+/// The row past a block's indicator table: the first title or note row after its header.
+fn table_end(sheet: &Sheet, table: &IndicatorTable, limit: usize, form: &Form) -> usize {
+    (table.header + 1..limit)
+        .find(|&r| is_title_or_note(sheet, r, form))
+        .unwrap_or(limit)
+}
+
+/// The money unit of a block: from a label's brackets (项目资金（万元）), or a "单位：万元" in the
+/// rows from the end of the previous block to the indicator table.
+fn block_money_unit(sheet: &Sheet, from: usize, to: usize, labels: &Labels) -> Option<String> {
+    let form = labels.form;
+    for r in from..to {
+        for (_, text) in distinct_cells(sheet, r) {
+            for line in text.lines() {
+                if let Some(unit) = reduce(line, form).money_unit {
+                    return Some(unit);
+                }
+                let compact: String = line.chars().filter(|c| !c.is_whitespace()).collect();
+                let compact = compact.replace('：', ":");
+                for (at, _) in compact.match_indices("单位:") {
+                    let rest = &compact[at + "单位:".len()..];
+                    let unit = form
+                        .money_units
+                        .iter()
+                        .filter(|u| rest.starts_with(u.name.as_str()))
+                        .max_by_key(|u| u.name.len());
+                    if let Some(u) = unit {
+                        return Some(u.name.clone());
+                    }
+                }
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::read::grid::Cell;
+
+    fn sheet(rows: &[&[&str]]) -> Sheet {
+        Sheet {
+            name: Some("Sheet1".into()),
+            rows: rows
+                .iter()
+                .map(|r| {
+                    r.iter()
+                        .map(|t| {
+                            if t.is_empty() {
+                                Cell::Empty
+                            } else {
+                                Cell::Text(t.to_string())
+                            }
+                        })
+                        .collect()
+                })
+                .collect(),
+            ..Sheet::default()
+        }
+    }
+
+    #[test]
+    fn labels_are_reduced_with_their_numbering_and_notes() {
+        let form = Form::default_form();
+        let r = reduce("其中：财政拨款", &form);
+        assert_eq!((r.label.as_str(), r.depth), ("财政拨款", 1));
+        let r = reduce("（一）财政拨款小计", &form);
+        assert_eq!((r.label.as_str(), r.depth), ("财政拨款小计", 1));
+        let r = reduce("    1、一般公共预算", &form);
+        assert_eq!((r.label.as_str(), r.depth), ("一般公共预算", 2));
+        let r = reduce("二级指标（长期）", &form);
+        assert_eq!((r.label.as_str(), r.note.as_str()), ("二级指标", "长期"));
+        let r = reduce("项目资金\n（万元）", &form);
+        assert_eq!(
+            (r.label.as_str(), r.money_unit.as_deref()),
+            ("项目资金", Some("万元"))
+        );
+    }
+
+    #[test]
+    fn a_block_with_pairs_funding_goals_and_table() {
+        let form = Form::default_form();
+        let s = sheet(&[
+            &[
+                "项目支出绩效目标表",
+                "项目支出绩效目标表",
+                "项目支出绩效目标表",
+                "项目支出绩效目标表",
+                "项目支出绩效目标表",
+            ],
+            &["项目名称", "物业管理", "物业管理", "物业管理", "物业管理"],
+            &[
+                "主管部门",
+                "县财政局",
+                "实施单位",
+                "[042]某开发区",
+                "[042]某开发区",
+            ],
+            &[
+                "项目资金（万元）",
+                "年度资金总额：",
+                "年度资金总额：",
+                "1125",
+                "1125",
+            ],
+            &[
+                "项目资金（万元）",
+                "其中：财政拨款",
+                "其中：财政拨款",
+                "1125",
+                "1125",
+            ],
+            &["项目资金（万元）", "其中 :上级资金16", "", "", ""],
+            &["总体目标", "中期目标", "中期目标", "年度目标", "年度目标"],
+            &["总体目标", "三年完成", "三年完成", "", ""],
+            &["绩效指标", "一级指标", "二级指标", "三级指标", "指标值"],
+            &["绩效指标", "产出指标", "数量指标", "指标1：小区数", "8个"],
+            &[
+                "注：本表为示例。",
+                "注：本表为示例。",
+                "注：本表为示例。",
+                "注：本表为示例。",
+                "注：本表为示例。",
+            ],
+        ]);
+        let blocks = locate_blocks(&s, &form);
+        assert_eq!(blocks.len(), 1);
+        let b = &blocks[0];
+        assert_eq!(b.name_row, 1);
+        assert_eq!(b.end, 10);
+        assert_eq!(b.money_unit.as_deref(), Some("万元"));
+        let value = |k| b.pair(k).map(|p| p.value.as_str());
+        assert_eq!(value(BlockLabel::Name), Some("物业管理"));
+        assert_eq!(value(BlockLabel::Department), Some("县财政局"));
+        assert_eq!(value(BlockLabel::Unit), Some("[042]某开发区"));
+        assert_eq!(value(BlockLabel::Total), Some("1125"));
+        assert_eq!(value(BlockLabel::GoalPeriod), Some("三年完成"));
+        // 年度目标 has nothing below it.
+        assert_eq!(value(BlockLabel::GoalAnnual), Some(""));
+        let parts: Vec<(&str, &str, u8)> = b
+            .pairs
+            .iter()
+            .filter(|p| p.kind == BlockLabel::Part)
+            .map(|p| (p.label.as_str(), p.value.as_str(), p.depth))
+            .collect();
+        assert_eq!(parts, [("财政拨款", "1125", 1), ("上级资金", "16", 1)]);
+        let t = b.table.as_ref().unwrap();
+        assert_eq!(t.header, 8);
+        assert_eq!(t.column(BlockColumn::Level3, false), Some(3));
+        assert_eq!(t.column(BlockColumn::Value, false), Some(4));
+    }
+
+    #[test]
+    fn side_by_side_table_and_funding_in_one_cell() {
+        let form = Form::default_form();
+        let s = sheet(&[
+            &[
+                "项目名称",
+                "雾炮车服务",
+                "雾炮车服务",
+                "雾炮车服务",
+                "雾炮车服务",
+                "雾炮车服务",
+                "雾炮车服务",
+            ],
+            &[
+                "项目资金申请\n(万元)",
+                "资金总额: 250\n一、预算资金:250\n二、自有资金:0",
+                "",
+                "",
+                "",
+                "",
+                "",
+            ],
+            &[
+                "一级指标",
+                "二级指标（长期）",
+                "三级指标（长期）",
+                "指标值（长期）",
+                "二级指标（年度）",
+                "三级指标（年度）",
+                "指标值（年度）",
+            ],
+            &["产出指标", "数量指标", "", "", "数量指标", "车辆数", "10辆"],
+        ]);
+        let b = &locate_blocks(&s, &form)[0];
+        let funding: Vec<(BlockLabel, &str, &str, u8)> = b
+            .pairs
+            .iter()
+            .filter(|p| matches!(p.kind, BlockLabel::Total | BlockLabel::Part))
+            .map(|p| (p.kind, p.label.as_str(), p.value.as_str(), p.depth))
+            .collect();
+        assert_eq!(
+            funding,
+            [
+                (BlockLabel::Total, "资金总额", "250", 0),
+                (BlockLabel::Part, "预算资金", "250", 1),
+                (BlockLabel::Part, "自有资金", "0", 1)
+            ]
+        );
+        let t = b.table.as_ref().unwrap();
+        assert!(t.is_split());
+        assert_eq!(t.column(BlockColumn::Level3, true), Some(2));
+        assert_eq!(t.column(BlockColumn::PeriodValue, false), Some(3));
+        assert_eq!(t.column(BlockColumn::Level3, false), Some(5));
+        assert_eq!(t.column(BlockColumn::Value, false), Some(6));
+    }
+
+    #[test]
+    fn stacked_blocks_split_at_the_next_title() {
+        let form = Form::default_form();
+        let block = |name: &'static str| -> Vec<Vec<&'static str>> {
+            vec![
+                vec![
+                    "项目支出绩效目标表",
+                    "项目支出绩效目标表",
+                    "项目支出绩效目标表",
+                    "项目支出绩效目标表",
+                ],
+                vec!["项目名称", name, name, name],
+                vec!["年度资金总额", "10", "10", "10"],
+                vec!["一级指标", "二级指标", "三级指标", "指标值"],
+                vec!["产出指标", "数量指标", "场次", "≥2场"],
+            ]
+        };
+        let rows: Vec<Vec<&str>> = block("甲项目").into_iter().chain(block("乙项目")).collect();
+        let rows: Vec<&[&str]> = rows.iter().map(Vec::as_slice).collect();
+        let blocks = locate_blocks(&sheet(&rows), &form);
+        assert_eq!(blocks.len(), 2);
+        assert_eq!((blocks[0].name_row, blocks[0].end), (1, 5));
+        assert_eq!((blocks[1].name_row, blocks[1].end), (6, 10));
+        assert_eq!(blocks[1].pair(BlockLabel::Name).unwrap().value, "乙项目");
+    }
+
+    #[test]
+    fn a_list_layout_header_is_no_block() {
+        let form = Form::default_form();
+        let s = sheet(&[
+            &["项目名称", "总计", "财政拨款", "绩效目标", "绩效指标"],
+            &["河道保洁经费", "10", "10", "保洁", "1、…"],
+        ]);
+        // 项目名称's neighbour is another label: no value, so no block.
+        assert!(locate_blocks(&s, &form).is_empty());
+    }
+}

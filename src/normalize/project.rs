@@ -1,0 +1,461 @@
+//! The per-project form (申报表): each block located on a sheet becomes one project of the unit
+//! its 实施单位 (else its 主管部门) names. The funding block is kept line by line and mapped onto
+//! the form's amount columns; the year's and the period's goals are both kept; the indicator
+//! table gives one indicator per row, its period value from a period column or the period half
+//! of a side-by-side table, else the year's value standing for both, as in the long layout.
+
+use rust_decimal::Decimal;
+
+use crate::base::form::{BlockColumn, BlockLabel, FieldKind, Form};
+use crate::base::issue::{Issue, Place, Rule};
+use crate::base::model::{
+    Amount, Amounts, FieldId, FundingLine, FundingRole, Indicator, IndicatorFault, LayoutKind,
+    NameSource, Project, Table, Unit,
+};
+use crate::base::text::name_key;
+use crate::locate::blocks::{Block, IndicatorTable, Pair};
+use crate::normalize::amount::parse_amount;
+use crate::normalize::indicator::parse_category;
+use crate::normalize::target::{compose_target, parse_target};
+use crate::read::grid::{Cell, Sheet};
+
+/// Normalizes the blocks of one sheet into a table; returns its issues (a block with no money
+/// unit stated).
+pub fn normalize_blocks(
+    sheet: &Sheet,
+    blocks: &[Block],
+    form: &Form,
+    file: &str,
+    file_stem: &str,
+) -> (Table, Vec<Issue>) {
+    let mut issues = Vec::new();
+    let mut units: Vec<Unit> = Vec::new();
+    for block in blocks {
+        let money_unit = match &block.money_unit {
+            Some(u) => u.clone(),
+            None => {
+                if !every_amount_names_its_unit(block, form) {
+                    issues.push(Issue::new(
+                        Rule::UnknownMoneyUnit,
+                        Place {
+                            file: file.to_string(),
+                            sheet: sheet.name.clone(),
+                            row: Some(sheet.row_number(block.name_row)),
+                            col: None,
+                        },
+                        format!("未注明金额单位，按“{}”处理", form.form.money_unit),
+                    ));
+                }
+                form.form.money_unit.clone()
+            }
+        };
+        let divisor = form
+            .money_unit(&money_unit)
+            .map_or(Decimal::ONE, |u| u.divisor);
+        let project = read_project(sheet, block, form, divisor);
+        let (unit_name, code, name_source) = unit_of(block, file_stem);
+        let department = block
+            .pair(BlockLabel::Department)
+            .map(|p| split_code(&p.value).0)
+            .filter(|d| !d.is_empty());
+        let key = name_key(&unit_name);
+        match units.iter_mut().find(|u| name_key(&u.name) == key) {
+            Some(unit) => unit.projects.push(project),
+            None => units.push(Unit {
+                name: unit_name,
+                code,
+                department,
+                name_source,
+                declared: None,
+                projects: vec![project],
+            }),
+        }
+    }
+    let table = Table {
+        sheet: sheet.name.clone(),
+        layout: LayoutKind::Project,
+        header_row: blocks.first().map_or(1, |b| sheet.row_number(b.name_row)),
+        columns: form.no_columns(),
+        money_unit: blocks
+            .iter()
+            .find_map(|b| b.money_unit.clone())
+            .unwrap_or_else(|| form.form.money_unit.clone()),
+        grand_total: None,
+        units,
+    };
+    (table, issues)
+}
+
+/// Whether every amount of a block carries its own money unit ("250万", "10000万元"), so that
+/// no unit needs stating.
+fn every_amount_names_its_unit(block: &Block, form: &Form) -> bool {
+    let amounts: Vec<&Pair> = block
+        .pairs
+        .iter()
+        .filter(|p| matches!(p.kind, BlockLabel::Total | BlockLabel::Part) && !p.value.is_empty())
+        .collect();
+    !amounts.is_empty()
+        && amounts.iter().all(|p| {
+            let v = amount_text(&p.value);
+            form.money_units
+                .iter()
+                .any(|u| v.ends_with(u.name.as_str()))
+        })
+}
+
+/// The unit a block belongs to: its 实施单位, else its 主管部门, else the file; with the code
+/// written beside the name.
+fn unit_of(block: &Block, file_stem: &str) -> (String, Option<String>, NameSource) {
+    for kind in [BlockLabel::Unit, BlockLabel::Department] {
+        if let Some(pair) = block.pair(kind) {
+            let (name, code) = split_code(&pair.value);
+            if !name.is_empty() {
+                return (name, code, NameSource::Block);
+            }
+        }
+    }
+    (file_stem.to_string(), None, NameSource::File)
+}
+
+/// Splits a code written before or after a unit's name: "[042]某局", "（433001）某社",
+/// "820001-某镇人民政府", "某局 308001".
+pub fn split_code(text: &str) -> (String, Option<String>) {
+    let t = text.trim();
+    let is_code = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
+    for (open, close) in [('[', ']'), ('(', ')'), ('（', '）'), ('【', '】')] {
+        if let Some(rest) = t.strip_prefix(open) {
+            if let Some((code, name)) = rest.split_once(close) {
+                if is_code(code.trim()) && !name.trim().is_empty() {
+                    return (name.trim().to_string(), Some(code.trim().to_string()));
+                }
+            }
+        }
+    }
+    if let Some((code, name)) = t.split_once(['-', '－', '—']) {
+        if is_code(code.trim()) && !name.trim().is_empty() {
+            return (name.trim().to_string(), Some(code.trim().to_string()));
+        }
+    }
+    if let Some((name, code)) = t.rsplit_once(char::is_whitespace) {
+        if is_code(code) && code.len() >= 3 && !name.trim().is_empty() {
+            return (name.trim().to_string(), Some(code.to_string()));
+        }
+    }
+    (t.to_string(), None)
+}
+
+/// Amount text without a note in brackets after it: "854万（高标准农田建设400万元，…）" → "854万".
+fn amount_text(value: &str) -> &str {
+    let v = value.trim();
+    match v.find(['(', '（']) {
+        Some(at) if at > 0 && v.ends_with([')', '）']) => v[..at].trim(),
+        _ => v,
+    }
+}
+
+/// Reads one block into a project.
+fn read_project(sheet: &Sheet, block: &Block, form: &Form, divisor: Decimal) -> Project {
+    let field = |kind| form.field_of(kind);
+    let mut cells = Vec::new();
+    let at = |cells: &mut Vec<(FieldId, u32, u32)>, f: Option<FieldId>, row: usize, col: usize| {
+        if let Some(f) = f {
+            cells.push((f, sheet.row_number(row), sheet.col_number(col)));
+        }
+    };
+    let name = block.pair(BlockLabel::Name);
+    if let Some(p) = name {
+        at(&mut cells, field(FieldKind::Name), p.value_row, p.value_col);
+    }
+    let funding = funding_lines(sheet, block, form, divisor);
+    let amounts = standard_amounts(block, &funding, form);
+    if let Some(total) = funding
+        .iter()
+        .find(|l| l.role == FundingRole::Total && !l.period)
+    {
+        if let Some(f) = form.total_field() {
+            cells.push((f, total.row, total.col));
+        }
+    }
+    let goal = block.pair(BlockLabel::GoalAnnual);
+    if let Some(p) = goal {
+        at(&mut cells, field(FieldKind::Goal), p.value_row, p.value_col);
+    }
+    let (indicators, indicator_faults, indicator_text) = match &block.table {
+        Some(table) => {
+            if let Some(c) = table.column(BlockColumn::Level3, false) {
+                at(&mut cells, field(FieldKind::Indicators), table.header, c);
+            }
+            read_indicators(sheet, table, block.end)
+        }
+        None => (Vec::new(), Vec::new(), String::new()),
+    };
+    Project {
+        row: sheet.row_number(block.name_row),
+        name: name.map(|p| p.value.clone()).unwrap_or_default(),
+        amounts,
+        goal: goal.map(|p| p.value.clone()).unwrap_or_default(),
+        goal_period: block
+            .pair(BlockLabel::GoalPeriod)
+            .map(|p| p.value.clone())
+            .unwrap_or_default(),
+        indicator_text,
+        indicators,
+        indicator_faults,
+        funding,
+        cells,
+    }
+}
+
+/// The funding block, line by line. A total is the period's when the block also has a total
+/// marked as the year's (资金总额 beside 当年资金总额); a part belongs to the total nearest to its
+/// left. A part written on a total's own row, without "其中", stands aside from the sum.
+fn funding_lines(sheet: &Sheet, block: &Block, form: &Form, divisor: Decimal) -> Vec<FundingLine> {
+    let totals: Vec<&Pair> = block
+        .pairs
+        .iter()
+        .filter(|p| p.kind == BlockLabel::Total)
+        .collect();
+    let some_annual = totals.iter().any(|p| p.annual_word);
+    let is_period_total = |p: &Pair| some_annual && !p.annual_word && totals.len() > 1;
+    let has_depth_one = block
+        .pairs
+        .iter()
+        .any(|p| p.kind == BlockLabel::Part && p.depth == 1);
+    let mut lines = Vec::new();
+    for pair in &block.pairs {
+        let (role, period) = match pair.kind {
+            BlockLabel::Total => (FundingRole::Total, is_period_total(pair)),
+            BlockLabel::Part => {
+                let owner = totals
+                    .iter()
+                    .filter(|t| t.row <= pair.row && t.col <= pair.col)
+                    .max_by_key(|t| (t.col, t.row));
+                let beside = totals.iter().any(|t| t.row == pair.row) && pair.depth == 0;
+                let role = if beside {
+                    FundingRole::Aside
+                } else if pair.depth == 2 && has_depth_one {
+                    FundingRole::SubPart
+                } else {
+                    FundingRole::Part
+                };
+                (role, owner.is_some_and(|t| is_period_total(t)))
+            }
+            _ => continue,
+        };
+        let text = amount_text(&pair.value);
+        let amount = if text.is_empty() {
+            Amount::Blank
+        } else {
+            parse_amount(&Cell::Text(text.to_string()), divisor, form)
+        };
+        lines.push(FundingLine {
+            label: pair.label.clone(),
+            field: pair.field.clone(),
+            amount: match amount {
+                Amount::Bad(_) => Amount::Bad(pair.value.trim().to_string()),
+                a => a,
+            },
+            role,
+            period,
+            row: sheet.row_number(pair.value_row),
+            col: sheet.col_number(pair.value_col),
+        });
+    }
+    lines
+}
+
+/// The form's amount columns from the year's funding lines: 总计 from the total, each part's
+/// column from the parts that name it (added up; a cell that is not a number spoils the sum).
+fn standard_amounts(block: &Block, lines: &[FundingLine], form: &Form) -> Amounts {
+    let _ = block;
+    let year: Vec<&FundingLine> = lines.iter().filter(|l| !l.period).collect();
+    form.amount_fields()
+        .map(|f| {
+            let amount = if Some(f) == form.total_field() {
+                year.iter()
+                    .find(|l| l.role == FundingRole::Total)
+                    .map_or(Amount::Blank, |l| l.amount.clone())
+            } else {
+                let key = &form[f].key;
+                let parts: Vec<&Amount> = year
+                    .iter()
+                    .filter(|l| l.role == FundingRole::Part && l.field.as_deref() == Some(key))
+                    .map(|l| &l.amount)
+                    .collect();
+                add_up(&parts)
+            };
+            (f, amount)
+        })
+        .collect()
+}
+
+fn add_up(parts: &[&Amount]) -> Amount {
+    if let Some(bad) = parts.iter().find(|a| matches!(a, Amount::Bad(_))) {
+        return (*bad).clone();
+    }
+    let values: Vec<Decimal> = parts
+        .iter()
+        .filter_map(|a| match a {
+            Amount::Value(d) => Some(*d),
+            _ => None,
+        })
+        .collect();
+    if values.is_empty() {
+        Amount::Blank
+    } else {
+        Amount::Value(values.iter().sum())
+    }
+}
+
+/// The text of a cell, with the line breaks and spaces inside a level name removed.
+fn cell_text(sheet: &Sheet, r: usize, col: Option<usize>) -> String {
+    col.map(|c| sheet.cell(r, c).display().trim().to_string())
+        .unwrap_or_default()
+}
+
+/// "指标1：小区数" → "小区数".
+fn strip_item_number(name: &str) -> &str {
+    let t = name.trim();
+    if let Some(rest) = t.strip_prefix("指标") {
+        let digits = rest.chars().take_while(char::is_ascii_digit).count();
+        if digits > 0 {
+            let rest = &rest[digits..];
+            if let Some(r) = rest.strip_prefix([':', '：', '、', '.']) {
+                return r.trim();
+            }
+        }
+    }
+    t
+}
+
+/// Reads the indicator table's rows up to `end`: one indicator per row with a level-3 name or a
+/// value; rows that name only a category (placeholders for unused categories) are left out.
+fn read_indicators(
+    sheet: &Sheet,
+    table: &IndicatorTable,
+    end: usize,
+) -> (Vec<Indicator>, Vec<IndicatorFault>, String) {
+    let col = |k, period| table.column(k, period);
+    let split = table.is_split();
+    let period_half_used = split
+        && (table.header + 1..end).any(|r| {
+            !cell_text(sheet, r, col(BlockColumn::Level3, true)).is_empty()
+                || !cell_text(sheet, r, col(BlockColumn::PeriodValue, false)).is_empty()
+        });
+    let mut indicators = Vec::new();
+    let mut faults = Vec::new();
+    let mut texts = Vec::new();
+    let (mut level1, mut level2) = (String::new(), String::new());
+    for r in table.header + 1..end {
+        let squeeze = |s: String| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+        let l1 = squeeze(cell_text(sheet, r, col(BlockColumn::Level1, false)));
+        let l2 = squeeze(cell_text(sheet, r, col(BlockColumn::Level2, false)));
+        if !l1.is_empty() {
+            level1 = l1;
+        }
+        if !l2.is_empty() {
+            level2 = l2;
+        }
+        let mut name =
+            strip_item_number(&cell_text(sheet, r, col(BlockColumn::Level3, false))).to_string();
+        let sign = cell_text(sheet, r, col(BlockColumn::Sign, false));
+        let sign = if is_sign(&sign) { sign } else { String::new() };
+        let measure = cell_text(sheet, r, col(BlockColumn::Measure, false));
+        let annual = compose_target(
+            &sign,
+            &cell_text(sheet, r, col(BlockColumn::Value, false)),
+            &measure,
+        );
+        let mut period = cell_text(sheet, r, col(BlockColumn::PeriodValue, false));
+        if split && name.is_empty() {
+            name =
+                strip_item_number(&cell_text(sheet, r, col(BlockColumn::Level3, true))).to_string();
+        }
+        let has_period_column = col(BlockColumn::PeriodValue, false).is_some();
+        if !has_period_column || (split && !period_half_used) {
+            period = annual.clone();
+        }
+        if name.is_empty() && annual.is_empty() && period.is_empty() {
+            continue; // a placeholder for an unused category
+        }
+        let row = sheet.row_number(r);
+        let text = [
+            level1.as_str(),
+            level2.as_str(),
+            name.as_str(),
+            annual.as_str(),
+        ]
+        .join("｜");
+        texts.push(text.clone());
+        let seq = (indicators.len() + faults.len() + 1) as u32;
+        if name.is_empty() {
+            faults.push(IndicatorFault {
+                seq: Some(seq),
+                text,
+                reason: "缺少三级指标（指标名称）".to_string(),
+            });
+            continue;
+        }
+        let weight = cell_text(sheet, r, col(BlockColumn::Weight, false))
+            .parse::<Decimal>()
+            .ok();
+        indicators.push(Indicator {
+            seq: Some(seq),
+            level1: parse_category(&level1),
+            level2: parse_category(&level2),
+            name,
+            period: parse_target(&period),
+            annual: parse_target(&annual),
+            row: Some(row),
+            weight,
+        });
+    }
+    (indicators, faults, texts.join("\n"))
+}
+
+/// Whether a 指标方向 / 指标性质 cell holds a comparison sign rather than 正向 / 反向.
+fn is_sign(text: &str) -> bool {
+    matches!(
+        text.trim(),
+        "≥" | "≤" | ">" | "<" | "=" | "＝" | "＞" | "＜" | ">=" | "<=" | "＞＝" | "＜＝"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_split_from_unit_names() {
+        let split = |s: &str| split_code(s);
+        assert_eq!(
+            split("[042]六安市金安区体育局"),
+            ("六安市金安区体育局".into(), Some("042".into()))
+        );
+        assert_eq!(
+            split("(433001)乌海市供销合作社联合社"),
+            ("乌海市供销合作社联合社".into(), Some("433001".into()))
+        );
+        assert_eq!(
+            split("820001-井研县马踏镇人民政府"),
+            ("井研县马踏镇人民政府".into(), Some("820001".into()))
+        );
+        assert_eq!(
+            split("湘潭市城市管理和综合执法局 308001"),
+            ("湘潭市城市管理和综合执法局".into(), Some("308001".into()))
+        );
+        assert_eq!(split("县财政局"), ("县财政局".into(), None));
+        assert_eq!(split("2025年-某项目"), ("2025年-某项目".into(), None));
+    }
+
+    #[test]
+    fn notes_after_amounts_and_item_numbers_are_dropped() {
+        assert_eq!(
+            amount_text("854万(高标准农田建设400万元,示范建设295万元)"),
+            "854万"
+        );
+        assert_eq!(amount_text("1,000.00"), "1,000.00");
+        assert_eq!(strip_item_number("指标1:安置小区物业费"), "安置小区物业费");
+        assert_eq!(strip_item_number("指标名称"), "指标名称");
+    }
+}
