@@ -62,6 +62,14 @@ impl IndicatorTable {
             .map(|c| c.col)
     }
 
+    /// Every column of a kind, in order (a sign may be in any of several).
+    pub fn columns_of(&self, kind: BlockColumn) -> impl Iterator<Item = usize> + '_ {
+        self.columns
+            .iter()
+            .filter(move |c| c.kind == kind)
+            .map(|c| c.col)
+    }
+
     /// Whether the table has a period half (side by side with the year's).
     pub fn is_split(&self) -> bool {
         self.columns.iter().any(|c| c.period)
@@ -425,7 +433,9 @@ fn find_table(sheet: &Sheet, from: usize, limit: usize, labels: &Labels) -> Opti
                 continue;
             }
             if let Some((kind, period)) = labels.column(&text) {
-                if !columns.iter().any(|t| t.kind == kind && t.period == period) {
+                // Several columns may hold the sign (指标性质 and 指标方向 are swapped in places).
+                let repeatable = kind == BlockColumn::Sign;
+                if repeatable || !columns.iter().any(|t| t.kind == kind && t.period == period) {
                     columns.push(TableColumn {
                         kind,
                         col: c,

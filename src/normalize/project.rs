@@ -191,7 +191,7 @@ fn read_project(sheet: &Sheet, block: &Block, form: &Form, divisor: Decimal) -> 
     };
     Project {
         row: sheet.row_number(block.name_row),
-        name: name.map(|p| p.value.clone()).unwrap_or_default(),
+        name: name.map(|p| one_line(&p.value)).unwrap_or_default(),
         amounts,
         goal: goal.map(|p| p.value.clone()).unwrap_or_default(),
         goal_period: block
@@ -313,6 +313,25 @@ fn cell_text(sheet: &Sheet, r: usize, col: Option<usize>) -> String {
         .unwrap_or_default()
 }
 
+/// Text written over several lines as one line: the breaks dropped between Chinese characters,
+/// a space elsewhere ("打造金安国际网球\n公开赛" → "打造金安国际网球公开赛").
+fn one_line(text: &str) -> String {
+    let mut out = String::new();
+    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        let joins_cjk =
+            out.chars().last().is_some_and(is_cjk) && line.chars().next().is_some_and(is_cjk);
+        if !out.is_empty() && !joins_cjk {
+            out.push(' ');
+        }
+        out.push_str(line);
+    }
+    out
+}
+
+fn is_cjk(c: char) -> bool {
+    matches!(c, '\u{2e80}'..='\u{9fff}' | '\u{f900}'..='\u{faff}' | '\u{ff00}'..='\u{ffef}' | '\u{3000}'..='\u{303f}')
+}
+
 /// "指标1：小区数" → "小区数".
 fn strip_item_number(name: &str) -> &str {
     let t = name.trim();
@@ -356,20 +375,33 @@ fn read_indicators(
         if !l2.is_empty() {
             level2 = l2;
         }
-        let mut name =
-            strip_item_number(&cell_text(sheet, r, col(BlockColumn::Level3, false))).to_string();
-        let sign = cell_text(sheet, r, col(BlockColumn::Sign, false));
-        let sign = if is_sign(&sign) { sign } else { String::new() };
+        let mut name = one_line(strip_item_number(&cell_text(
+            sheet,
+            r,
+            col(BlockColumn::Level3, false),
+        )));
+        let sign = table
+            .columns_of(BlockColumn::Sign)
+            .map(|c| cell_text(sheet, r, Some(c)))
+            .find(|s| is_sign(s))
+            .unwrap_or_default();
         let measure = cell_text(sheet, r, col(BlockColumn::Measure, false));
-        let annual = compose_target(
-            &sign,
-            &cell_text(sheet, r, col(BlockColumn::Value, false)),
-            &measure,
-        );
+        let value = cell_text(sheet, r, col(BlockColumn::Value, false));
+        let mut annual = compose_target(&sign, &value, &measure);
+        // The sign as written, "=" included ("=8"), where the form gives it a column.
+        if matches!(sign.as_str(), "=" | "＝")
+            && !annual.is_empty()
+            && !annual.starts_with(['=', '＝'])
+        {
+            annual.insert_str(0, &sign);
+        }
         let mut period = cell_text(sheet, r, col(BlockColumn::PeriodValue, false));
         if split && name.is_empty() {
-            name =
-                strip_item_number(&cell_text(sheet, r, col(BlockColumn::Level3, true))).to_string();
+            name = one_line(strip_item_number(&cell_text(
+                sheet,
+                r,
+                col(BlockColumn::Level3, true),
+            )));
         }
         let has_period_column = col(BlockColumn::PeriodValue, false).is_some();
         if !has_period_column || (split && !period_half_used) {
@@ -457,5 +489,10 @@ mod tests {
         assert_eq!(amount_text("1,000.00"), "1,000.00");
         assert_eq!(strip_item_number("指标1:安置小区物业费"), "安置小区物业费");
         assert_eq!(strip_item_number("指标名称"), "指标名称");
+        assert_eq!(
+            one_line("打造金安国际网球\n公开赛"),
+            "打造金安国际网球公开赛"
+        );
+        assert_eq!(one_line("Wi-Fi\n覆盖率"), "Wi-Fi 覆盖率");
     }
 }
