@@ -329,7 +329,7 @@ fn one_line(text: &str) -> String {
 }
 
 fn is_cjk(c: char) -> bool {
-    matches!(c, '\u{2e80}'..='\u{9fff}' | '\u{f900}'..='\u{faff}' | '\u{ff00}'..='\u{ffef}' | '\u{3000}'..='\u{303f}')
+    matches!(c, '\u{2e80}'..='\u{9fff}' | '\u{f900}'..='\u{faff}' | '\u{ff00}'..='\u{ffef}')
 }
 
 /// "指标1：小区数" → "小区数".
