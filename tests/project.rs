@@ -309,3 +309,56 @@ fn amounts_as_published_text_with_units() {
         .collect();
     assert_eq!(period, ["资金总额", "财政拨款", "其他资金"]);
 }
+
+#[test]
+fn the_budget_system_export_reads_its_unit_department_and_total() {
+    for file in [
+        "sichuan_2023_jingyan_matazhen.xlsx",
+        "sichuan_2023_jingyan_matazhen.xls",
+    ] {
+        let sub = process(file);
+        let units: Vec<&Unit> = sub.units().collect();
+        assert_eq!(units.len(), 1, "{file}: the department row is no unit");
+        let unit = units[0];
+        assert_eq!(unit.name, "井研县马踏镇人民政府");
+        assert_eq!(unit.code.as_deref(), Some("820001"));
+        assert_eq!(unit.department.as_deref(), Some("马踏镇部门"));
+        let p = &unit.projects[0];
+        assert_eq!(p.name, "村组干部报酬");
+        let form = Form::default_form();
+        // 3,309,840 元, exactly.
+        assert_eq!(
+            amount(p.amounts.get(form.total_field().unwrap())).as_deref(),
+            Some("330.984")
+        );
+        assert_eq!(p.indicators.len(), 8);
+        // The sign from 指标性质, the unit from 度量单位, the weight from 权重.
+        assert_eq!(p.indicators[0].annual.text, "≥95%");
+        assert_eq!(p.indicators[1].annual.text, "≥1年");
+        let weights: rust_decimal::Decimal = p.indicators.iter().filter_map(|i| i.weight).sum();
+        assert_eq!(weights, rust_decimal::Decimal::from(90));
+        let mut found = sub.issues.clone();
+        found.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        let rules: Vec<(&str, Option<String>)> = found
+            .iter()
+            .map(|i| (i.rule.code(), i.place.cell()))
+            .collect();
+        // The department's published total covers projects the excerpt leaves out; no cost
+        // indicator and weights of 90 are the source's own. No sum rule on one amount column,
+        // and whole 元 are no precision fault.
+        assert_eq!(
+            rules,
+            [
+                ("total-mismatch", Some("C4".to_string())),
+                ("missing-cost-indicator", None),
+                ("weight-sum", None),
+            ],
+            "{file}"
+        );
+        assert!(
+            found[0].message.starts_with("部门行总计 882.76"),
+            "{}",
+            found[0].message
+        );
+    }
+}

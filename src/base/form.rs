@@ -99,6 +99,11 @@ pub enum IndicatorKind {
     Sign,
     /// 计量单位 written apart from the value.
     Measure,
+    /// 单位名称 on each row (the budget-system export): the unit, with its code, and the
+    /// department above the units.
+    Unit,
+    /// 权重 / 分值.
+    Weight,
 }
 
 /// One column of the declaration (long) layout.

@@ -48,6 +48,22 @@ fn is_named(official: &str, variants: &[String], name: &str) -> bool {
     same_category_name(official, name) || variants.iter().any(|v| same_category_name(v, name))
 }
 
+/// Which indicator scheme a unit's indicators follow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Scheme {
+    /// The current one: 成本指标 and 满意度指标 are level-1 categories of their own.
+    Current,
+    /// The older (2015) one: 成本指标 under 产出指标, satisfaction under 效益指标.
+    Older,
+    /// Both at once.
+    Mixed,
+}
+
+/// Level-2 codes that exist only in the older scheme, and level-1 codes only in the current one.
+const OLDER_ONLY: &[&str] = &["14", "25"];
+const CURRENT_ONLY: &[&str] = &["3", "4"];
+
 /// The level-1 categories of a form, in the form's order.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(transparent)]
@@ -109,6 +125,24 @@ impl Taxonomy {
             }
         };
         [level1, level2]
+    }
+
+    /// The scheme some indicators show: the older one where one of them is a category that only
+    /// the older scheme has (14-成本指标 under 产出, 25 under 效益), the current one where one is
+    /// a level-1 category only the current scheme has; `None` when none tells.
+    pub fn scheme_of<'i>(&self, indicators: impl Iterator<Item = &'i Indicator>) -> Option<Scheme> {
+        let (mut older, mut current) = (false, false);
+        for ind in indicators {
+            let [l1, l2] = self.codes_of(ind);
+            older |= l2.is_some_and(|c| OLDER_ONLY.contains(&c));
+            current |= l1.is_some_and(|c| CURRENT_ONLY.contains(&c));
+        }
+        match (older, current) {
+            (true, true) => Some(Scheme::Mixed),
+            (true, false) => Some(Scheme::Older),
+            (false, true) => Some(Scheme::Current),
+            (false, false) => None,
+        }
     }
 
     /// Whether an indicator falls under any of these level-1 or level-2 codes.

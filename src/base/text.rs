@@ -119,6 +119,33 @@ pub fn column_name(col: u32) -> String {
     String::from_utf8(name).unwrap_or_default()
 }
 
+/// Splits a code written before or after a unit's name: "[042]某局", "（433001）某社",
+/// "820001-某镇人民政府", "某局 308001".
+pub fn split_code(text: &str) -> (String, Option<String>) {
+    let t = text.trim();
+    let is_code = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
+    for (open, close) in [('[', ']'), ('(', ')'), ('（', '）'), ('【', '】')] {
+        if let Some(rest) = t.strip_prefix(open) {
+            if let Some((code, name)) = rest.split_once(close) {
+                if is_code(code.trim()) && !name.trim().is_empty() {
+                    return (name.trim().to_string(), Some(code.trim().to_string()));
+                }
+            }
+        }
+    }
+    if let Some((code, name)) = t.split_once(['-', '－', '—']) {
+        if is_code(code.trim()) && !name.trim().is_empty() {
+            return (name.trim().to_string(), Some(code.trim().to_string()));
+        }
+    }
+    if let Some((name, code)) = t.rsplit_once(char::is_whitespace) {
+        if is_code(code) && code.len() >= 3 && !name.trim().is_empty() {
+            return (name.trim().to_string(), Some(code.to_string()));
+        }
+    }
+    (t.to_string(), None)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -175,5 +202,28 @@ mod tests {
         assert_eq!(excel_text(&long).chars().count(), MAX_CELL_CHARS);
         assert_eq!(excel_text("短"), "短");
         assert_eq!(display_width("单位a"), 5);
+    }
+
+    #[test]
+    fn codes_are_split_from_unit_names() {
+        let split = |s: &str| split_code(s);
+        assert_eq!(
+            split("[042]六安市金安区体育局"),
+            ("六安市金安区体育局".into(), Some("042".into()))
+        );
+        assert_eq!(
+            split("(433001)乌海市供销合作社联合社"),
+            ("乌海市供销合作社联合社".into(), Some("433001".into()))
+        );
+        assert_eq!(
+            split("820001-井研县马踏镇人民政府"),
+            ("井研县马踏镇人民政府".into(), Some("820001".into()))
+        );
+        assert_eq!(
+            split("湘潭市城市管理和综合执法局 308001"),
+            ("湘潭市城市管理和综合执法局".into(), Some("308001".into()))
+        );
+        assert_eq!(split("县财政局"), ("县财政局".into(), None));
+        assert_eq!(split("2025年-某项目"), ("2025年-某项目".into(), None));
     }
 }

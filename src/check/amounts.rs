@@ -46,10 +46,15 @@ pub fn check_amounts(ctx: &Context) -> Vec<Issue> {
         } else {
             format!("{} 个项目之和", parts.len())
         };
+        // The budget-system export's department row stands where 合计 would.
+        let row_name = match table.units.first().and_then(|u| u.department.as_deref()) {
+            Some(_) => "部门行",
+            None => "合计行",
+        };
         issues.extend(check_declared(
             ctx,
             Rule::TotalMismatch,
-            "合计行",
+            row_name,
             total.row,
             &total.amounts,
             &parts,
@@ -115,14 +120,18 @@ fn negative_amounts(ctx: &Context, row: u32, amounts: &Amounts) -> Vec<Issue> {
         .collect()
 }
 
-/// amount-precision: amounts with more decimals (in the form's money unit) than the form
-/// allows; one issue per row, naming every such cell, since 总计 repeats its parts' decimals.
+/// amount-precision: amounts with more decimals than the form allows, judged in the money unit
+/// the submission states (two decimals in 元 are fine once converted to 万元); one issue per
+/// row, naming every such cell, since 总计 repeats its parts' decimals.
 fn amount_precision(ctx: &Context, row: u32, amounts: &Amounts) -> Option<Issue> {
     let allowed = ctx.form.form.decimals;
     let cells: Vec<(FieldId, Decimal)> = amounts
         .iter()
         .filter_map(|(field, a)| match a {
-            Amount::Value(d) if d.normalize().scale() > allowed => Some((field, d.normalize())),
+            Amount::Value(d) => {
+                let shown = ctx.as_stated(*d);
+                (shown.scale() > allowed).then_some((field, shown))
+            }
             _ => None,
         })
         .collect();
@@ -137,7 +146,7 @@ fn amount_precision(ctx: &Context, row: u32, amounts: &Amounts) -> Option<Issue>
         format!(
             "{} 超过 {allowed} 位小数（单位：{}）",
             listed.join("、"),
-            ctx.form.form.money_unit
+            ctx.table.money_unit
         ),
     ))
 }
@@ -147,6 +156,13 @@ fn amount_precision(ctx: &Context, row: u32, amounts: &Amounts) -> Option<Issue>
 fn sum_mismatch(ctx: &Context, row: u32, amounts: &Amounts) -> Option<Issue> {
     let total_field = ctx.form.total_field()?;
     let part_fields = ctx.form.sum_parts();
+    // A table with no funding column but 总计 states no split to check.
+    if part_fields
+        .iter()
+        .all(|&f| ctx.table.columns.field(f).is_none())
+    {
+        return None;
+    }
     if std::iter::once(total_field)
         .chain(part_fields.iter().copied())
         .all(|f| *amounts.get(f) == Amount::Blank)

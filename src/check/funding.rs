@@ -54,7 +54,7 @@ fn precision(ctx: &Context, project: &Project) -> Option<Issue> {
         .funding
         .iter()
         .filter_map(|l| match &l.amount {
-            Amount::Value(d) if d.normalize().scale() > allowed => Some((l, d.normalize())),
+            Amount::Value(d) if ctx.as_stated(*d).scale() > allowed => Some((l, ctx.as_stated(*d))),
             _ => None,
         })
         .collect();
@@ -69,7 +69,7 @@ fn precision(ctx: &Context, project: &Project) -> Option<Issue> {
         format!(
             "{} 超过 {allowed} 位小数（单位：{}）",
             listed.join("、"),
-            ctx.form.form.money_unit
+            ctx.table.money_unit
         ),
     ))
 }

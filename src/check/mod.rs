@@ -63,6 +63,16 @@ impl<'a> Context<'a> {
         }
     }
 
+    /// An amount back in the money unit the table states (万元 → 元 multiplies by 10,000),
+    /// without trailing zeros.
+    pub fn as_stated(&self, value: rust_decimal::Decimal) -> rust_decimal::Decimal {
+        let divisor = self
+            .form
+            .money_unit(&self.table.money_unit)
+            .map_or(rust_decimal::Decimal::ONE, |u| u.divisor);
+        value.checked_mul(divisor).unwrap_or(value).normalize()
+    }
+
     /// The first field of a kind.
     pub fn field_of(&self, kind: FieldKind) -> Option<FieldId> {
         self.form.field_of(kind)

@@ -194,12 +194,17 @@ fn missing_columns(form: &Form, kind: LayoutKind, m: &HeaderMatch) -> Vec<(Strin
             .chain(variants.iter().cloned())
             .collect()
     };
+    // A table with one amount column (总计 alone, as the budget-system export has) states no
+    // split: its funding columns are not missing.
+    let parts = form.sum_parts();
+    let single_amount = parts.iter().all(|&p| m.columns.field(p).is_none());
     let mut missing: Vec<(String, Vec<String>)> = form
         .field_ids()
         .filter(|&id| {
             let f = &form[id];
             f.required
                 && m.columns.field(id).is_none()
+                && !(single_amount && parts.contains(&id))
                 && !(kind == LayoutKind::Long && f.kind == FieldKind::Indicators)
         })
         .map(|id| {

@@ -111,6 +111,7 @@ fn add_indicator_row(project: &mut Project, cells: &RowCells) {
         name: name.to_string(),
         period: parse_target(&value(IndicatorKind::Period)),
         annual: parse_target(&value(IndicatorKind::Annual)),
+        weight: cell(IndicatorKind::Weight).parse().ok(),
         ..Indicator::default()
     });
 }

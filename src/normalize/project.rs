@@ -12,7 +12,7 @@ use crate::base::model::{
     Amount, Amounts, FieldId, FundingLine, FundingRole, Indicator, IndicatorFault, LayoutKind,
     NameSource, Project, Table, Unit,
 };
-use crate::base::text::name_key;
+use crate::base::text::{name_key, split_code};
 use crate::locate::blocks::{Block, IndicatorTable, Pair};
 use crate::normalize::amount::parse_amount;
 use crate::normalize::indicator::parse_category;
@@ -115,33 +115,6 @@ fn unit_of(block: &Block, file_stem: &str) -> (String, Option<String>, NameSourc
         }
     }
     (file_stem.to_string(), None, NameSource::File)
-}
-
-/// Splits a code written before or after a unit's name: "[042]某局", "（433001）某社",
-/// "820001-某镇人民政府", "某局 308001".
-pub fn split_code(text: &str) -> (String, Option<String>) {
-    let t = text.trim();
-    let is_code = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
-    for (open, close) in [('[', ']'), ('(', ')'), ('（', '）'), ('【', '】')] {
-        if let Some(rest) = t.strip_prefix(open) {
-            if let Some((code, name)) = rest.split_once(close) {
-                if is_code(code.trim()) && !name.trim().is_empty() {
-                    return (name.trim().to_string(), Some(code.trim().to_string()));
-                }
-            }
-        }
-    }
-    if let Some((code, name)) = t.split_once(['-', '－', '—']) {
-        if is_code(code.trim()) && !name.trim().is_empty() {
-            return (name.trim().to_string(), Some(code.trim().to_string()));
-        }
-    }
-    if let Some((name, code)) = t.rsplit_once(char::is_whitespace) {
-        if is_code(code) && code.len() >= 3 && !name.trim().is_empty() {
-            return (name.trim().to_string(), Some(code.to_string()));
-        }
-    }
-    (t.to_string(), None)
 }
 
 /// Amount text without a note in brackets after it: "854万（高标准农田建设400万元，…）" → "854万".
@@ -456,29 +429,6 @@ fn is_sign(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn codes_are_split_from_unit_names() {
-        let split = |s: &str| split_code(s);
-        assert_eq!(
-            split("[042]六安市金安区体育局"),
-            ("六安市金安区体育局".into(), Some("042".into()))
-        );
-        assert_eq!(
-            split("(433001)乌海市供销合作社联合社"),
-            ("乌海市供销合作社联合社".into(), Some("433001".into()))
-        );
-        assert_eq!(
-            split("820001-井研县马踏镇人民政府"),
-            ("井研县马踏镇人民政府".into(), Some("820001".into()))
-        );
-        assert_eq!(
-            split("湘潭市城市管理和综合执法局 308001"),
-            ("湘潭市城市管理和综合执法局".into(), Some("308001".into()))
-        );
-        assert_eq!(split("县财政局"), ("县财政局".into(), None));
-        assert_eq!(split("2025年-某项目"), ("2025年-某项目".into(), None));
-    }
 
     #[test]
     fn notes_after_amounts_and_item_numbers_are_dropped() {

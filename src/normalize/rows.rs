@@ -10,6 +10,7 @@ use rust_decimal::Decimal;
 use crate::base::form::{FieldKind, Form, IndicatorKind};
 use crate::base::issue::{Issue, Place, Rule};
 use crate::base::model::{Amount, Amounts, DeclaredRow, FieldId, NameSource, Table, Unit};
+use crate::base::text::{name_key, split_code};
 use crate::locate::Layout;
 use crate::normalize::amount::parse_amount;
 use crate::read::grid::{Cell, Sheet};
@@ -248,6 +249,86 @@ impl<'a> SheetReader<'a> {
         next_is_project || !have_unit
     }
 
+    /// Walks the rows of a table that names the unit on each row (the budget-system export):
+    /// a unit cell starts that unit (its code kept apart); a unit cell on a row with amounts and
+    /// no project is the department above the units when its code is a prefix of the next
+    /// unit's ("820-某某镇部门" over "820001-…"), else that unit's own row.
+    fn read_units_by_column(
+        &self,
+        file_stem: &str,
+        mut project_row: impl FnMut(&mut Unit, &RowCells, bool),
+    ) -> (Option<DeclaredRow>, Vec<Unit>) {
+        let rows = self.data_rows();
+        let unit_of = |cells: &RowCells| split_code(cells.indicator_cell(IndicatorKind::Unit));
+        let mut department: Option<String> = None;
+        let mut grand_total = None;
+        let mut units: Vec<Unit> = Vec::new();
+        for (i, (kind, cells)) in rows.iter().enumerate() {
+            let (name, code) = unit_of(cells);
+            if *kind == RowKind::GrandTotal {
+                grand_total.get_or_insert_with(|| cells.declared());
+                continue;
+            }
+            // A unit cell merged over the project's ("820-某某镇部门" across both) names no project.
+            let no_project =
+                cells.name.is_empty() || cells.name == cells.indicator_cell(IndicatorKind::Unit);
+            if !name.is_empty() && no_project {
+                let next_code = rows[i + 1..]
+                    .iter()
+                    .map(|(_, c)| unit_of(c).1)
+                    .find(|c| c.is_some())
+                    .flatten();
+                let above = match (&code, &next_code) {
+                    (Some(c), Some(n)) => n.len() > c.len() && n.starts_with(c.as_str()),
+                    _ => false,
+                };
+                if above {
+                    department = Some(name);
+                    grand_total.get_or_insert_with(|| cells.declared());
+                } else {
+                    units.push(Unit {
+                        name,
+                        code,
+                        department: department.clone(),
+                        name_source: NameSource::UnitRow,
+                        declared: Some(cells.declared()),
+                        projects: Vec::new(),
+                    });
+                }
+                continue;
+            }
+            let fresh = !name.is_empty()
+                && units
+                    .last()
+                    .is_none_or(|u| name_key(&u.name) != name_key(&name));
+            if fresh {
+                units.push(Unit {
+                    name,
+                    code,
+                    department: department.clone(),
+                    name_source: NameSource::UnitRow,
+                    declared: None,
+                    projects: Vec::new(),
+                });
+            }
+            if units.is_empty() {
+                units.push(self.implicit_unit(file_stem));
+            }
+            if let Some(unit) = units.last_mut() {
+                let starts = fresh || unit.projects.is_empty();
+                project_row(unit, cells, starts);
+            }
+        }
+        (grand_total, units)
+    }
+
+    /// Whether the header has a column naming the unit on each row.
+    fn has_unit_column(&self) -> bool {
+        self.form
+            .indicator_field_of(IndicatorKind::Unit)
+            .is_some_and(|f| self.layout.columns.indicator(f).is_some())
+    }
+
     /// Walks the data rows. The first 合计 row and the unit rows are taken here; every other row
     /// goes to `project_row` with the unit it belongs to (an implicit one when no unit row came
     /// first) and whether a 合计 or unit row came since the previous such row.
@@ -256,6 +337,9 @@ impl<'a> SheetReader<'a> {
         file_stem: &str,
         mut project_row: impl FnMut(&mut Unit, &RowCells, bool),
     ) -> (Option<DeclaredRow>, Vec<Unit>) {
+        if self.has_unit_column() {
+            return self.read_units_by_column(file_stem, project_row);
+        }
         let rows = self.data_rows();
         let mut grand_total = None;
         let mut units: Vec<Unit> = Vec::new();

@@ -6,6 +6,7 @@ use serde::Serialize;
 use crate::base::form::Form;
 use crate::base::issue::Issue;
 use crate::base::model::{FileStatus, LayoutKind, NameSource};
+use crate::base::taxonomy::Scheme;
 use crate::consolidate::{unit_total, Consolidation, Summary};
 
 #[derive(Serialize)]
@@ -28,7 +29,16 @@ struct FileEntry<'a> {
 #[derive(Serialize)]
 struct UnitEntry<'a> {
     name: &'a str,
+    /// The code written with the name ("820001"), when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    code: Option<&'a str>,
+    /// 主管部门, where the form names it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    department: Option<&'a str>,
     name_source: NameSource,
+    /// Which indicator scheme the unit's indicators follow, when they show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    scheme: Option<Scheme>,
     sheet: Option<&'a str>,
     projects: usize,
     indicators: usize,
@@ -55,7 +65,12 @@ pub fn render_json(form: &Form, c: &Consolidation) -> Result<String, serde_json:
                 .flat_map(|t| t.units.iter().map(move |u| (t, u)))
                 .map(|(t, u)| UnitEntry {
                     name: &u.name,
+                    code: u.code.as_deref(),
+                    department: u.department.as_deref(),
                     name_source: u.name_source,
+                    scheme: form
+                        .taxonomy
+                        .scheme_of(u.projects.iter().flat_map(|p| &p.indicators)),
                     sheet: t.sheet.as_deref(),
                     projects: u.projects.len(),
                     indicators: u.indicator_count(),
