@@ -192,7 +192,8 @@ fn run_forms(args: &FormsArgs) -> Result<u8, AppError> {
         source,
     })?;
     let (c, inputs) = plan.consolidate(&[])?;
-    let units: Vec<&Unit> = counted_units(&c).collect();
+    let owned = counted_units(&c);
+    let units: Vec<&Unit> = owned.iter().map(|u| u.as_ref()).collect();
     let paths = form_paths(&units, &args.output);
     for path in &paths {
         check_output_path(path, inputs.iter().map(PathBuf::as_path))?;

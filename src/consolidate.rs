@@ -2,14 +2,16 @@
 //! (`check::units`: the same unit twice, the roster) run over the whole; totals are recomputed
 //! from project rows, never copied from declared rows.
 
-use std::collections::BTreeMap;
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
 
 use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::base::form::Form;
 use crate::base::issue::{Issue, Place, Rule, Severity};
-use crate::base::model::{FileStatus, Submission, Unit};
+use crate::base::model::{FileStatus, LayoutKind, Submission, Unit};
+use crate::base::text::name_key;
 use crate::base::text::serialize_money;
 use crate::check::units;
 use crate::discover::Discovery;
@@ -64,6 +66,33 @@ pub fn unit_total(form: &Form, unit: &Unit) -> Decimal {
         .map_or(Decimal::ZERO, |total| unit.column_sum(total))
 }
 
+/// The consolidated units, in path order: every unit as read, except that the per-project forms
+/// of one unit (any number of blocks, sheets or files) make one unit with all their projects,
+/// where the first of them stands. Duplicate files are left out.
+pub fn consolidated_units(files: &[Submission]) -> Vec<Cow<'_, Unit>> {
+    let mut out: Vec<Cow<Unit>> = Vec::new();
+    let mut at: HashMap<String, usize> = HashMap::new();
+    for sub in files.iter().filter(|f| f.status != FileStatus::Duplicate) {
+        for table in &sub.tables {
+            for unit in &table.units {
+                if table.layout == LayoutKind::Project {
+                    let key = name_key(&unit.name);
+                    if let Some(&i) = at.get(&key) {
+                        out[i]
+                            .to_mut()
+                            .projects
+                            .extend(unit.projects.iter().cloned());
+                        continue;
+                    }
+                    at.insert(key, out.len());
+                }
+                out.push(Cow::Borrowed(unit));
+            }
+        }
+    }
+    out
+}
+
 /// Builds the consolidation from the processed submissions and what discover set aside.
 pub fn consolidate(
     form: &Form,
@@ -107,7 +136,6 @@ pub fn consolidate(
     let mut issues = Vec::new();
     for (order, sub) in submissions.iter().enumerate() {
         for unit in sub.units() {
-            summary.units += 1;
             summary.projects += unit.projects.len();
             summary.indicators += unit.indicator_count();
             summary.total += unit_total(form, unit);
@@ -116,6 +144,7 @@ pub fn consolidate(
         file_issues.sort_by(|a, b| a.1.sort_key().cmp(&b.1.sort_key()));
         issues.extend(file_issues.into_iter().map(|(_, i)| i.clone()));
     }
+    summary.units = consolidated_units(&submissions).len();
     issues.extend(roster_issues);
     for issue in &issues {
         *summary.by_rule.entry(issue.rule).or_default() += 1;

@@ -362,3 +362,34 @@ fn the_budget_system_export_reads_its_unit_department_and_total() {
         );
     }
 }
+
+#[test]
+fn the_projects_of_one_unit_in_several_files_make_one_unit() {
+    // 湘潭市环境卫生管理处 sent its 2023 form as .xlsx and its 2024 form as a web page.
+    let dir = tempfile::tempdir().unwrap();
+    for f in [
+        "hunan_2023_xiangtan_wupaoche.xlsx",
+        "hunan_2024_xiangtan_wupaoche.html",
+    ] {
+        std::fs::copy(fixture(f), dir.path().join(f)).unwrap();
+    }
+    let out = common::jixiao(&[
+        "check",
+        dir.path().to_str().unwrap(),
+        "--format",
+        "json",
+        "-q",
+    ]);
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["summary"]["units"], 1);
+    assert_eq!(report["summary"]["projects"], 2);
+    assert_eq!(report["summary"]["total"], "500.00");
+    assert!(
+        !report["issues"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["rule"] == "duplicate-unit"),
+        "{report}"
+    );
+}

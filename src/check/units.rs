@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use crate::base::form::Form;
 use crate::base::issue::{Issue, Place, Rule};
-use crate::base::model::{FileStatus, Submission, Table, Unit};
+use crate::base::model::{FileStatus, LayoutKind, Submission, Table, Unit};
 use crate::base::text::{format_amount, name_key};
 use crate::roster::{Roster, RosterEntry};
 
@@ -25,7 +25,8 @@ fn unit_place(sub: &Submission, table: &Table, unit: &Unit) -> Place {
 
 /// The cross-file rules, over every unit in path order:
 /// - duplicate-unit: a unit a second time, in another file or the same one; the later
-///   occurrence is reported and both stay in the consolidation, so nothing is dropped silently;
+///   occurrence is reported and both stay in the consolidation, so nothing is dropped silently.
+///   Per-project forms of one unit are its projects, not duplicates;
 /// - with a roster, unknown-unit (not on it) and budget-mismatch (its 预算总额 ≠ the unit's
 ///   recomputed 总计), for a unit's first occurrence; then missing-submission for every roster
 ///   unit that no file holds, returned with the issues.
@@ -35,7 +36,25 @@ pub fn check_units(
     roster: Option<&Roster>,
 ) -> (Vec<Issue>, Vec<RosterEntry>) {
     let total_field = form.total_field();
-    let mut seen: HashMap<String, Place> = HashMap::new();
+    // A per-project form holds one project: the blocks of one unit, in any number of sheets or
+    // files, make that unit together, and its total is theirs.
+    let mut block_totals: HashMap<String, rust_decimal::Decimal> = HashMap::new();
+    for sub in submissions
+        .iter()
+        .filter(|s| s.status != FileStatus::Duplicate)
+    {
+        for table in sub
+            .tables
+            .iter()
+            .filter(|t| t.layout == LayoutKind::Project)
+        {
+            for unit in &table.units {
+                let total = total_field.map_or(rust_decimal::Decimal::ZERO, |f| unit.column_sum(f));
+                *block_totals.entry(name_key(&unit.name)).or_default() += total;
+            }
+        }
+    }
+    let mut seen: HashMap<String, (Place, LayoutKind)> = HashMap::new();
     for sub in submissions.iter_mut() {
         if sub.status == FileStatus::Duplicate {
             continue;
@@ -45,7 +64,10 @@ pub fn check_units(
             for unit in &table.units {
                 let place = unit_place(sub, table, unit);
                 let key = name_key(&unit.name);
-                if let Some(first) = seen.get(&key) {
+                if let Some((first, layout)) = seen.get(&key) {
+                    if *layout == LayoutKind::Project && table.layout == LayoutKind::Project {
+                        continue; // another project of the same unit
+                    }
                     let at = first.row.map(|r| format!("第 {r} 行")).unwrap_or_default();
                     found.push(
                         Issue::new(
@@ -60,7 +82,7 @@ pub fn check_units(
                     );
                     continue;
                 }
-                seen.insert(key, place.clone());
+                seen.insert(key.clone(), (place.clone(), table.layout));
                 let Some(roster) = roster else { continue };
                 match roster.find(&unit.name) {
                     None => found.push(
@@ -72,8 +94,13 @@ pub fn check_units(
                         .in_unit(&unit.name),
                     ),
                     Some(entry) => {
-                        let total =
-                            total_field.map_or(rust_decimal::Decimal::ZERO, |f| unit.column_sum(f));
+                        let total = match table.layout {
+                            LayoutKind::Project => {
+                                block_totals.get(&key).copied().unwrap_or_default()
+                            }
+                            _ => total_field
+                                .map_or(rust_decimal::Decimal::ZERO, |f| unit.column_sum(f)),
+                        };
                         if let Some(budget) = entry.budget.filter(|b| *b != total) {
                             found.push(
                                 Issue::new(

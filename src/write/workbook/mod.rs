@@ -13,6 +13,9 @@ use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
 
 use crate::base::form::Form;
 use crate::base::model::{FileStatus, Submission, Unit};
+use std::borrow::Cow;
+
+use crate::consolidate::consolidated_units;
 use crate::consolidate::Consolidation;
 use crate::write::official::{write_official_sheet, Formats, Heading};
 
@@ -42,7 +45,8 @@ pub fn build_workbook_with_limit(
     let mut workbook = Workbook::new();
     workbook.set_zip_compression_level(ZIP_LEVEL);
     let formats = Formats::new();
-    let units: Vec<&Unit> = counted_units(c).collect();
+    let owned = counted_units(c);
+    let units: Vec<&Unit> = owned.iter().map(|u| u.as_ref()).collect();
     // The large sheets are written in constant-memory mode: one row in memory at a time.
     workbook
         .add_worksheet_with_constant_memory()?
@@ -97,9 +101,9 @@ fn counted(c: &Consolidation) -> impl Iterator<Item = &Submission> {
     c.files.iter().filter(|f| f.status != FileStatus::Duplicate)
 }
 
-/// Every consolidated unit, in path order.
-pub fn counted_units(c: &Consolidation) -> impl Iterator<Item = &Unit> {
-    counted(c).flat_map(Submission::units)
+/// Every consolidated unit, in path order (the per-project forms of one unit made one).
+pub fn counted_units(c: &Consolidation) -> Vec<Cow<'_, Unit>> {
+    consolidated_units(&c.files)
 }
 
 fn write_header(ws: &mut Worksheet, labels: &[(&str, f64)], f: &Formats) -> Result<(), XlsxError> {

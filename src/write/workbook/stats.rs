@@ -45,6 +45,7 @@ pub(super) fn write_stats_sheet(
     let count_format = f.text.clone().set_num_format("0");
     let money_format = f.amount.clone();
     let units: Vec<(Vec<String>, Vec<f64>)> = counted_units(c)
+        .iter()
         .map(|u| {
             (
                 vec![u.name.clone()],
@@ -72,7 +73,7 @@ pub(super) fn write_stats_sheet(
         })
         .collect();
     let mut categories: BTreeMap<(String, String), usize> = BTreeMap::new();
-    for unit in counted_units(c) {
+    for unit in counted_units(c).iter() {
         for project in &unit.projects {
             for ind in &project.indicators {
                 *categories
