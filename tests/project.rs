@@ -393,3 +393,28 @@ fn the_projects_of_one_unit_in_several_files_make_one_unit() {
         "{report}"
     );
 }
+
+#[test]
+fn no_form_found_says_what_was_seen() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("近似.csv");
+    std::fs::write(
+        &file,
+        "2025年绩效目标\n项目名称,总计,说明\n河道保洁,10,无\n",
+    )
+    .unwrap();
+    let out = common::jixiao(&["check", file.to_str().unwrap(), "--format", "json", "-q"]);
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let issue = &report["issues"][0];
+    assert_eq!(issue["rule"], "no-form-found");
+    assert_eq!(issue["row"], 2);
+    let message = issue["message"].as_str().unwrap();
+    for part in [
+        "试过：公开版（每项目一行）、申报版（每指标一行）、单项目表（每项目一块）",
+        "最接近表头的是第 2 行：有“项目名称（资金使用单位）”“总计”",
+        "缺少“财政拨款”“绩效目标”“绩效指标”",
+        "也没有单项目表",
+    ] {
+        assert!(message.contains(part), "{message}");
+    }
+}

@@ -186,6 +186,50 @@ pub fn locate_sheet(sheet: &Sheet, form: &Form) -> Option<Layout> {
     })
 }
 
+/// The row that comes closest to the list layouts' header on a sheet where none was found: the
+/// labels it has and the required ones it lacks (for no-form-found).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClosestHeader {
+    /// Index into the sheet's rows.
+    pub row: usize,
+    /// The official labels of the columns found.
+    pub found: Vec<String>,
+    /// The official labels of the required columns not found.
+    pub missing: Vec<String>,
+}
+
+/// The row of a sheet whose cells name the most of the form's columns, if any names one.
+pub fn closest_header(sheet: &Sheet, form: &Form) -> Option<ClosestHeader> {
+    let mut best: Option<(usize, HeaderMatch)> = None;
+    for r in 0..sheet.rows.len().min(HEADER_SEARCH_ROWS) {
+        let m = match_header(sheet, r, form);
+        if m.score > 0 && best.as_ref().is_none_or(|(_, b)| m.score > b.score) {
+            best = Some((r, m));
+        }
+    }
+    let (row, m) = best?;
+    let found = form
+        .field_ids()
+        .filter(|&f| m.columns.field(f).is_some())
+        .map(|f| form[f].label.clone())
+        .chain(
+            form.indicator_field_ids()
+                .filter(|&f| m.columns.indicator(f).is_some())
+                .map(|f| form[f].label.clone()),
+        )
+        .collect();
+    let missing = form
+        .field_ids()
+        .filter(|&f| form[f].required && m.columns.field(f).is_none())
+        .map(|f| form[f].label.clone())
+        .collect();
+    Some(ClosestHeader {
+        row,
+        found,
+        missing,
+    })
+}
+
 /// Required columns the header lacks. The long layout needs no 绩效指标 column but its own
 /// category and name columns and at least one target value column.
 fn missing_columns(form: &Form, kind: LayoutKind, m: &HeaderMatch) -> Vec<(String, Vec<String>)> {

@@ -14,7 +14,7 @@ use crate::base::form::Form;
 use crate::base::issue::{Issue, Place, Rule};
 use crate::base::model::{LayoutKind, Table};
 use crate::locate::blocks::locate_blocks;
-use crate::locate::locate_sheet;
+use crate::locate::{closest_header, locate_sheet};
 use crate::read::grid::Grid;
 
 /// Normalizes every sheet of a file that holds the form. Hidden sheets are read only when no
@@ -53,17 +53,67 @@ pub fn normalize_grid(
         }
     }
     if tables.is_empty() {
-        let labels: Vec<&str> = form.fields.iter().map(|f| f.label.as_str()).collect();
-        issues.push(Issue::new(
-            Rule::NoFormFound,
-            Place::file(file),
-            format!(
-                "所有工作表中都没有找到表头（应含“{}”等列）",
-                labels.join("”“")
-            ),
-        ));
+        issues.push(no_form_found(grid, form, file));
     }
     (tables, issues)
+}
+
+/// no-form-found, saying what was seen: the layouts tried, the row that came closest to a header
+/// with the labels it has and lacks, and whether any sheet had a per-project form's 项目名称.
+fn no_form_found(grid: &Grid, form: &Form, file: &str) -> Issue {
+    let tried = [LayoutKind::Wide, LayoutKind::Long, LayoutKind::Project]
+        .iter()
+        .map(|k| k.label())
+        .collect::<Vec<_>>()
+        .join("、");
+    let closest = grid
+        .sheets
+        .iter()
+        .filter_map(|s| closest_header(s, form).map(|c| (s, c)))
+        .max_by_key(|(_, c)| (c.found.len(), std::cmp::Reverse(c.row)));
+    let labels = |l: &[String]| format!("“{}”", l.join("”“"));
+    let mut place = Place::file(file);
+    let seen = match &closest {
+        Some((sheet, c)) => {
+            place.sheet = sheet.name.clone();
+            place.row = Some(sheet.row_number(c.row));
+            let at = match &sheet.name {
+                Some(name) => format!("工作表“{name}”第 {} 行", sheet.row_number(c.row)),
+                None => format!("第 {} 行", sheet.row_number(c.row)),
+            };
+            format!(
+                "最接近表头的是{at}：有{}，缺少{}",
+                labels(&c.found),
+                labels(&c.missing)
+            )
+        }
+        None => {
+            let required: Vec<String> = form
+                .fields
+                .iter()
+                .filter(|f| f.required)
+                .map(|f| f.label.clone())
+                .collect();
+            format!("没有一行含有表头的列名（应含{}等列）", labels(&required))
+        }
+    };
+    let project = match &form.project {
+        Some(p) => {
+            let name = p
+                .labels
+                .iter()
+                .find(|l| l.kind == crate::base::form::BlockLabel::Name)
+                .map_or("项目名称", |l| l.label.as_str());
+            format!("；也没有单项目表（带值的“{name}”及其下的指标表）")
+        }
+        None => String::new(),
+    };
+    let sheets = grid.sheets.len();
+    Issue::new(
+        Rule::NoFormFound,
+        place,
+        format!("{sheets} 个工作表中都没有找到绩效目标表（试过：{tried}）。{seen}{project}"),
+    )
 }
 
 #[cfg(test)]
