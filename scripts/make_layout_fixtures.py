@@ -237,6 +237,104 @@ def two_units_long():
     return units
 
 
+# ---------------------------------------------------------------------------
+# 9-10: 示例单位甲 as per-project forms (申报表): stacked blocks, and one block per sheet
+# ---------------------------------------------------------------------------
+
+PROJECT_COLUMNS = 6  # A..F
+
+
+def write_project_block(ws, top, p, unit):
+    """One per-project block from row `top`; returns the row after it. Labels as the Ministry of
+    Finance's template has them; amounts as numbers; level-1 cells merged over their runs."""
+    from openpyxl.styles import Alignment
+    r = top
+    last = ms.openpyxl.utils.get_column_letter(PROJECT_COLUMNS)
+
+    def merge(a, b):
+        ws.merge_cells(f"{a}:{b}")
+
+    ws.cell(r, 1, "项目支出绩效目标表")
+    merge(f"A{r}", f"{last}{r}")
+    ws.cell(r + 1, 1, "（2025年度）")
+    merge(f"A{r + 1}", f"{last}{r + 1}")
+    r += 2
+    ws.cell(r, 1, "项目名称")
+    ws.cell(r, 2, p["name"])
+    merge(f"B{r}", f"{last}{r}")
+    r += 1
+    ws.cell(r, 1, "主管部门")
+    ws.cell(r, 2, "示例主管局")
+    merge(f"B{r}", f"C{r}")
+    ws.cell(r, 4, "实施单位")
+    ws.cell(r, 5, unit)
+    merge(f"E{r}", f"{last}{r}")
+    r += 1
+    funding = [("年度资金总额：", 0), ("其中：财政拨款", 1), ("财政专户拨款", 2), ("其他资金", 3)]
+    ws.cell(r, 1, "项目资金\n（万元）")
+    merge(f"A{r}", f"A{r + len(funding) - 1}")
+    for i, (label, col) in enumerate(funding):
+        ws.cell(r + i, 2, label)
+        merge(f"B{r + i}", f"D{r + i}")
+        value = ms.dec(p["amounts"][col])
+        if value is not None:
+            ws.cell(r + i, 5, float(value))
+        merge(f"E{r + i}", f"{last}{r + i}")
+    r += len(funding)
+    ws.cell(r, 1, "总体目标")
+    merge(f"A{r}", f"A{r + 1}")
+    ws.cell(r, 2, "中期目标")
+    merge(f"B{r}", f"C{r}")
+    ws.cell(r, 4, "年度目标")
+    merge(f"D{r}", f"{last}{r}")
+    ws.cell(r + 1, 2, p["goal"])
+    merge(f"B{r + 1}", f"C{r + 1}")
+    ws.cell(r + 1, 4, p["goal"])
+    merge(f"D{r + 1}", f"{last}{r + 1}")
+    r += 2
+    header = ["一级指标", "二级指标", "三级指标", "实施期指标值", "年度指标值"]
+    ws.cell(r, 1, "绩效指标")
+    merge(f"A{r}", f"A{r + len(p['items'])}")
+    for c, label in enumerate(header, 2):
+        ws.cell(r, c, label)
+    start = r + 1
+    for i, (l1, l2, name, period, annual) in enumerate(p["items"]):
+        row = start + i
+        for c, value in enumerate([l1.split("-", 1)[1], l2.split("-", 1)[1], name, period, annual], 2):
+            ws.cell(row, c, value)
+    # Level-1 cells merged over their runs, as published forms do.
+    run = start
+    for i in range(1, len(p["items"]) + 1):
+        if i == len(p["items"]) or p["items"][i][0] != p["items"][run - start][0]:
+            if start + i - 1 > run:
+                for row in range(run + 1, start + i):
+                    ws.cell(row, 2).value = None
+                merge(f"B{run}", f"B{start + i - 1}")
+            run = start + i
+    for row in ws.iter_rows(min_row=top, max_row=start + len(p["items"]) - 1):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="center")
+    return start + len(p["items"])
+
+
+def project_blocks():
+    wb = ms.new_workbook("申报表")
+    ws = wb.active
+    r = 1
+    for p in JIA:
+        r = write_project_block(ws, r, p, "示例单位甲") + 1
+    ws.cell(r, 1, "填表人：张三　　联系电话：020-87654321")
+    ms.save_xlsx(wb, path("project_blocks.xlsx"))
+
+
+def project_sheets():
+    wb = ms.new_workbook("项目1")
+    for i, p in enumerate(JIA):
+        ws = wb.active if i == 0 else wb.create_sheet(f"项目{i + 1}")
+        write_project_block(ws, 1, p, "示例单位甲")
+    ms.soffice_convert(wb, path("project_sheets.ods"), "ods")
+
+
 def main():
     wide_reference()
     long_merged()
@@ -249,6 +347,10 @@ def main():
     zi, chou = multi_sheet()
     report("multi_sheet.xlsx", [("示例单位子", zi, 1), ("示例单位丑", chou, 1)])
     report("two_units_long.xlsx", [(name, projects, 1) for name, projects in two_units_long()])
+    project_blocks()
+    project_sheets()
+    for name in ("project_blocks.xlsx", "project_sheets.ods"):
+        report(name, [("示例单位甲", JIA, 1)])
 
 
 if __name__ == "__main__":

@@ -130,7 +130,14 @@ fn long_and_wide_consolidate_identically() {
     let wide_summary = read_sheet(&wide, "汇总表");
     let wide_indicators = read_sheet(&wide, "指标明细");
     assert_eq!(wide_indicators.len(), 18);
-    for long_file in ["long_merged.xlsx", "long_first_row.ods"] {
+    // The same data as long layouts and as per-project forms (blocks stacked on one sheet, and
+    // one block per sheet).
+    for long_file in [
+        "long_merged.xlsx",
+        "long_first_row.ods",
+        "project_blocks.xlsx",
+        "project_sheets.ods",
+    ] {
         let (_b, long) = consolidate(&layout_fixture(long_file), &[]);
         assert_eq!(
             read_sheet(&long, "汇总表"),
