@@ -8,15 +8,15 @@ use crate::base::form::{Form, FormError};
 use crate::base::issue::{Issue, Rule, Severity};
 use crate::base::model::Unit;
 use crate::cli::{
-    CheckArgs, Cli, Command, CommonArgs, ConsolidateArgs, FormsArgs, ReportFormat, SeverityArg,
-    TemplateArgs,
+    CheckArgs, Cli, Command, CommonArgs, ConsolidateArgs, FormsArgs, LayoutArg, ReportFormat,
+    SeverityArg, TemplateArgs,
 };
 use crate::consolidate::{consolidate, Consolidation};
 use crate::discover::{discover, DiscoverError};
 use crate::process::process_all;
 use crate::roster::{load_roster, Roster, RosterError};
 use crate::write::csv::render_csv;
-use crate::write::forms::{form_paths, write_unit_forms};
+use crate::write::forms::{form_paths, write_unit_forms, FormLayout};
 use crate::write::template::build_template;
 use crate::write::text::{render_summary, render_text};
 use crate::write::workbook::{build_workbook, counted_units};
@@ -198,7 +198,11 @@ fn run_forms(args: &FormsArgs) -> Result<u8, AppError> {
     for path in &paths {
         check_output_path(path, inputs.iter().map(PathBuf::as_path))?;
     }
-    write_unit_forms(&plan.form, &units, &paths)?;
+    let layout = match args.layout {
+        LayoutArg::List => FormLayout::List,
+        LayoutArg::Project => FormLayout::Project,
+    };
+    write_unit_forms(&plan.form, &units, &paths, layout)?;
     if !plan.quiet {
         eprint!("{}", render_summary(&plan.form, &c));
         eprintln!(

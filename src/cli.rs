@@ -42,6 +42,19 @@ pub struct FormsArgs {
     /// The folder to write the forms to (created if missing).
     #[arg(short, long, value_name = "DIR")]
     pub output: PathBuf,
+    /// list: the official list, a row per project; project: a per-project form (申报表) per
+    /// project, A4 portrait.
+    #[arg(long, value_enum, default_value_t = LayoutArg::List)]
+    pub layout: LayoutArg,
+}
+
+/// How `forms` lays out a unit's projects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LayoutArg {
+    /// The official list: a row per project.
+    List,
+    /// A per-project form (申报表) per project.
+    Project,
 }
 
 #[derive(Debug, Args)]

@@ -167,3 +167,100 @@ fn the_summary_prints_on_the_page_width() {
         "a rendered page"
     );
 }
+
+#[test]
+fn per_project_forms_read_back_to_the_same_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("申报表");
+    let run = jixiao(&[
+        "forms",
+        "samples",
+        "-o",
+        out.to_str().unwrap(),
+        "--layout",
+        "project",
+    ]);
+    assert_eq!(status(&run), 1, "{}", String::from_utf8_lossy(&run.stderr));
+    let (_, original) = check_json(&[&root().join("samples")]);
+    let (_, again) = check_json(&[&out]);
+    for key in ["projects", "indicators", "total", "infos"] {
+        assert_eq!(again["summary"][key], original["summary"][key], "{key}");
+    }
+    // The per-project forms of the seed's unit (sent twice among the samples) make one unit
+    // whose projects are each there twice: duplicate-project, not duplicate-unit; 总计 ≠ its
+    // parts is the funding block's rule there.
+    let rules = |r: &Value| -> Vec<String> {
+        let mut v: Vec<String> = r["summary"]["by_rule"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .cloned()
+            .collect();
+        v.sort();
+        v
+    };
+    let expected: Vec<String> = rules(&original)
+        .into_iter()
+        .map(|r| match r.as_str() {
+            "sum-mismatch" => "funding-mismatch".to_string(),
+            "duplicate-unit" => "duplicate-project".to_string(),
+            _ => r,
+        })
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    assert_eq!(rules(&again), expected);
+    assert_eq!(again["summary"]["by_rule"]["duplicate-project"], 18);
+
+    // A4 portrait, fitted to the width, a page break before each project but the first
+    // (read by openpyxl, another writer's reader).
+    let output = Command::new("python3")
+        .arg("-c")
+        .arg(
+            r#"
+import sys, openpyxl
+ws = openpyxl.load_workbook(sys.argv[1])["绩效目标表"]
+print(ws.page_setup.orientation, ws.page_setup.paperSize, ws.sheet_properties.pageSetUpPr.fitToPage, ws.page_setup.fitToHeight,
+      len(ws.row_breaks.brk), ws["A1"].value, ws["A2"].value, ws["D3"].value)
+"#,
+        )
+        .arg(out.join("示例单位甲.xlsx"))
+        .output()
+        .unwrap();
+    let report = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(
+        report.trim(),
+        "portrait 9 True 0 2 项目支出绩效目标表（含转移支付项目） 项目名称 实施单位"
+    );
+}
+
+#[test]
+fn wide_long_and_per_project_forms_of_one_table_consolidate_identically() {
+    let wide = root().join("tests/fixtures/layouts/wide_reference.xlsx");
+    let dir = tempfile::tempdir().unwrap();
+    let forms = dir.path().join("forms");
+    let run = jixiao(&[
+        "forms",
+        wide.to_str().unwrap(),
+        "-o",
+        forms.to_str().unwrap(),
+        "--layout",
+        "project",
+        "-q",
+    ]);
+    assert_eq!(status(&run), 0, "{}", String::from_utf8_lossy(&run.stderr));
+    let (_a, from_wide, _) = consolidate_to_temp(&wide, &[]);
+    let (_b, from_forms, _) = consolidate_to_temp(&forms, &[]);
+    assert_eq!(
+        read_sheet(&from_forms, "汇总表"),
+        read_sheet(&from_wide, "汇总表")
+    );
+    let (w, p) = (
+        read_sheet(&from_wide, "指标明细"),
+        read_sheet(&from_forms, "指标明细"),
+    );
+    assert_eq!(w.len(), p.len());
+    for (r, (a, b)) in w.iter().zip(&p).enumerate() {
+        assert_eq!(a[..14], b[..14], "指标明细 row {}", r + 1);
+    }
+}

@@ -112,7 +112,8 @@ fn sums(ctx: &Context, project: &Project, period: bool) -> Vec<Issue> {
 /// One sum: `whole` against `parts`; nothing when there are no parts or a cell is not a number,
 /// or when neither the whole nor any part holds a value.
 fn compare(ctx: &Context, whole: &FundingLine, parts: &[&FundingLine]) -> Option<Issue> {
-    if parts.is_empty() {
+    // No parts, or parts all left blank: the form states no split.
+    if parts.iter().all(|p| p.amount == Amount::Blank) {
         return None;
     }
     let whole_value = whole.amount.for_sum()?;

@@ -23,6 +23,50 @@ fn unit_place(sub: &Submission, table: &Table, unit: &Unit) -> Place {
     }
 }
 
+/// duplicate-project across the sheets and files of one unit's per-project forms: a project
+/// already met in another sheet or file (within one sheet the per-table rule reports it).
+fn repeated_projects(
+    sub: &Submission,
+    table: &Table,
+    unit: &Unit,
+    key: &str,
+    first_seen: &mut HashMap<(String, String), Place>,
+) -> Vec<Issue> {
+    let mut issues = Vec::new();
+    for project in unit.projects.iter().filter(|p| !p.name.is_empty()) {
+        let place = Place {
+            file: sub.display.clone(),
+            sheet: table.sheet.clone(),
+            row: Some(project.row),
+            col: None,
+        };
+        let id = (key.to_string(), name_key(&project.name));
+        match first_seen.get(&id) {
+            Some(first) if first.file != place.file || first.sheet != place.sheet => {
+                let at = match (&first.sheet, first.row) {
+                    (Some(s), Some(r)) => format!("{} 工作表“{s}”第 {r} 行", first.file),
+                    (_, Some(r)) => format!("{} 第 {r} 行", first.file),
+                    _ => first.file.clone(),
+                };
+                issues.push(
+                    Issue::new(
+                        Rule::DuplicateProject,
+                        place,
+                        format!("项目“{}”已在本单位的 {at}出现", project.name),
+                    )
+                    .in_unit(&unit.name)
+                    .in_project(&project.name),
+                );
+            }
+            Some(_) => {}
+            None => {
+                first_seen.insert(id, place);
+            }
+        }
+    }
+    issues
+}
+
 /// The cross-file rules, over every unit in path order:
 /// - duplicate-unit: a unit a second time, in another file or the same one; the later
 ///   occurrence is reported and both stay in the consolidation, so nothing is dropped silently.
@@ -55,6 +99,8 @@ pub fn check_units(
         }
     }
     let mut seen: HashMap<String, (Place, LayoutKind)> = HashMap::new();
+    // The projects of per-project units met so far, by unit and project name: where first.
+    let mut block_projects: HashMap<(String, String), Place> = HashMap::new();
     for sub in submissions.iter_mut() {
         if sub.status == FileStatus::Duplicate {
             continue;
@@ -66,7 +112,15 @@ pub fn check_units(
                 let key = name_key(&unit.name);
                 if let Some((first, layout)) = seen.get(&key) {
                     if *layout == LayoutKind::Project && table.layout == LayoutKind::Project {
-                        continue; // another project of the same unit
+                        // More projects of the same unit; one sent twice is a duplicate project.
+                        found.extend(repeated_projects(
+                            sub,
+                            table,
+                            unit,
+                            &key,
+                            &mut block_projects,
+                        ));
+                        continue;
                     }
                     let at = first.row.map(|r| format!("第 {r} 行")).unwrap_or_default();
                     found.push(
@@ -83,6 +137,15 @@ pub fn check_units(
                     continue;
                 }
                 seen.insert(key.clone(), (place.clone(), table.layout));
+                if table.layout == LayoutKind::Project {
+                    found.extend(repeated_projects(
+                        sub,
+                        table,
+                        unit,
+                        &key,
+                        &mut block_projects,
+                    ));
+                }
                 let Some(roster) = roster else { continue };
                 match roster.find(&unit.name) {
                     None => found.push(

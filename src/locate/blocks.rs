@@ -306,13 +306,33 @@ pub fn locate_blocks(sheet: &Sheet, form: &Form) -> Vec<Block> {
         return Vec::new();
     };
     let labels = Labels::new(form, project);
-    let name_rows: Vec<usize> = (0..sheet.rows.len())
-        .filter(|&r| {
+    // A 项目名称 label opens a block when it has a value, or when it is left empty in a block
+    // that is plainly a form (an amount or an indicator table follows): a project without a name
+    // is reported, never dropped.
+    let candidates: Vec<(usize, bool)> = (0..sheet.rows.len())
+        .filter_map(|r| {
             let pairs = row_pairs(sheet, r, &labels);
-            pairs
-                .iter()
-                .any(|p| p.kind == BlockLabel::Name && !p.value.is_empty())
+            let name = pairs.iter().find(|p| p.kind == BlockLabel::Name)?;
+            Some((r, !name.value.is_empty()))
         })
+        .collect();
+    let name_rows: Vec<usize> = candidates
+        .iter()
+        .enumerate()
+        .filter(|(i, &(r, named))| {
+            named || {
+                let limit = candidates
+                    .get(i + 1)
+                    .map_or(sheet.rows.len(), |&(next, _)| next);
+                let amount = (r + 1..limit).any(|row| {
+                    row_pairs(sheet, row, &labels)
+                        .iter()
+                        .any(|p| p.kind == BlockLabel::Total && !p.value.is_empty())
+                });
+                amount && find_table(sheet, r + 1, limit, &labels).is_some()
+            }
+        })
+        .map(|(_, &(r, _))| r)
         .collect();
     let mut blocks = Vec::new();
     let mut previous_end = 0;

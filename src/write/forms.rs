@@ -9,6 +9,7 @@ use rust_xlsxwriter::{Workbook, XlsxError};
 use crate::base::form::Form;
 use crate::base::model::Unit;
 use crate::write::official::{write_official_sheet, Formats, Heading};
+use crate::write::project_form::write_project_sheet;
 use crate::write::{write_atomically, WriteError};
 
 /// Characters Windows does not allow in file names.
@@ -53,16 +54,30 @@ fn safe_file_stem(name: &str) -> String {
 ///
 /// # Errors
 /// rust_xlsxwriter refused a value.
-fn build_unit_form(form: &Form, unit: &Unit) -> Result<Vec<u8>, XlsxError> {
+fn build_unit_form(form: &Form, unit: &Unit, layout: FormLayout) -> Result<Vec<u8>, XlsxError> {
     let mut workbook = Workbook::new();
     let ws = workbook.add_worksheet();
     ws.set_name("绩效目标表")?;
-    let heading = Heading {
-        unit_name: Some(&unit.name),
-        grand_total: false,
-    };
-    write_official_sheet(ws, form, &heading, &[unit], &Formats::new())?;
+    match layout {
+        FormLayout::List => {
+            let heading = Heading {
+                unit_name: Some(&unit.name),
+                grand_total: false,
+            };
+            write_official_sheet(ws, form, &heading, &[unit], &Formats::new())?;
+        }
+        FormLayout::Project => write_project_sheet(ws, form, unit, &Formats::new())?,
+    }
     workbook.save_to_buffer()
+}
+
+/// How `forms` lays out a unit's projects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormLayout {
+    /// The official list: a row per project (the disclosure table).
+    List,
+    /// A per-project form (申报表) per project, one after another.
+    Project,
 }
 
 /// The file each unit's form goes to in `dir`, in the units' order. Two units whose safe names
@@ -88,9 +103,14 @@ pub fn form_paths(units: &[&Unit], dir: &Path) -> Vec<PathBuf> {
 ///
 /// # Errors
 /// A file cannot be written.
-pub fn write_unit_forms(form: &Form, units: &[&Unit], paths: &[PathBuf]) -> Result<(), WriteError> {
+pub fn write_unit_forms(
+    form: &Form,
+    units: &[&Unit],
+    paths: &[PathBuf],
+    layout: FormLayout,
+) -> Result<(), WriteError> {
     for (unit, path) in units.iter().zip(paths) {
-        let bytes = build_unit_form(form, unit).map_err(|source| WriteError::Xlsx {
+        let bytes = build_unit_form(form, unit, layout).map_err(|source| WriteError::Xlsx {
             path: path.display().to_string(),
             source,
         })?;

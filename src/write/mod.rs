@@ -7,6 +7,7 @@ pub mod csv;
 pub mod forms;
 pub mod json;
 pub mod official;
+pub mod project_form;
 pub mod template;
 pub mod text;
 pub mod workbook;
