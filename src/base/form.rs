@@ -208,6 +208,9 @@ pub struct BlockField {
     /// without one (上级资金, 上年结转) are kept and checked, but have no column of their own.
     #[serde(default)]
     pub field: Option<String>,
+    /// Whether the label names the whole period's amount (项目总投资), not the year's.
+    #[serde(default)]
+    pub period: bool,
 }
 
 /// What a column of a per-project form's indicator table holds.

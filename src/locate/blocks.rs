@@ -26,6 +26,8 @@ pub struct Pair {
     pub depth: u8,
     /// Whether the label says the year's (当年, 年度, 本年).
     pub annual_word: bool,
+    /// Whether the form definition says the label is the whole period's (项目总投资).
+    pub period: bool,
     /// Row index and column of the label.
     pub row: usize,
     pub col: usize,
@@ -431,6 +433,7 @@ fn make_pair(
     Pair {
         kind: field.kind,
         annual_word: labels.has_annual_word(&reduced.label),
+        period: field.period,
         label: reduced.label,
         field: field.field.clone(),
         depth: reduced.depth,

@@ -189,7 +189,8 @@ fn funding_lines(sheet: &Sheet, block: &Block, form: &Form, divisor: Decimal) ->
         .filter(|p| p.kind == BlockLabel::Total)
         .collect();
     let some_annual = totals.iter().any(|p| p.annual_word);
-    let is_period_total = |p: &Pair| some_annual && !p.annual_word && totals.len() > 1;
+    let is_period_total =
+        |p: &Pair| p.period || (some_annual && !p.annual_word && totals.len() > 1);
     let has_depth_one = block
         .pairs
         .iter()
@@ -444,5 +445,61 @@ mod tests {
             "打造金安国际网球公开赛"
         );
         assert_eq!(one_line("Wi-Fi\n覆盖率"), "Wi-Fi 覆盖率");
+    }
+
+    #[test]
+    fn provincial_totals_and_signed_values() {
+        use crate::locate::blocks::locate_blocks;
+        let form = Form::default_form();
+        let rows: &[&[&str]] = &[
+            &["项目名称", "道路养护", "道路养护", "道路养护", "道路养护"],
+            &[
+                "项目总投资（万元）",
+                "500",
+                "预算申报数（万元）",
+                "120",
+                "120",
+            ],
+            &["绩效指标", "一级指标", "二级指标", "三级指标", "指标值"],
+            &[
+                "绩效指标",
+                "预期产出指标",
+                "时效指标",
+                "指标1：养护周期",
+                "=300天",
+            ],
+            &["绩效指标", "效果指标", "社会效益指标", "通行条件", "改善"],
+        ];
+        let sheet = Sheet {
+            name: Some("Sheet1".into()),
+            rows: rows
+                .iter()
+                .map(|r| r.iter().map(|t| Cell::Text(t.to_string())).collect())
+                .collect(),
+            ..Sheet::default()
+        };
+        let blocks = locate_blocks(&sheet, &form);
+        let (table, issues) = normalize_blocks(&sheet, &blocks, &form, "f.xlsx", "f");
+        assert!(issues.is_empty(), "{issues:?}");
+        let p = &table.units[0].projects[0];
+        // 项目总投资 is the period's; 预算申报数 the year's, and the project's 总计.
+        assert_eq!(
+            p.amounts.get(form.total_field().unwrap()),
+            &Amount::Value(Decimal::from(120))
+        );
+        let period: Vec<&str> = p
+            .funding
+            .iter()
+            .filter(|l| l.period)
+            .map(|l| l.label.as_str())
+            .collect();
+        assert_eq!(period, ["项目总投资"]);
+        assert_eq!(p.indicators[0].name, "养护周期");
+        assert_eq!(p.indicators[0].annual.text, "=300天");
+        assert!(p.indicators[0].annual.numeric().is_some());
+        // 预期产出指标 and 效果指标 are the 批复表's names for 产出 and 效益.
+        for ind in &p.indicators {
+            assert_eq!(form.taxonomy.check(ind), Ok(()), "{}", ind.level1.name);
+        }
     }
 }
