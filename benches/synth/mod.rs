@@ -1,6 +1,7 @@
 //! Synthetic submissions for the benchmark: N units, one file each, 5–40 projects of 3–10
-//! indicators, mixing the layouts and formats of samples/ (official .xlsx, long-layout .xlsx with
-//! merged cells, GBK .csv, tab-separated web export with HTML), a share of them with one fault.
+//! indicators, mixing the layouts and formats of samples/ (official .xlsx 25%, per-project forms
+//! stacked on one sheet 25%, long-layout .xlsx with merged cells 25%, GBK .csv 15%,
+//! tab-separated web export with HTML 10%), a share of them with one fault.
 //! A fixed seed gives the same files every time.
 
 #![allow(dead_code)]
@@ -332,6 +333,86 @@ fn write_long_xlsx(u: &Unit, path: &Path) -> Result<(), XlsxError> {
     wb.save(path)
 }
 
+/// The per-project form (申报表): one block per project stacked on one sheet, labels merged
+/// as published forms merge them, level-1 cells merged over their runs.
+fn write_project_xlsx(u: &Unit, path: &Path) -> Result<(), XlsxError> {
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    let plain = rust_xlsxwriter::Format::new();
+    let mut row = 0u32;
+    for p in &u.projects {
+        ws.merge_range(row, 0, row, 5, "项目支出绩效目标表", &plain)?;
+        ws.write_string(row + 1, 0, "项目名称")?;
+        ws.merge_range(row + 1, 1, row + 1, 5, &p.name, &plain)?;
+        ws.write_string(row + 2, 0, "主管部门")?;
+        ws.write_string(row + 2, 1, "示例主管部门")?;
+        ws.write_string(row + 2, 3, "实施单位")?;
+        ws.merge_range(row + 2, 4, row + 2, 5, &u.name, &plain)?;
+        ws.merge_range(row + 3, 0, row + 6, 0, "项目资金（万元）", &plain)?;
+        let lines = [
+            ("年度资金总额：", money(p.total)),
+            (
+                "其中：财政拨款",
+                if p.bad_fiscal {
+                    "待定".into()
+                } else {
+                    money(p.parts[0])
+                },
+            ),
+            ("财政专户拨款", money(p.parts[1])),
+            ("其他资金", money(p.parts[2])),
+        ];
+        for (k, (label, value)) in lines.iter().enumerate() {
+            let r = row + 3 + k as u32;
+            ws.merge_range(r, 1, r, 3, label, &plain)?;
+            ws.merge_range(r, 4, r, 5, "", &plain)?;
+            match value.parse::<f64>() {
+                Ok(v) => ws.write_number(r, 4, v)?,
+                Err(_) => ws.write_string(r, 4, value)?,
+            };
+        }
+        ws.write_string(row + 7, 0, "年度目标")?;
+        ws.merge_range(row + 7, 1, row + 7, 5, &p.goal, &plain)?;
+        let header = row + 8;
+        let n = p.indicators.len() as u32;
+        if n > 0 {
+            ws.merge_range(header, 0, header + n, 0, "绩效指标", &plain)?;
+        } else {
+            ws.write_string(header, 0, "绩效指标")?;
+        }
+        for (c, label) in ["一级指标", "二级指标", "三级指标", "实施期指标值", "年度指标值"]
+            .iter()
+            .enumerate()
+        {
+            ws.write_string(header, 1 + c as u16, *label)?;
+        }
+        let mut k = 0;
+        while k < p.indicators.len() {
+            let (_, n1, _, _) = LEVEL2[p.indicators[k].level];
+            let run = p.indicators[k..]
+                .iter()
+                .take_while(|i| LEVEL2[i.level].1 == n1)
+                .count();
+            let r = header + 1 + k as u32;
+            if run > 1 {
+                ws.merge_range(r, 1, r + run as u32 - 1, 1, n1, &plain)?;
+            } else {
+                ws.write_string(r, 1, n1)?;
+            }
+            for (j, ind) in p.indicators[k..k + run].iter().enumerate() {
+                let rr = r + j as u32;
+                ws.write_string(rr, 2, LEVEL2[ind.level].3)?;
+                ws.write_string(rr, 3, &ind.name)?;
+                ws.write_string(rr, 4, &ind.period)?;
+                ws.write_string(rr, 5, &ind.annual)?;
+            }
+            k += run;
+        }
+        row = header + n + 2;
+    }
+    wb.save(path)
+}
+
 fn delimited(rows: &[Vec<String>], delimiter: u8) -> Vec<u8> {
     let mut w = csv::WriterBuilder::new()
         .delimiter(delimiter)
@@ -398,7 +479,8 @@ pub fn generate(dir: &Path, files: usize, seed: u64) -> std::io::Result<Generate
         let base: PathBuf = dir.join(format!("{:05}_{}", i, unit.name));
         let io = |e: XlsxError| std::io::Error::other(e.to_string());
         match i % 20 {
-            0..=9 => write_wide_xlsx(&unit, &base.with_extension("xlsx")).map_err(io)?,
+            0..=4 => write_wide_xlsx(&unit, &base.with_extension("xlsx")).map_err(io)?,
+            5..=9 => write_project_xlsx(&unit, &base.with_extension("xlsx")).map_err(io)?,
             10..=14 => write_long_xlsx(&unit, &base.with_extension("xlsx")).map_err(io)?,
             15..=17 => write_gbk_csv(&unit, &base.with_extension("csv"))?,
             _ => write_web_tsv(&unit, &base.with_extension("txt"))?,
