@@ -72,7 +72,7 @@ rules! {
     FileTooLarge => "file-too-large", Error, "文件超过资源上限（字节数、解压后大小或单元格数），未读取",
         "文件 300.0 MB，超过单个文件的上限 256 MB，未读取";
     NoFormFound => "no-form-found", Error, "没有找到绩效目标表的表头",
-        "所有工作表中都没有找到表头（应含“项目名称”“总计”等列）";
+        "1 个工作表中都没有找到绩效目标表（试过：…）。最接近表头的是第 2 行：有“项目名称（资金使用单位）”，缺少“总计”“绩效目标”“绩效指标”；也没有单项目表";
     DuplicateFile => "duplicate-file", Warning, "与另一输入文件内容完全相同（只计一次）",
         "与 a/甲.xlsx 内容完全相同，只计一次";
     DuplicateUnit => "duplicate-unit", Error, "同一单位出现两次",
