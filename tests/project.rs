@@ -335,6 +335,7 @@ fn the_budget_system_export_reads_its_unit_department_and_total() {
         // The sign from 指标性质, the unit from 度量单位, the weight from 权重.
         assert_eq!(p.indicators[0].annual.text, "≥95%");
         assert_eq!(p.indicators[1].annual.text, "≥1年");
+        assert_eq!(p.indicators[0].direction.as_deref(), Some("正向指标"));
         let weights: rust_decimal::Decimal = p.indicators.iter().filter_map(|i| i.weight).sum();
         assert_eq!(weights, rust_decimal::Decimal::from(90));
         let mut found = sub.issues.clone();

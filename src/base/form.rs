@@ -104,6 +104,8 @@ pub enum IndicatorKind {
     Unit,
     /// 权重 / 分值.
     Weight,
+    /// 指标方向性 (正向指标 / 反向指标).
+    Direction,
 }
 
 /// One column of the declaration (long) layout.

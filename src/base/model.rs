@@ -317,6 +317,8 @@ pub struct Indicator {
     pub row: Option<u32>,
     /// 分值 or 权重, when the form has the column and the cell is a number.
     pub weight: Option<Decimal>,
+    /// 指标方向性 as written (正向指标, 反向指标), where the form has it.
+    pub direction: Option<String>,
 }
 
 /// Indicator text that could not be read, quoted for the issue message.

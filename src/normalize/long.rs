@@ -112,6 +112,7 @@ fn add_indicator_row(project: &mut Project, cells: &RowCells) {
         period: parse_target(&value(IndicatorKind::Period)),
         annual: parse_target(&value(IndicatorKind::Annual)),
         weight: cell(IndicatorKind::Weight).parse().ok(),
+        direction: Some(cell(IndicatorKind::Direction).to_string()).filter(|d| !d.is_empty()),
         ..Indicator::default()
     });
 }

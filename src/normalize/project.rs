@@ -414,6 +414,11 @@ fn read_indicators(
             annual: parse_target(&annual),
             row: Some(row),
             weight,
+            // 正向 / 反向 in a 指标性质 or 指标方向 column (the sign is in the other).
+            direction: table
+                .columns_of(BlockColumn::Sign)
+                .map(|c| cell_text(sheet, r, Some(c)))
+                .find(|s| s.contains("正向") || s.contains("反向")),
         });
     }
     (indicators, faults, texts.join("\n"))
