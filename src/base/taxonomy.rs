@@ -4,6 +4,8 @@
 //! canonical names every output renders. The taxonomy itself is data in the form definition
 //! (`[[categories]]`); normalize and check both use it.
 
+use std::collections::HashMap;
+
 use serde::Deserialize;
 
 use crate::base::issue::Rule;
@@ -67,27 +69,73 @@ const CURRENT_ONLY: &[&str] = &["3", "4"];
 /// The level-1 categories of a form, in the form's order.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(transparent)]
-pub struct Taxonomy(pub Vec<Category>);
+pub struct Taxonomy {
+    categories: Vec<Category>,
+    /// Every name and variant by its stem (no spaces, no trailing 指标), built on first use:
+    /// the level-1 categories and the (level-1, level-2) pairs it names, in the form's order.
+    #[serde(skip)]
+    names: std::sync::OnceLock<HashMap<String, Named>>,
+}
+
+/// What one name stem names.
+#[derive(Debug, Clone, Default)]
+struct Named {
+    level1: Vec<usize>,
+    level2: Vec<(usize, usize)>,
+}
+
+/// A category name as compared: no spaces, no trailing 指标 (社会效益 = 社会效益指标).
+fn stem(name: &str) -> String {
+    let squeezed: String = name.chars().filter(|c| !c.is_whitespace()).collect();
+    match squeezed.strip_suffix("指标") {
+        Some(s) => s.to_string(),
+        None => squeezed,
+    }
+}
 
 impl Taxonomy {
     /// The level-1 categories, in the form's order.
     pub fn categories(&self) -> &[Category] {
-        &self.0
+        &self.categories
+    }
+
+    fn names(&self) -> &HashMap<String, Named> {
+        self.names.get_or_init(|| {
+            let mut index: HashMap<String, Named> = HashMap::new();
+            for (i, c) in self.categories.iter().enumerate() {
+                for name in std::iter::once(&c.name).chain(&c.variants) {
+                    let entry = index.entry(stem(name)).or_default();
+                    if !entry.level1.contains(&i) {
+                        entry.level1.push(i);
+                    }
+                }
+                for (j, s) in c.children.iter().enumerate() {
+                    for name in std::iter::once(&s.name).chain(&s.variants) {
+                        let entry = index.entry(stem(name)).or_default();
+                        if !entry.level2.contains(&(i, j)) {
+                            entry.level2.push((i, j));
+                        }
+                    }
+                }
+            }
+            index
+        })
     }
 
     /// The level-1 category by code.
     pub fn category_by_code(&self, code: &str) -> Option<&Category> {
-        self.0.iter().find(|c| c.code == code)
+        self.categories.iter().find(|c| c.code == code)
     }
 
     /// The level-1 category by name, with or without the trailing 指标.
     fn category_by_name(&self, name: &str) -> Option<&Category> {
-        self.0.iter().find(|c| c.is_named(name))
+        let named = self.names().get(&stem(name))?;
+        named.level1.first().map(|&i| &self.categories[i])
     }
 
     /// The level-2 category by code, with its parent.
     pub fn subcategory_by_code(&self, code: &str) -> Option<(&Category, &SubCategory)> {
-        self.0
+        self.categories
             .iter()
             .find_map(|c| c.children.iter().find(|s| s.code == code).map(|s| (c, s)))
     }
@@ -98,11 +146,13 @@ impl Taxonomy {
         &'a self,
         name: &'a str,
     ) -> impl Iterator<Item = (&'a Category, &'a SubCategory)> + 'a {
-        self.0.iter().flat_map(move |c| {
-            c.children
-                .iter()
-                .filter(move |s| s.is_named(name))
-                .map(move |s| (c, s))
+        let found = self
+            .names()
+            .get(&stem(name))
+            .map_or(&[][..], |n| n.level2.as_slice());
+        found.iter().map(move |&(i, j)| {
+            let c = &self.categories[i];
+            (c, &c.children[j])
         })
     }
 

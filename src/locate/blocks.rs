@@ -198,7 +198,7 @@ impl<'a> Labels<'a> {
     /// or glued: "上级资金16").
     fn parse(&self, text: &str) -> Option<(&'a BlockField, Reduced, String)> {
         let text = text.trim();
-        if text.is_empty() || text.chars().count() > MAX_LABEL_CHARS + 40 {
+        if text.is_empty() || text.chars().count() > MAX_LABEL_CHARS + 40 || !has_han(text) {
             return None;
         }
         let folded = text.replace('：', ":");
@@ -238,6 +238,9 @@ impl<'a> Labels<'a> {
 
     /// The indicator-table column a header text names, and whether it is the period's.
     fn column(&self, text: &str) -> Option<(BlockColumn, bool)> {
+        if !has_han(text) {
+            return None;
+        }
         let reduced = reduce(text, self.form);
         let kind = *self.columns.get(&reduced.label)?;
         let period = self
@@ -258,6 +261,11 @@ impl<'a> Labels<'a> {
             .iter()
             .any(|w| label.contains(w.as_str()))
     }
+}
+
+/// Whether a text has a Chinese character: every label has, numbers and codes do not.
+fn has_han(text: &str) -> bool {
+    text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
 }
 
 /// The non-empty cells of a row, with merged copies (the same text in the next column) folded
@@ -311,9 +319,14 @@ pub fn locate_blocks(sheet: &Sheet, form: &Form) -> Vec<Block> {
     // A 项目名称 label opens a block when it has a value, or when it is left empty in a block
     // that is plainly a form (an amount or an indicator table follows): a project without a name
     // is reported, never dropped.
-    let candidates: Vec<(usize, bool)> = (0..sheet.rows.len())
-        .filter_map(|r| {
-            let pairs = row_pairs(sheet, r, &labels);
+    // Every row's pairs, read once.
+    let mut all_pairs: Vec<Vec<Pair>> = (0..sheet.rows.len())
+        .map(|r| row_pairs(sheet, r, &labels))
+        .collect();
+    let candidates: Vec<(usize, bool)> = all_pairs
+        .iter()
+        .enumerate()
+        .filter_map(|(r, pairs)| {
             let name = pairs.iter().find(|p| p.kind == BlockLabel::Name)?;
             Some((r, !name.value.is_empty()))
         })
@@ -326,11 +339,10 @@ pub fn locate_blocks(sheet: &Sheet, form: &Form) -> Vec<Block> {
                 let limit = candidates
                     .get(i + 1)
                     .map_or(sheet.rows.len(), |&(next, _)| next);
-                let amount = (r + 1..limit).any(|row| {
-                    row_pairs(sheet, row, &labels)
-                        .iter()
-                        .any(|p| p.kind == BlockLabel::Total && !p.value.is_empty())
-                });
+                let amount = all_pairs[r + 1..limit]
+                    .iter()
+                    .flatten()
+                    .any(|p| p.kind == BlockLabel::Total && !p.value.is_empty());
                 amount && find_table(sheet, r + 1, limit, &labels).is_some()
             }
         })
@@ -343,8 +355,8 @@ pub fn locate_blocks(sheet: &Sheet, form: &Form) -> Vec<Block> {
         let table = find_table(sheet, name_row + 1, limit, &labels);
         let head_end = table.as_ref().map_or(limit, |t| t.header);
         let mut pairs = Vec::new();
-        for r in name_row..head_end {
-            pairs.extend(row_pairs(sheet, r, &labels));
+        for row_pairs in &mut all_pairs[name_row..head_end] {
+            pairs.append(row_pairs);
         }
         // Rows past the table that are not indicators belong to the next block's title.
         let end = match &table {

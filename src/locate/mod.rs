@@ -60,6 +60,10 @@ pub fn normalize_label(text: &str, form: &Form) -> (String, Option<String>) {
             _ => c,
         })
         .collect();
+    // The regex only where a bracket closes the label: most cells have none.
+    if !compact.ends_with(')') {
+        return (compact, None);
+    }
     if let Some(c) = BRACKETED_UNIT.captures(&compact) {
         let unit = c[1].to_string();
         if form.money_unit(&unit).is_some() {
