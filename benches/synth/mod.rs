@@ -380,9 +380,15 @@ fn write_project_xlsx(u: &Unit, path: &Path) -> Result<(), XlsxError> {
         } else {
             ws.write_string(header, 0, "绩效指标")?;
         }
-        for (c, label) in ["一级指标", "二级指标", "三级指标", "实施期指标值", "年度指标值"]
-            .iter()
-            .enumerate()
+        for (c, label) in [
+            "一级指标",
+            "二级指标",
+            "三级指标",
+            "实施期指标值",
+            "年度指标值",
+        ]
+        .iter()
+        .enumerate()
         {
             ws.write_string(header, 1 + c as u16, *label)?;
         }
