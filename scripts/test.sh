@@ -12,16 +12,25 @@ command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-calc-nogui)
 command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
 fc-list 2>/dev/null | grep -qi "wenquanyi" || missing+=(fonts-wqy-zenhei)
 if [ ${#missing[@]} -gt 0 ]; then
+  printf '==> apt-get install %s\n' "${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 if ! python3 -c 'import openpyxl' >/dev/null 2>&1; then
+  printf '==> pip install openpyxl\n'
   python3 -m pip install --quiet openpyxl
 fi
 
+step() { printf '\n==> %s\n' "$*"; }
+
+step "cargo fmt --check"
 cargo fmt --check
-cargo clippy --all-targets --quiet -- -D warnings
+step "cargo clippy --all-targets (compiles everything, progress below)"
+cargo clippy --all-targets -- -D warnings
+step "cargo build --tests (the test binaries)"
+cargo build --tests
 # Not --all-targets: that would run the benchmark (benches/pipeline.rs), which belongs to
 # `cargo bench` alone. clippy above still compiles it.
+step "cargo test"
 cargo test --quiet
