@@ -77,6 +77,8 @@ rules! {
         "与 a/甲.xlsx 内容完全相同，只计一次";
     DuplicateUnit => "duplicate-unit", Error, "同一单位出现两次",
         "单位“示例单位甲”已在 甲.xlsx 第 6 行出现；两份都计入汇总，请删除其中一份";
+    FormulaNotEvaluated => "formula-not-evaluated", Warning, "公式没有保存计算结果，也无法计算",
+        "公式“=VLOOKUP(A5,价格表!A:B,2)”没有保存计算结果，jixiao 也无法计算（公式引用了其他工作表），此单元格不计入任何合计";
     MissingColumn => "missing-column", Error, "缺少必需的列",
         "缺少“绩效目标”列（查找了：绩效目标、年度绩效目标、年度目标…）";
     UnknownMoneyUnit => "unknown-money-unit", Warning, "未注明金额单位，按万元处理",

@@ -52,6 +52,21 @@ pub fn normalize_grid(
             break;
         }
     }
+    for f in &grid.unevaluated {
+        issues.push(Issue::new(
+            Rule::FormulaNotEvaluated,
+            Place {
+                file: file.to_string(),
+                sheet: Some(f.sheet.clone()),
+                row: Some(f.row),
+                col: Some(f.col),
+            },
+            format!(
+                "公式“{}”没有保存计算结果，jixiao 也无法计算（{}），此单元格不计入任何合计",
+                f.formula, f.reason
+            ),
+        ));
+    }
     if tables.is_empty() {
         issues.push(no_form_found(grid, form, file));
     }
@@ -158,6 +173,7 @@ mod tests {
         let notes = sheet("说明", false, &[&["请填写"]]);
         let grid = Grid {
             sheets: vec![notes.clone(), hidden.clone()],
+            ..Grid::default()
         };
         let (tables, issues) = normalize_grid(&grid, &form, "f.xlsx", "f");
         assert_eq!(tables.len(), 1, "{issues:?}");
@@ -167,6 +183,7 @@ mod tests {
         let visible = sheet("Sheet1", false, &[&["单位：万元"], HEADER, PROJECT]);
         let grid = Grid {
             sheets: vec![hidden, visible],
+            ..Grid::default()
         };
         let (tables, _) = normalize_grid(&grid, &form, "f.xlsx", "示例单位申");
         assert_eq!(tables.len(), 1);
@@ -180,6 +197,7 @@ mod tests {
         let form = Form::default_form();
         let grid = Grid {
             sheets: vec![sheet("说明", false, &[&["请填写"]])],
+            ..Grid::default()
         };
         let (tables, issues) = normalize_grid(&grid, &form, "f.xlsx", "f");
         assert!(tables.is_empty());

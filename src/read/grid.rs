@@ -82,6 +82,21 @@ impl Sheet {
 #[derive(Debug, Clone, Default)]
 pub struct Grid {
     pub sheets: Vec<Sheet>,
+    /// Formulas stored without a value that could not be evaluated; their cells hold an error.
+    pub unevaluated: Vec<UnevaluatedFormula>,
+}
+
+/// A formula with no cached value that jixiao could not compute from the sheet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnevaluatedFormula {
+    pub sheet: String,
+    /// 1-based row and 0-based column.
+    pub row: u32,
+    pub col: u32,
+    /// The formula as written, with its "=".
+    pub formula: String,
+    /// Why it was not evaluated (Chinese).
+    pub reason: String,
 }
 
 #[cfg(test)]

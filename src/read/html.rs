@@ -118,6 +118,7 @@ fn read_html_capped(bytes: &[u8], limit: usize) -> Result<Grid, ReadError> {
     }
     Ok(Grid {
         sheets: walker.sheets.into_iter().flatten().collect(),
+        ..Grid::default()
     })
 }
 

@@ -2,6 +2,7 @@
 //! `text` for CSV/TSV/TXT with encoding detection and HTML removal, `html` for HTML tables (web
 //! pages, and the HTML that web systems save as `.xls`).
 
+pub mod formula;
 pub mod grid;
 pub mod html;
 pub mod text;

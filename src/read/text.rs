@@ -115,6 +115,7 @@ pub fn read_text(bytes: &[u8], extension: &str) -> Result<Grid, ReadError> {
             first_col: 0,
             rows,
         }],
+        ..Grid::default()
     })
 }
 

@@ -9,7 +9,10 @@ use calamine::{
 };
 
 use crate::discover::SourceKind;
-use crate::read::grid::{Cell, Grid, Sheet};
+use std::collections::HashMap;
+
+use crate::read::formula::SheetFormulas;
+use crate::read::grid::{Cell, Grid, Sheet, UnevaluatedFormula};
 use crate::read::{CellCountPlace, NotASpreadsheet, ReadError, MAX_CELLS};
 
 type Bytes<'a> = Cursor<&'a [u8]>;
@@ -51,6 +54,7 @@ pub fn read_workbook(bytes: &[u8], kind: SourceKind) -> Result<Grid, ReadError> 
 /// cell at XFD1048576 costs one row of cells and a million empty rows, not 17 billion cells.
 fn read_xlsx_sheets(wb: &mut Xlsx<Bytes>) -> Result<Grid, ReadError> {
     let mut sheets = Vec::new();
+    let mut unevaluated = Vec::new();
     let mut cells = 0usize;
     for meta in wb.sheets_metadata().to_vec() {
         if meta.typ != SheetType::WorkSheet {
@@ -58,18 +62,27 @@ fn read_xlsx_sheets(wb: &mut Xlsx<Bytes>) -> Result<Grid, ReadError> {
         }
         let sheet_error = |e| in_sheet(xlsx_error(e), &meta.name);
         let mut rows: Vec<Vec<Cell>> = Vec::new();
+        // Formulas stored without a value (workbooks written by scripts), by position.
+        let mut pending: HashMap<(u32, u32), String> = HashMap::new();
         {
             let mut reader = wb.worksheet_cells_reader(&meta.name).map_err(sheet_error)?;
-            while let Some(cell) = reader.next_cell().map_err(sheet_error)? {
-                let value = convert_ref(cell.get_value());
-                if value == Cell::Empty {
+            while let Some(cell) = reader.next_cell_with_formula().map_err(sheet_error)? {
+                let value = convert_ref(&cell.value);
+                if value.is_blank() {
+                    if let Some(formula) = cell.formula.filter(|f| !f.trim().is_empty()) {
+                        cells += 1;
+                        if cells > MAX_CELLS {
+                            return Err(too_many_cells(&meta.name));
+                        }
+                        pending.insert(cell.pos, formula);
+                    }
                     continue;
                 }
                 cells += 1;
                 if cells > MAX_CELLS {
                     return Err(too_many_cells(&meta.name));
                 }
-                let (r, c) = cell.get_position();
+                let (r, c) = cell.pos;
                 let (r, c) = (r as usize, c as usize);
                 if rows.len() <= r {
                     rows.resize_with(r + 1, Vec::new);
@@ -81,6 +94,7 @@ fn read_xlsx_sheets(wb: &mut Xlsx<Bytes>) -> Result<Grid, ReadError> {
                 row[c] = value;
             }
         }
+        evaluate_formulas(&meta.name, &mut rows, &pending, &mut unevaluated);
         let merged = wb.merge_cells_by_sheet_name(&meta.name).unwrap_or_default();
         let mut sheet = Sheet {
             name: Some(meta.name),
@@ -92,7 +106,56 @@ fn read_xlsx_sheets(wb: &mut Xlsx<Bytes>) -> Result<Grid, ReadError> {
         fill_merged(&mut sheet, &merged);
         sheets.push(sheet);
     }
-    Ok(Grid { sheets })
+    Ok(Grid {
+        sheets,
+        unevaluated,
+    })
+}
+
+/// Computes the formulas a sheet stores without a value and puts their results in place, in
+/// row order; a formula that cannot be computed leaves an error in its cell (never a 0) and is
+/// listed in `unevaluated`.
+fn evaluate_formulas(
+    sheet: &str,
+    rows: &mut Vec<Vec<Cell>>,
+    pending: &HashMap<(u32, u32), String>,
+    unevaluated: &mut Vec<UnevaluatedFormula>,
+) {
+    if pending.is_empty() {
+        return;
+    }
+    let mut order: Vec<&(u32, u32)> = pending.keys().collect();
+    order.sort();
+    let results: Vec<((u32, u32), Cell)> = {
+        let formulas = SheetFormulas { rows, pending };
+        order
+            .into_iter()
+            .map(|&at| {
+                let cell = formulas.evaluate(at).unwrap_or_else(|reason| {
+                    let formula = format!("={}", pending[&at]);
+                    unevaluated.push(UnevaluatedFormula {
+                        sheet: sheet.to_string(),
+                        row: at.0 + 1,
+                        col: at.1,
+                        formula: formula.clone(),
+                        reason,
+                    });
+                    Cell::Error(formula)
+                });
+                (at, cell)
+            })
+            .collect()
+    };
+    for ((r, c), cell) in results {
+        let (r, c) = (r as usize, c as usize);
+        if rows.len() <= r {
+            rows.resize_with(r + 1, Vec::new);
+        }
+        if rows[r].len() <= c {
+            rows[r].resize(c + 1, Cell::Empty);
+        }
+        rows[r][c] = cell;
+    }
 }
 
 fn too_many_cells(sheet: &str) -> ReadError {
@@ -151,7 +214,10 @@ where
             &merged,
         ));
     }
-    Ok(Grid { sheets })
+    Ok(Grid {
+        sheets,
+        ..Grid::default()
+    })
 }
 
 fn range_to_sheet(name: String, hidden: bool, range: &Range<Data>, merged: &[Dimensions]) -> Sheet {

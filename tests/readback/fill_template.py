@@ -3,7 +3,10 @@
 name, two projects in the long layout with categories chosen from the dropdown lists, then lets
 LibreOffice (headless, recalculating on load) compute the 总计 formulas, as Excel would on saving.
 
-    python3 tests/readback/fill_template.py TEMPLATE.xlsx FILLED.xlsx
+    python3 tests/readback/fill_template.py TEMPLATE.xlsx FILLED.xlsx [--no-recalc]
+
+With --no-recalc the workbook is saved by openpyxl as it is, as a script would leave it: its
+总计 formulas have no cached value, and jixiao has to compute them.
 
 Also checks the template's structure: the dropdown lists (一级指标, and 二级指标 through INDIRECT),
 the hidden taxonomy sheet, the protected input sheet.
@@ -56,6 +59,7 @@ def check_structure(wb):
 
 def main():
     template, filled = sys.argv[1], sys.argv[2]
+    recalc = "--no-recalc" not in sys.argv[3:]
     wb = openpyxl.load_workbook(template)
     labels = check_structure(wb)
     col = {label: i + 1 for i, label in enumerate(labels) if label}
@@ -75,10 +79,13 @@ def main():
             ws.cell(row, col["实施周期指标值"], period)
             ws.cell(row, col["年度指标值"], annual)
             row += 1
-    with tempfile.TemporaryDirectory() as tmp:
-        typed = os.path.join(tmp, "filled.xlsx")
-        wb.save(typed)
-        shutil.copy(recalculate(typed, tmp), filled)
+    if not recalc:
+        wb.save(filled)
+    else:
+        with tempfile.TemporaryDirectory() as tmp:
+            typed = os.path.join(tmp, "filled.xlsx")
+            wb.save(typed)
+            shutil.copy(recalculate(typed, tmp), filled)
     print(f"filled {filled}: {UNIT}, {len(PROJECTS)} projects, "
           f"{sum(len(p[5]) for p in PROJECTS)} indicators")
     return 0
