@@ -566,7 +566,8 @@ mod tests {
             Cell::Empty,
             n(0.25),
         ];
-        let (rows, pending) = sheet(rows, &[((4, 1), f), ((5, 1), f)]);
+        let blank_row = "IF(COUNT(C6:F6)=0,\"\",SUM(C6:F6))";
+        let (rows, pending) = sheet(rows, &[((4, 1), f), ((5, 1), blank_row)]);
         assert_eq!(eval(&rows, &pending, (4, 1)), Ok(n(120.75)));
         // A blank row gives a blank total, not 0.
         assert_eq!(eval(&rows, &pending, (5, 1)), Ok(Cell::Empty));
