@@ -215,3 +215,33 @@ fn the_same_answer_whatever_the_threads_or_the_input_order() {
     );
     assert_eq!(cells_1.len(), 5);
 }
+
+#[test]
+fn units_that_differ_only_by_invisible_or_compatibility_characters_are_one_unit() {
+    // The same unit written eight ways, one file each: the seed's CSV shape, only the name
+    // changed. Each later copy is a duplicate-unit of the first; the names stay as written.
+    let seed = fs::read_to_string(root().join("tests/fixtures/gbk_bom/utf8_bom.csv")).unwrap();
+    let names = [
+        "示例单位己",
+        "示例\u{200b}单位己", // zero-width space
+        "示例单位\u{200c}己", // ZWNJ
+        "\u{feff}示例单位己", // a BOM inside the name
+        "示例单\u{00ad}位己", // soft hyphen
+        "示例单位\u{2f30}",   // Kangxi radical ⼰ for 己
+        "示例单位己\u{fe00}", // variation selector
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    for (i, name) in names.iter().enumerate() {
+        let text = seed.replace("示例单位己", name);
+        fs::write(dir.path().join(format!("{i}.csv")), text).unwrap();
+    }
+    let (_, report) = check_json(&[dir.path()]);
+    let duplicates: Vec<&str> = report["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["rule"] == "duplicate-unit")
+        .map(|i| i["unit"].as_str().unwrap())
+        .collect();
+    assert_eq!(duplicates, &names[1..], "{report:#}");
+}

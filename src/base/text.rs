@@ -96,14 +96,44 @@ pub fn display_width(text: &str) -> usize {
 }
 
 /// The key two names are compared by: no spaces, full-width ASCII folded to half-width.
+///
+/// Names that look the same are the same unit: the key is the NFKC form (full-width letters and
+/// digits, Kangxi radicals, CJK compatibility ideographs, circled digits and decomposed accents
+/// fold to their plain forms) without white space and without the characters Unicode calls
+/// default-ignorable (zero-width space and joiners, a BOM inside the name, the soft hyphen,
+/// direction marks). Names are still shown as written.
 pub fn name_key(name: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
     name.chars()
-        .filter(|c| !c.is_whitespace())
-        .map(|c| match c {
-            '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
-            _ => c,
-        })
+        .filter(|&c| !is_default_ignorable(c))
+        .nfkc()
+        .filter(|&c| !c.is_whitespace() && !is_default_ignorable(c))
         .collect()
+}
+
+/// Unicode's Default_Ignorable_Code_Point property (DerivedCoreProperties.txt): characters that
+/// show nothing.
+fn is_default_ignorable(c: char) -> bool {
+    matches!(
+        c as u32,
+        0x00AD
+            | 0x034F
+            | 0x061C
+            | 0x115F..=0x1160
+            | 0x17B4..=0x17B5
+            | 0x180B..=0x180F
+            | 0x200B..=0x200F
+            | 0x202A..=0x202E
+            | 0x2060..=0x206F
+            | 0x3164
+            | 0xFE00..=0xFE0F
+            | 0xFEFF
+            | 0xFFA0
+            | 0xFFF0..=0xFFF8
+            | 0x1BCA0..=0x1BCA3
+            | 0x1D173..=0x1D17A
+            | 0xE0000..=0xE0FFF
+    )
 }
 
 /// The A1 name of a 0-based column (0 → A, 26 → AA).
@@ -180,6 +210,33 @@ mod tests {
         assert_eq!(column_name(25), "Z");
         assert_eq!(column_name(26), "AA");
         assert_eq!(column_name(16383), "XFD");
+    }
+
+    #[test]
+    fn names_that_look_the_same_have_one_key() {
+        let key = name_key("示例单位甲1");
+        for variant in [
+            "示例\u{200b}单位甲1", // zero-width space
+            "示例单位\u{200c}甲1", // ZWNJ
+            "\u{feff}示例单位甲1", // a BOM inside the name
+            "示例单\u{00ad}位甲1", // soft hyphen
+            "示例单位甲１",        // full-width digit
+            "示例单位甲①",         // circled digit
+            "示例单位甲\u{2474}",  // parenthesized digit (⑴ → "(1)")
+        ] {
+            let expected = if variant.contains('\u{2474}') {
+                name_key("示例单位甲(1)")
+            } else {
+                key.clone()
+            };
+            assert_eq!(name_key(variant), expected, "{variant:?}");
+        }
+        // Kangxi radical 一 (U+2F00) and CJK compatibility ideograph 金 (U+F90A).
+        assert_eq!(name_key("\u{2f00}号馆"), name_key("一号馆"));
+        assert_eq!(name_key("\u{f90a}山"), name_key("金山"));
+        // NFD against NFC.
+        assert_eq!(name_key("Cafe\u{301}"), name_key("Café"));
+        assert_ne!(name_key("示例单位甲"), name_key("示例单位乙"));
     }
 
     #[test]
