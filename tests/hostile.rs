@@ -245,3 +245,38 @@ fn units_that_differ_only_by_invisible_or_compatibility_characters_are_one_unit(
         .collect();
     assert_eq!(duplicates, &names[1..], "{report:#}");
 }
+
+#[test]
+fn a_note_merged_across_the_table_is_a_note() {
+    // 填报人 and 注 lines merged over A:G under the table (openpyxl): filling merged cells copies
+    // them into every column, and they must not become projects with bad amounts.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("签名行.xlsx");
+    let out = std::process::Command::new("python3")
+        .arg("-c")
+        .arg(
+            r#"
+import sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+ws = wb.active
+ws["A12"] = "填报人：张三　　审核人：李四"
+ws.merge_cells("A12:G12")
+ws["A13"] = "注：金额单位为万元，合计 1,700.68"
+ws.merge_cells("A13:G13")
+wb.save(sys.argv[2])
+"#,
+        )
+        .arg(root().join("tests/fixtures/layouts/wide_reference.xlsx"))
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (code, report) = check_json(&[&file]);
+    assert_eq!(code, 0, "{report:#}");
+    assert_eq!(report["summary"]["projects"], 3);
+    assert_eq!(report["issues"].as_array().unwrap().len(), 0, "{report:#}");
+}

@@ -190,6 +190,17 @@ impl<'a> SheetReader<'a> {
         if row.iter().all(Cell::is_blank) {
             return None;
         }
+        // One text across the whole row: a note or a signature line merged over the table
+        // (注：…, 填报人：… over A:G), which filling merged cells has copied into every column.
+        let mut filled = row.iter().filter(|c| !c.is_blank());
+        if let Some(first) = filled.next() {
+            let across = row.iter().filter(|c| !c.is_blank()).count() >= 3
+                && filled.all(|c| c == first)
+                && matches!(first, Cell::Text(_));
+            if across {
+                return None;
+            }
+        }
         let has_content = cells.has_amounts || !cells.goal.is_empty() || cells.has_indicator();
         if !has_content {
             let first_text = row
