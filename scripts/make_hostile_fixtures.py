@@ -124,6 +124,37 @@ def zip_bomb(path):
                     dst.writestr(info, data)
 
 
+def shared_string_bomb(path):
+    """A minimal .xlsx of a few KB whose one 96 MB shared string is used by 40 cells: copied per
+    cell, that is 3.8 GB of text."""
+    ns = b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    rel = b"http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    parts = {
+        "[Content_Types].xml": b'<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+        "_rels/.rels": b'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="' + rel + b'/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+        "xl/workbook.xml": b'<?xml version="1.0" encoding="UTF-8"?><workbook ' + ns + b' xmlns:r="' + rel + b'"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        "xl/_rels/workbook.xml.rels": b'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="' + rel + b'/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="' + rel + b'/sharedStrings" Target="sharedStrings.xml"/></Relationships>',
+        "xl/worksheets/sheet1.xml": b'<?xml version="1.0" encoding="UTF-8"?><worksheet ' + ns + b'><sheetData>'
+        + b'<row r="1"><c r="A1" t="s"><v>0</v></c></row>'
+        + b"".join(b'<row r="%d"><c r="B%d" t="s"><v>1</v></c></row>' % (r, r) for r in range(2, 42))
+        + b"</sheetData></worksheet>",
+    }
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name, data in parts.items():
+            info = zipfile.ZipInfo(name, FIXED)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(info, data)
+        info = zipfile.ZipInfo("xl/sharedStrings.xml", FIXED)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        with dst.open(info, "w", force_zip64=True) as out:
+            out.write(b'<?xml version="1.0" encoding="UTF-8"?><sst ' + ns
+                      + b' count="41" uniqueCount="2"><si><t>\xe9\xa1\xb9\xe7\x9b\xae\xe5\x90\x8d\xe7\xa7\xb0</t></si><si><t>')
+            block = b"x" * (1 << 20)
+            for _ in range(96):
+                out.write(block)
+            out.write(b"</t></si></sst>")
+
+
 def encrypted_xls(path):
     """An .xls marked password-protected: samples/示例单位甲.xls (LibreOffice's BIFF8) with its
     INTERFACEHDR record, right after BOF, turned into a FILEPASS record (RC4), the record an
@@ -153,6 +184,7 @@ def main():
     long_cell(os.path.join(HERE, "long_cell.xlsx"))
     zip_bomb(os.path.join(HERE, "zip_bomb.xlsx"))
     encrypted_xls(os.path.join(HERE, "encrypted.xls"))
+    shared_string_bomb(os.path.join(HERE, "shared_string_bomb.xlsx"))
     if shutil.which("soffice"):
         formula_errors(os.path.join(HERE, "formula_errors.xlsx"))
     else:

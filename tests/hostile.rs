@@ -28,6 +28,7 @@ fn every_hostile_file_gives_its_issue_and_the_others_are_consolidated() {
         "long_cell.xlsx",
         "zip_bomb.xlsx",
         "encrypted.xls",
+        "shared_string_bomb.xlsx",
     ]
     .iter()
     .map(|f| hostile(f))
@@ -67,6 +68,7 @@ fn every_hostile_file_gives_its_issue_and_the_others_are_consolidated() {
         ("formula_errors.xlsx", "bad-amount"),
         ("long_cell.xlsx", "text-too-long"),
         ("not_a_sheet.xlsx", "unreadable-file"),
+        ("shared_string_bomb.xlsx", "file-too-large"),
         ("truncated.xlsx", "unreadable-file"),
         ("zip_bomb.xlsx", "file-too-large"),
         ("zip_not_workbook.xlsx", "unreadable-file"),
@@ -93,6 +95,13 @@ fn every_hostile_file_gives_its_issue_and_the_others_are_consolidated() {
     );
     assert!(
         messages.iter().any(|m| m.contains("300.0 MB")),
+        "{messages:?}"
+    );
+    // 96 MB of text used by 40 cells: refused at the cap, not copied 40 times (4.1 GB before).
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("单元格文字已超过 256.0 MB 的上限")),
         "{messages:?}"
     );
 
@@ -126,7 +135,7 @@ fn every_hostile_file_gives_its_issue_and_the_others_are_consolidated() {
 
     // Every file is in 报送情况, the unreadable ones with their reason.
     let status_rows = read_sheet(&out, "报送情况");
-    assert_eq!(status_rows.len(), 1 + 14);
+    assert_eq!(status_rows.len(), 1 + 15);
     let bomb = status_rows
         .iter()
         .find(|r| text(&r[0]).ends_with("zip_bomb.xlsx"))

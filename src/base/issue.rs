@@ -69,7 +69,7 @@ rules! {
         "文件无法读取：不是有效的 xlsx 文件（zip 结构损坏）";
     EncryptedFile => "encrypted-file", Error, "文件有密码保护",
         "文件有密码保护，无法读取，请去除密码后重新报送";
-    FileTooLarge => "file-too-large", Error, "文件超过资源上限（字节数、解压后大小或单元格数），未读取",
+    FileTooLarge => "file-too-large", Error, "文件超过资源上限（字节数、解压后大小、单元格数或文字量），未读取",
         "文件 300.0 MB，超过单个文件的上限 256 MB，未读取";
     NoFormFound => "no-form-found", Error, "没有找到绩效目标表的表头",
         "1 个工作表中都没有找到绩效目标表（试过：…）。最接近表头的是第 2 行：有“项目名称（资金使用单位）”，缺少“总计”“绩效目标”“绩效指标”；也没有单项目表";

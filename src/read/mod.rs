@@ -15,6 +15,10 @@ use crate::read::grid::Grid;
 pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
 /// The most bytes a workbook's zip may expand to (a zip bomb is refused before it is opened).
 const MAX_UNZIPPED_BYTES: u64 = 1024 * 1024 * 1024;
+/// The most bytes of cell text a file may materialize. A shared string is stored once in an
+/// .xlsx but copied into every cell that uses it: one string of 100 MB used by 40 cells is 4 GB
+/// of text from a file of 100 KB.
+pub const MAX_TEXT_BYTES: u64 = 256 * 1024 * 1024;
 /// The most non-empty cells a file may hold.
 pub const MAX_CELLS: usize = 5_000_000;
 
@@ -60,6 +64,9 @@ pub enum ReadError {
     /// An HTML table with a cell beyond [`html::MAX_COLUMNS`] columns.
     #[error("文件无法读取：表格“{sheet}”超过 {} 列的上限，未读取", crate::base::text::group_digits(&.limit.to_string()))]
     TooWide { sheet: String, limit: usize },
+    /// More than [`MAX_TEXT_BYTES`] of cell text, counted up to a sheet.
+    #[error("到{at}为止单元格文字已超过 {} 的上限，未读取（同一段文字被大量单元格引用）", megabytes(*.limit))]
+    TooMuchText { at: CellCountPlace, limit: u64 },
     /// More than [`MAX_CELLS`] cells, counted up to a sheet or a line.
     #[error("到{at}为止已超过 {} 个单元格的上限，未读取", crate::base::text::group_digits(&.limit.to_string()))]
     TooManyCells { at: CellCountPlace, limit: usize },
@@ -110,6 +117,7 @@ impl ReadError {
             ReadError::FileTooLarge { .. }
                 | ReadError::UnzippedTooLarge { .. }
                 | ReadError::TooManyCells { .. }
+                | ReadError::TooMuchText { .. }
                 | ReadError::TooWide { .. }
         )
     }

@@ -13,7 +13,7 @@ use std::collections::HashMap;
 
 use crate::read::formula::SheetFormulas;
 use crate::read::grid::{Cell, Grid, Sheet, UnevaluatedFormula};
-use crate::read::{CellCountPlace, NotASpreadsheet, ReadError, MAX_CELLS};
+use crate::read::{CellCountPlace, NotASpreadsheet, ReadError, MAX_CELLS, MAX_TEXT_BYTES};
 
 type Bytes<'a> = Cursor<&'a [u8]>;
 
@@ -56,6 +56,7 @@ fn read_xlsx_sheets(wb: &mut Xlsx<Bytes>) -> Result<Grid, ReadError> {
     let mut sheets = Vec::new();
     let mut unevaluated = Vec::new();
     let mut cells = 0usize;
+    let mut text_bytes = 0u64;
     for meta in wb.sheets_metadata().to_vec() {
         if meta.typ != SheetType::WorkSheet {
             continue;
@@ -67,6 +68,16 @@ fn read_xlsx_sheets(wb: &mut Xlsx<Bytes>) -> Result<Grid, ReadError> {
         {
             let mut reader = wb.worksheet_cells_reader(&meta.name).map_err(sheet_error)?;
             while let Some(cell) = reader.next_cell_with_formula().map_err(sheet_error)? {
+                // Counted before the text is copied out of calamine's shared-string table.
+                if let DataRef::SharedString(s) = &cell.value {
+                    text_bytes += s.len() as u64;
+                    if text_bytes > MAX_TEXT_BYTES {
+                        return Err(ReadError::TooMuchText {
+                            at: CellCountPlace::Sheet(meta.name.clone()),
+                            limit: MAX_TEXT_BYTES,
+                        });
+                    }
+                }
                 let value = convert_ref(&cell.value);
                 if value.is_blank() {
                     if let Some(formula) = cell.formula.filter(|f| !f.trim().is_empty()) {
@@ -81,6 +92,17 @@ fn read_xlsx_sheets(wb: &mut Xlsx<Bytes>) -> Result<Grid, ReadError> {
                 cells += 1;
                 if cells > MAX_CELLS {
                     return Err(too_many_cells(&meta.name));
+                }
+                if let (Cell::Text(t), false) =
+                    (&value, matches!(cell.value, DataRef::SharedString(_)))
+                {
+                    text_bytes += t.len() as u64;
+                    if text_bytes > MAX_TEXT_BYTES {
+                        return Err(ReadError::TooMuchText {
+                            at: CellCountPlace::Sheet(meta.name.clone()),
+                            limit: MAX_TEXT_BYTES,
+                        });
+                    }
                 }
                 let (r, c) = cell.pos;
                 let (r, c) = (r as usize, c as usize);
