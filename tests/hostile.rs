@@ -289,3 +289,31 @@ wb.save(sys.argv[2])
     assert_eq!(report["summary"]["projects"], 3);
     assert_eq!(report["issues"].as_array().unwrap().len(), 0, "{report:#}");
 }
+
+#[test]
+fn text_in_utf16_without_a_bom_or_with_a_stray_nul_is_read() {
+    let csv = fs::read_to_string(root().join("tests/fixtures/gbk_bom/utf8_bom.csv")).unwrap();
+    let csv = csv.trim_start_matches('\u{feff}');
+    let dir = tempfile::tempdir().unwrap();
+    // UTF-16LE with no BOM, as some exporters write it.
+    let utf16: Vec<u8> = csv.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+    fs::write(dir.path().join("utf16.csv"), utf16).unwrap();
+    let (code, report) = check_json(&[&dir.path().join("utf16.csv")]);
+    assert_eq!(code, 0, "{report:#}");
+    assert_eq!(report["summary"]["total"], "1700.68", "{report:#}");
+    // One NUL byte inside an amount: that cell is a bad amount, the file is read.
+    let at = csv.find("1,356.75").unwrap();
+    let damaged = format!("{}1,356\0.75{}", &csv[..at], &csv[at + "1,356.75".len()..]);
+    fs::write(dir.path().join("nul.csv"), damaged).unwrap();
+    let (_, report) = check_json(&[&dir.path().join("nul.csv")]);
+    let rules: Vec<&str> = report["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["severity"] == "error")
+        .map(|i| i["rule"].as_str().unwrap())
+        .collect();
+    assert!(rules.contains(&"bad-amount"), "{report:#}");
+    assert!(!rules.contains(&"unreadable-file"), "{report:#}");
+    assert_eq!(report["summary"]["projects"], 3, "{report:#}");
+}

@@ -1,23 +1,67 @@
-//! Delimited text: CSV, TSV and the tab-separated exports of web pages. The encoding is detected
-//! (UTF-8 with or without BOM, UTF-16 with BOM, else GB18030, a superset of GBK), the delimiter
-//! sniffed, and HTML tags and entities left in cells by web exports are removed.
+//! Delimited text: CSV, TSV and the tab-separated exports of web pages. The encoding is detected:
+//! a BOM first, then UTF-16 without a BOM (its NUL bytes), then valid UTF-8, else chardetng's
+//! guess among the legacy encodings (GBK/GB18030 as Excel on Chinese Windows writes, Big5 from
+//! Taiwan and Hong Kong, …). The delimiter is sniffed, and HTML tags and entities left in cells
+//! by web exports are removed.
 
 use crate::read::grid::{Cell, Grid, Sheet};
 use crate::read::{CellCountPlace, NotASpreadsheet, ReadError, MAX_CELLS};
 
-/// Decodes bytes to text: BOM first, then valid UTF-8, else GB18030.
+/// Decodes bytes to text: a BOM first, then UTF-16 without a BOM, then valid UTF-8, else the
+/// legacy encoding chardetng finds most likely (GB18030 for GBK, which it reports as GBK).
 fn decode(bytes: &[u8]) -> String {
     if let Some((encoding, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
         let (text, _) = encoding.decode_without_bom_handling(&bytes[bom_len..]);
         return text.into_owned();
     }
-    match std::str::from_utf8(bytes) {
-        Ok(s) => s.to_string(),
-        Err(_) => {
-            let (text, _) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
-            text.into_owned()
-        }
+    if let Some(encoding) = utf16_without_bom(bytes) {
+        let (text, _) = encoding.decode_without_bom_handling(bytes);
+        return text.into_owned();
     }
+    if let Ok(s) = std::str::from_utf8(bytes) {
+        return s.to_string();
+    }
+    let mut detector = chardetng::EncodingDetector::new();
+    detector.feed(bytes, true);
+    let guess = detector.guess(None, true);
+    // GB18030 decodes everything GBK does, and more.
+    let encoding = if guess == encoding_rs::GBK {
+        encoding_rs::GB18030
+    } else {
+        guess
+    };
+    let (text, _) = encoding.decode_without_bom_handling(bytes);
+    text.into_owned()
+}
+
+/// UTF-16 with no BOM, told by its NUL bytes: in text that is mostly ASCII (delimiters, digits)
+/// every other byte is 0, at odd offsets for little-endian and even ones for big-endian.
+fn utf16_without_bom(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
+    let head = &bytes[..bytes.len().min(4096) & !1];
+    if head.len() < 4 {
+        return None;
+    }
+    let pairs = head.len() / 2;
+    let zero_odd = head.iter().skip(1).step_by(2).filter(|b| **b == 0).count();
+    let zero_even = head.iter().step_by(2).filter(|b| **b == 0).count();
+    if zero_odd * 10 >= pairs * 3 && zero_even * 20 < pairs {
+        Some(encoding_rs::UTF_16LE)
+    } else if zero_even * 10 >= pairs * 3 && zero_odd * 20 < pairs {
+        Some(encoding_rs::UTF_16BE)
+    } else {
+        None
+    }
+}
+
+/// Text that holds NUL characters: a few are a damaged cell each (shown as U+FFFD, so that the
+/// cell reads as what it is, not a number); many mean the file is not text at all.
+fn with_stray_nuls(text: String) -> Option<String> {
+    let nuls = text.chars().filter(|c| *c == '\0').count();
+    if nuls == 0 {
+        return Some(text);
+    }
+    let chars = text.chars().count();
+    (nuls * 100 <= chars).then(|| text.replace('\0', "\u{fffd}"))
 }
 
 /// Picks the delimiter that splits the first lines most consistently into more than one field.
@@ -54,12 +98,11 @@ fn sniff_delimiter(text: &str, extension: &str) -> u8 {
 /// # Errors
 /// The text cannot be split into records (a malformed quoted field).
 pub fn read_text(bytes: &[u8], extension: &str) -> Result<Grid, ReadError> {
-    let text = decode(bytes);
-    if text.contains('\0') {
+    let Some(text) = with_stray_nuls(decode(bytes)) else {
         return Err(ReadError::NotASpreadsheet {
             what: NotASpreadsheet::BinaryText,
         });
-    }
+    };
     let delimiter = sniff_delimiter(&text, extension);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -242,6 +285,28 @@ fn decode_entity(s: &str) -> Option<(char, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn legacy_encodings_are_detected() {
+        // Big5 (traditional Chinese), GBK, and UTF-16 with no BOM in either byte order.
+        let (big5, _, _) = encoding_rs::BIG5.encode("單位名稱,預算總額\n臺北市政府,100\n");
+        assert_eq!(decode(&big5), "單位名稱,預算總額\n臺北市政府,100\n");
+        let (gbk, _, _) = encoding_rs::GBK.encode("单位名称,预算总额\n示例单位甲,100\n");
+        assert_eq!(decode(&gbk), "单位名称,预算总额\n示例单位甲,100\n");
+        let text = "项目名称,总计\n河道保洁,10\n";
+        let le: Vec<u8> = text.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+        let be: Vec<u8> = text.encode_utf16().flat_map(|u| u.to_be_bytes()).collect();
+        assert_eq!(decode(&le), text);
+        assert_eq!(decode(&be), text);
+    }
+
+    #[test]
+    fn a_stray_nul_damages_one_cell_and_many_mean_binary() {
+        let line = format!("{},1\0,2\n", "名".repeat(200));
+        let text = with_stray_nuls(line.repeat(3)).unwrap();
+        assert_eq!(text.matches('\u{fffd}').count(), 3);
+        assert!(with_stray_nuls("\0\0\0a".to_string()).is_none());
+    }
 
     #[test]
     fn html_is_stripped() {
