@@ -13,12 +13,12 @@ use crate::cli::{
 };
 use crate::consolidate::{consolidate, Consolidation};
 use crate::discover::{discover, DiscoverError};
-use crate::process::process_all;
+use crate::process::{process_with, Progress};
 use crate::roster::{load_roster, Roster, RosterError};
 use crate::write::csv::render_csv;
 use crate::write::forms::{form_paths, write_unit_forms, FormLayout};
 use crate::write::template::build_template;
-use crate::write::text::{render_summary, render_text};
+use crate::write::text::{render_summary, render_text, written_line};
 use crate::write::workbook::{build_workbook, counted_units};
 use crate::write::{json::render_json, save_workbook_atomically, write_atomically, WriteError};
 
@@ -35,8 +35,10 @@ pub enum AppError {
     Roster(#[from] RosterError),
     #[error("输出文件 {0} 是输入文件之一，拒绝覆盖")]
     OutputIsInput(String),
-    #[error("未知的规则代码：{0}（见 README 的规则表）")]
-    UnknownRule(String),
+    #[error("未知的规则代码：{code}。--rule 可用的规则代码有：\n{valid}")]
+    UnknownRule { code: String, valid: String },
+    #[error("{what}只能写成 .xlsx 工作簿，而 -o 给出的是 {path}；请改用以 .xlsx 结尾的文件名")]
+    NotXlsx { what: &'static str, path: String },
     #[error("输出路径 {0} 已存在且不是文件夹")]
     NotAFolder(String),
     #[error("输出目录不存在：{0}")]
@@ -71,6 +73,11 @@ impl IssueFilter {
 
 impl Plan {
     fn from_args(args: &CommonArgs) -> Result<Plan, AppError> {
+        let rules = args
+            .rules
+            .iter()
+            .map(|code| parse_rule(code))
+            .collect::<Result<_, _>>()?;
         let form = match &args.form {
             Some(path) => Form::load(path)?,
             None => Form::default_form(),
@@ -79,11 +86,6 @@ impl Plan {
             Some(path) => Some(load_roster(path, &form)?),
             None => None,
         };
-        let rules = args
-            .rules
-            .iter()
-            .map(|code| Rule::from_code(code).ok_or_else(|| AppError::UnknownRule(code.clone())))
-            .collect::<Result<_, _>>()?;
         let severity = match args.severity {
             SeverityArg::Error => Severity::Error,
             SeverityArg::Warning => Severity::Warning,
@@ -107,10 +109,41 @@ impl Plan {
         for out in outputs {
             check_output_path(out, inputs.iter().map(PathBuf::as_path))?;
         }
-        let submissions = process_all(&discovery.sources, &self.form, self.jobs, self.quiet);
+        let progress = Progress::new(discovery.sources.len() as u64, self.quiet);
+        let submissions = process_with(&discovery.sources, &self.form, self.jobs, &progress);
         let mut c = consolidate(&self.form, submissions, &discovery, self.roster.as_ref());
+        // The bar's last count is the summary's: the rules across files add their errors.
+        progress.finish(c.summary.errors);
         c.issues.retain(|i| self.filter.keeps(i));
         Ok((c, inputs))
+    }
+}
+
+/// The rule of a `--rule` code; an unknown code is an error listing the valid ones.
+fn parse_rule(code: &str) -> Result<Rule, AppError> {
+    Rule::from_code(code.trim()).ok_or_else(|| AppError::UnknownRule {
+        code: code.to_string(),
+        valid: Rule::ALL
+            .iter()
+            .map(|r| format!("  {}（{}，{}）", r.code(), r.severity().label(), r.title()))
+            .collect::<Vec<_>>()
+            .join("\n"),
+    })
+}
+
+/// Refuses a workbook output (`-o`) whose name does not end in .xlsx: jixiao writes an Excel
+/// workbook, and Excel refuses to open one named .csv or .xls.
+fn check_xlsx_output(out: &Path, what: &'static str) -> Result<(), AppError> {
+    let is_xlsx = out
+        .extension()
+        .is_some_and(|e| e.to_string_lossy().eq_ignore_ascii_case("xlsx"));
+    if is_xlsx {
+        Ok(())
+    } else {
+        Err(AppError::NotXlsx {
+            what,
+            path: out.display().to_string(),
+        })
     }
 }
 
@@ -152,6 +185,7 @@ fn exit_status(c: &Consolidation) -> u8 {
 }
 
 fn run_consolidate(args: &ConsolidateArgs) -> Result<u8, AppError> {
+    check_xlsx_output(&args.output, "汇总工作簿")?;
     let plan = Plan::from_args(&args.common)?;
     let mut outputs = vec![args.output.as_path()];
     outputs.extend(args.json.as_deref());
@@ -168,7 +202,10 @@ fn run_consolidate(args: &ConsolidateArgs) -> Result<u8, AppError> {
     }
     if !plan.quiet {
         eprint!("{}", render_summary(&plan.form, &c));
-        eprintln!("已写入 {}", args.output.display());
+        eprint!("{}", written_line("汇总工作簿", &args.output));
+        if let Some(json) = &args.json {
+            eprint!("{}", written_line("JSON 报告", json));
+        }
     }
     let status = exit_status(&c);
     // The process ends now: freeing every normalized row one by one would only cost time
@@ -205,16 +242,14 @@ fn run_forms(args: &FormsArgs) -> Result<u8, AppError> {
     write_unit_forms(&plan.form, &units, &paths, layout)?;
     if !plan.quiet {
         eprint!("{}", render_summary(&plan.form, &c));
-        eprintln!(
-            "已写入 {} 个单位的表格到 {}",
-            paths.len(),
-            args.output.display()
-        );
+        let what = format!("{} 个单位的表格", paths.len());
+        eprint!("{}", written_line(&what, &args.output));
     }
     Ok(exit_status(&c))
 }
 
 fn run_template(args: &TemplateArgs) -> Result<u8, AppError> {
+    check_xlsx_output(&args.output, "填报模板")?;
     let form = match &args.form {
         Some(path) => Form::load(path)?,
         None => Form::default_form(),
@@ -225,6 +260,7 @@ fn run_template(args: &TemplateArgs) -> Result<u8, AppError> {
         source,
     })?;
     write_atomically(&args.output, &bytes)?;
+    eprint!("{}", written_line("填报模板", &args.output));
     Ok(0)
 }
 

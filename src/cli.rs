@@ -1,21 +1,26 @@
 //! Command-line arguments. clap's derive structs only describe the flags; [`crate::app`] turns
-//! them into a plan that the stages read.
+//! them into a plan that the stages read. The help speaks the users' language: the doc comments
+//! below are the Chinese help texts, and [`command`] puts clap's own headings and texts (用法,
+//! 命令, 参数, 选项, the help and version flags) in Chinese too. The flags stay in English.
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Command as ClapCommand, CommandFactory, Parser, Subcommand, ValueEnum};
 
-/// jixiao (绩效): consolidate and check 项目支出绩效目标表 (project expenditure performance target
-/// tables) submitted by many budget units.
+/// The layout of every help page: clap's `Usage:` heading in Chinese.
+const HELP_TEMPLATE: &str =
+    "{before-help}{about-with-newline}\n用法：{usage}\n\n{all-args}{after-help}";
+
+/// jixiao（绩效）：批量检查、汇总各预算单位报送的项目支出绩效目标表。
+///
+/// 读取各单位报送的表格（.xlsx .xls .ods .csv 等，文件或文件夹），逐项检查，列出每个问题所在的文件、工作表、行和单元格，并生成部门汇总表。
 #[derive(Debug, Parser)]
 #[command(
     name = "jixiao",
     version,
-    about,
     long_about = None,
-    after_help = "Exit status: 0 no error-level issue (错误), 1 error-level issues found (outputs still \
-                  written), 2 the run itself failed (bad arguments, unreadable form definition, \
-                  output not writable)."
+    after_help = "退出状态：0 没有错误级问题；1 发现错误级问题（输出文件照常写出）；\
+                  2 运行本身失败（参数错误、输入不存在、表单定义无法读取、输出无法写入）。"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -24,14 +29,13 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Read all submissions, check them and write the consolidated workbook (汇总表, 指标明细,
-    /// 问题清单, 报送情况, 统计).
+    /// 读取并检查全部报送表，生成汇总工作簿（汇总表、指标明细、问题清单、报送情况、统计）
     Consolidate(ConsolidateArgs),
-    /// Read and check all submissions; print the report (问题清单) to stdout.
+    /// 只检查全部报送表，把问题清单输出到标准输出（文本、JSON 或 CSV）
     Check(CheckArgs),
-    /// Write each unit's official form (项目支出绩效目标表), print-ready, one workbook per unit.
+    /// 为每个单位生成一份可直接打印的正式表格（项目支出绩效目标表），每个单位一个工作簿
     Forms(FormsArgs),
-    /// Write next year's blank submission template (long layout, with dropdown lists).
+    /// 生成下一年度的空白填报模板（每行一个指标，带下拉选项）
     Template(TemplateArgs),
 }
 
@@ -39,30 +43,35 @@ pub enum Command {
 pub struct FormsArgs {
     #[command(flatten)]
     pub common: CommonArgs,
-    /// The folder to write the forms to (created if missing).
+    /// 表格写入的文件夹（不存在时自动创建）
     #[arg(short, long, value_name = "DIR")]
     pub output: PathBuf,
-    /// list: the official list, a row per project; project: a per-project form (申报表) per
-    /// project, A4 portrait.
-    #[arg(long, value_enum, default_value_t = LayoutArg::List)]
+    /// 版式：list 为正式清单，每个项目一行（默认）；project 为每个项目一张申报表，A4 纵向
+    #[arg(
+        long,
+        value_enum,
+        default_value_t = LayoutArg::List,
+        hide_possible_values = true,
+        hide_default_value = true
+    )]
     pub layout: LayoutArg,
 }
 
 /// How `forms` lays out a unit's projects.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum LayoutArg {
-    /// The official list: a row per project.
+    /// 正式清单，每个项目一行
     List,
-    /// A per-project form (申报表) per project.
+    /// 每个项目一张申报表
     Project,
 }
 
 #[derive(Debug, Args)]
 pub struct TemplateArgs {
-    /// The template to write (.xlsx).
+    /// 要写出的模板文件（.xlsx）
     #[arg(short, long, value_name = "FILE.xlsx")]
     pub output: PathBuf,
-    /// Form definition (TOML) to use instead of the built-in 项目支出绩效目标表.
+    /// 表单定义文件（TOML），代替内置的项目支出绩效目标表
     #[arg(long, value_name = "TOML")]
     pub form: Option<PathBuf>,
 }
@@ -70,27 +79,38 @@ pub struct TemplateArgs {
 /// Options shared by every command that reads submissions.
 #[derive(Debug, Args)]
 pub struct CommonArgs {
-    /// Submission files or folders (searched recursively): .xlsx .xlsm .xlsb .xls .ods .csv .tsv .txt
+    /// 报送的文件或文件夹（文件夹会逐层查找）：.xlsx .xlsm .xlsb .xls .ods .csv .tsv .txt .html
     #[arg(required = true, value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
-    /// Form definition (TOML) to use instead of the built-in 项目支出绩效目标表.
+    /// 表单定义文件（TOML），代替内置的项目支出绩效目标表
     #[arg(long, value_name = "TOML")]
     pub form: Option<PathBuf>,
-    /// Roster of the units expected to submit (.xlsx/.xls/.ods/.csv with 单位名称 and optionally
-    /// 预算总额): reports missing-submission, unknown-unit and budget-mismatch.
+    /// 应报送单位的名册（.xlsx/.xls/.ods/.csv，含“单位名称”列，可含“预算总额”列）：据此报告未报送、不在名册中和预算总额不符的单位
     #[arg(long, value_name = "FILE")]
     pub roster: Option<PathBuf>,
-    /// Worker threads (0: one per core).
-    #[arg(short, long, default_value_t = 0, value_name = "N")]
+    /// 并行处理的线程数（默认 0：每个 CPU 核一个）
+    #[arg(
+        short,
+        long,
+        default_value_t = 0,
+        value_name = "N",
+        hide_default_value = true
+    )]
     pub jobs: usize,
-    /// List only issues of this severity or worse (error, warning, info). The summary and the
-    /// exit status still count every issue.
-    #[arg(long, value_enum, default_value_t = SeverityArg::Info, value_name = "LEVEL")]
+    /// 只列出此级别及更严重的问题：error（错误）、warning（警告）、info（提示，默认，全部列出）。汇总数字和退出状态仍计入全部问题
+    #[arg(
+        long,
+        value_enum,
+        default_value_t = SeverityArg::Info,
+        value_name = "LEVEL",
+        hide_possible_values = true,
+        hide_default_value = true
+    )]
     pub severity: SeverityArg,
-    /// List only issues of these rules (a code of the catalogue; repeatable).
+    /// 只列出这些规则的问题（规则代码，如 sum-mismatch；可重复使用）
     #[arg(long = "rule", value_name = "CODE")]
     pub rules: Vec<String>,
-    /// No progress bar and no summary on stderr.
+    /// 不显示进度条，也不在标准错误输出上打印汇总
     #[arg(short, long)]
     pub quiet: bool,
 }
@@ -99,10 +119,10 @@ pub struct CommonArgs {
 pub struct ConsolidateArgs {
     #[command(flatten)]
     pub common: CommonArgs,
-    /// The consolidated workbook to write (.xlsx).
+    /// 要写出的汇总工作簿（必须是 .xlsx）
     #[arg(short, long, value_name = "OUT.xlsx")]
     pub output: PathBuf,
-    /// Also write the JSON report to this file.
+    /// 同时把 JSON 报告写入此文件
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,
 }
@@ -111,25 +131,76 @@ pub struct ConsolidateArgs {
 pub struct CheckArgs {
     #[command(flatten)]
     pub common: CommonArgs,
-    /// Report format.
-    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    /// 报告格式：text 为按文件分组的文字报告（默认）；json 为 JSON 报告；csv 为每个问题一行的表格（UTF-8 带 BOM，可直接用 Excel/WPS 打开）
+    #[arg(
+        long,
+        value_enum,
+        default_value_t = ReportFormat::Text,
+        hide_possible_values = true,
+        hide_default_value = true
+    )]
     pub format: ReportFormat,
 }
 
 /// A severity on the command line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum SeverityArg {
+    /// 错误
     Error,
+    /// 警告
     Warning,
+    /// 提示
     Info,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ReportFormat {
-    /// Readable report grouped by file, then a summary.
+    /// 按文件分组的文字报告，最后是汇总
     Text,
-    /// The JSON report (summary, files, issues).
+    /// JSON 报告（summary、files、issues）
     Json,
-    /// One row per issue (severity, rule, file, sheet, row, cell, unit, project, message).
+    /// 每个问题一行的 CSV（级别、规则、规则说明、文件、工作表、行、单元格、单位、项目、说明）
     Csv,
+}
+
+/// The command line with its help in Chinese: the help template (用法), the headings of the
+/// commands (命令), arguments (参数) and options (选项), and the texts of the flags and the
+/// subcommand that clap adds itself (`-h`, `-V`, `help`).
+pub fn command() -> ClapCommand {
+    let mut cmd = Cli::command();
+    // Built first, so that the flags and the `help` subcommand that clap adds are there to
+    // translate, in every subcommand.
+    cmd.build();
+    localize(cmd)
+}
+
+fn localize(cmd: ClapCommand) -> ClapCommand {
+    cmd.help_template(HELP_TEMPLATE)
+        .subcommand_help_heading("命令")
+        .subcommand_value_name("命令")
+        .mut_args(|arg| {
+            let heading = if arg.is_positional() {
+                "参数"
+            } else {
+                "选项"
+            };
+            let arg = match arg.get_help_heading() {
+                Some(_) => arg,
+                None => arg.help_heading(heading),
+            };
+            match arg.get_id().as_str() {
+                "help" if !arg.is_positional() => arg.help("显示帮助").long_help(None),
+                "version" => arg.help("显示版本号"),
+                "subcommand" => arg.help("要查看帮助的命令"),
+                _ => arg,
+            }
+        })
+        .mut_subcommands(|sub| {
+            let sub = if sub.get_name() == "help" {
+                sub.about("显示本帮助，或某个命令的帮助")
+            } else {
+                sub
+            };
+            localize(sub)
+        })
 }

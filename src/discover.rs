@@ -1,8 +1,8 @@
 //! Discover: command-line paths to the list of input files. Folders are walked recursively in
 //! sorted order; a file's kind is decided by its first bytes (zip, OLE, HTML markup) and then its
 //! extension;
-//! Excel lock files (`~$*`) and hidden files are skipped; byte-identical files are found so that
-//! each is counted once.
+//! Excel lock files (`~$*`) are listed as skipped and hidden files ignored; byte-identical files
+//! are found so that each is counted once.
 
 use serde::Serialize;
 use std::fs;
@@ -85,6 +85,14 @@ pub fn discover(inputs: &[PathBuf]) -> Result<Discovery, DiscoverError> {
     for (path, explicit) in files {
         let display = path.display().to_string();
         let extension = extension_of(&path);
+        if is_lock_file(&path) {
+            discovery.skipped.push((
+                path,
+                display,
+                "Excel 临时锁定文件（~$ 开头，表格打开时生成），不是报送表格".to_string(),
+            ));
+            continue;
+        }
         let head = read_head(&path);
         if !explicit && !SPREADSHEET_EXTENSIONS.contains(&extension.as_str()) {
             discovery
@@ -115,7 +123,7 @@ fn walk(dir: &Path, out: &mut Vec<(PathBuf, bool)>) -> Result<(), DiscoverError>
     for entry in entries.flatten() {
         let path = entry.path();
         let name = entry.file_name().to_string_lossy().into_owned();
-        if name.starts_with('.') || name.starts_with("~$") {
+        if name.starts_with('.') {
             continue;
         }
         match entry.file_type() {
@@ -125,6 +133,12 @@ fn walk(dir: &Path, out: &mut Vec<(PathBuf, bool)>) -> Result<(), DiscoverError>
         }
     }
     Ok(())
+}
+
+/// Whether a file is the lock file Excel or WPS keeps beside an open workbook (`~$name.xlsx`).
+fn is_lock_file(path: &Path) -> bool {
+    path.file_name()
+        .is_some_and(|n| n.to_string_lossy().starts_with("~$"))
 }
 
 /// The lowercase extension, or "".
@@ -378,7 +392,14 @@ mod tests {
         assert_eq!(d.duplicates.len(), 1);
         assert!(d.duplicates[0].0.display.ends_with("sub/a.csv"));
         assert!(d.duplicates[0].1.ends_with("b.csv"));
-        assert_eq!(d.skipped.len(), 1);
+        let skipped: Vec<_> = d
+            .skipped
+            .iter()
+            .map(|(p, _, why)| (p.file_name().unwrap().to_string_lossy().into_owned(), why))
+            .collect();
+        assert_eq!(skipped.len(), 2, "{skipped:?}");
+        assert_eq!(skipped[1].0, "~$b.xlsx");
+        assert!(skipped[1].1.contains("锁定文件"));
     }
 
     #[test]

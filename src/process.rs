@@ -1,6 +1,7 @@
 //! One file through read → locate → normalize → check, and all files in parallel: rayon over the
 //! sources, each under `catch_unwind` so that a bug met on one file is an issue on that file, not
-//! the end of the run. An indicatif bar on stderr shows files done, errors so far and the ETA.
+//! the end of the run. An indicatif bar on stderr shows files done, errors so far and the ETA,
+//! and ends with the run's final count of errors (see [`Progress`]).
 
 use std::io::IsTerminal;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -85,10 +86,56 @@ fn failed(source: &Source, rule: Rule, message: String) -> Submission {
     )
 }
 
+/// The progress bar of a run on stderr (hidden when quiet or when stderr is not a terminal):
+/// files done, errors so far and the ETA while the files are processed. It stays up through the
+/// consolidation, whose rules across files (`duplicate-unit`, the roster) add errors of their
+/// own, and [`Progress::finish`] ends it with the run's final count, the one the summary gives.
+pub struct Progress {
+    bar: ProgressBar,
+}
+
+impl Progress {
+    /// A bar for `len` files; hidden when `quiet` or when stderr is not a terminal.
+    pub fn new(len: u64, quiet: bool) -> Progress {
+        Progress {
+            bar: progress_bar(len, quiet),
+        }
+    }
+
+    /// Ends the bar with the final count of errors, every file and the rules across files
+    /// included, and leaves it on screen.
+    pub fn finish(&self, errors: usize) {
+        if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} 个文件 {msg}") {
+            self.bar.set_style(style);
+        }
+        self.bar.set_message(format!("错误 {errors}"));
+        self.bar.finish();
+    }
+
+    /// Removes the bar from the screen.
+    pub fn clear(&self) {
+        self.bar.finish_and_clear();
+    }
+}
+
 /// Processes every source in parallel on `jobs` threads (0: one per core). The result is in the
-/// order of `sources`, whatever the thread count.
+/// order of `sources`, whatever the thread count. The bar is cleared at the end.
 pub fn process_all(sources: &[Source], form: &Form, jobs: usize, quiet: bool) -> Vec<Submission> {
-    let bar = progress_bar(sources.len() as u64, quiet);
+    let progress = Progress::new(sources.len() as u64, quiet);
+    let result = process_with(sources, form, jobs, &progress);
+    progress.clear();
+    result
+}
+
+/// [`process_all`] with a bar that the caller ends (see [`Progress::finish`]): once every file
+/// is processed, the bar says that the consolidation is under way.
+pub fn process_with(
+    sources: &[Source],
+    form: &Form,
+    jobs: usize,
+    progress: &Progress,
+) -> Vec<Submission> {
+    let bar = &progress.bar;
     let errors = AtomicUsize::new(0);
     let work = || {
         sources
@@ -123,7 +170,10 @@ pub fn process_all(sources: &[Source], form: &Form, jobs: usize, quiet: bool) ->
         Ok(pool) => pool.install(work),
         Err(_) => work(),
     };
-    bar.finish_and_clear();
+    bar.set_message(format!(
+        "错误 {}，正在跨文件核对",
+        errors.load(Ordering::Relaxed)
+    ));
     result
 }
 

@@ -228,7 +228,9 @@ fn text_report_has_a_summary_by_rule() {
         .collect();
     assert_eq!(table.len(), 5, "{stdout}");
     assert!(table[1].starts_with("missing-satisfaction-indicator") && table[1].ends_with(" 4"));
-    assert!(table[3].starts_with("trivial-target") && table[3].ends_with(" 3"));
+    // Errors, then warnings, then infos.
+    assert!(table[2].starts_with("trivial-target") && table[2].ends_with(" 3"));
+    assert!(table[3].starts_with("missing-cost-indicator") && table[3].ends_with(" 17"));
     assert!(table[4].starts_with(
         "文件 1 个，单位 1 个，项目 18 个，指标 91 个；错误 0 个，警告 7 个，提示 17 个"
     ));
@@ -250,12 +252,12 @@ fn csv_report_and_filters() {
     let headers = reader.headers().unwrap().clone();
     assert_eq!(
         headers.iter().collect::<Vec<_>>(),
-        ["severity", "rule", "file", "sheet", "row", "cell", "unit", "project", "message"]
+        ["级别", "规则", "规则说明", "文件", "工作表", "行", "单元格", "单位", "项目", "说明"]
     );
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     assert_eq!(rows.len(), 7, "infos hidden by --severity warning");
-    assert!(rows.iter().all(|r| &r[0] == "warning"));
-    assert_eq!(&rows[0][5], "G13");
+    assert!(rows.iter().all(|r| &r[0] == "警告"));
+    assert_eq!(&rows[0][6], "G13");
 
     let (_, only) = check_json_with(&[&seed], &["--rule", "trivial-target"]);
     assert_eq!(only["issues"].as_array().unwrap().len(), 3);

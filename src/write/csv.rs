@@ -1,26 +1,41 @@
-//! The CSV report for spreadsheets and scripts (`check --format csv`): one row per issue.
+//! The CSV report for spreadsheets and scripts (`check --format csv`): one row per issue, made
+//! to open right in Excel and WPS on Chinese Windows: UTF-8 with a BOM (without it Excel reads
+//! the file as GBK), CRLF line ends, Chinese headers and severities, and the rule's Chinese
+//! title beside its code.
 
-use crate::base::issue::Severity;
 use crate::consolidate::Consolidation;
+
+/// The header row of the CSV report.
+pub const CSV_HEADERS: [&str; 10] = [
+    "级别",
+    "规则",
+    "规则说明",
+    "文件",
+    "工作表",
+    "行",
+    "单元格",
+    "单位",
+    "项目",
+    "说明",
+];
+
+/// The UTF-8 byte order mark that tells Excel the file is UTF-8.
+const BOM: &str = "\u{FEFF}";
 
 /// One row per issue, for spreadsheets and scripts (`check --format csv`).
 ///
 /// # Errors
 /// Not expected: the rows are written to memory.
 pub fn render_csv(c: &Consolidation) -> Result<String, csv::Error> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
-        "severity", "rule", "file", "sheet", "row", "cell", "unit", "project", "message",
-    ])?;
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    w.write_record(CSV_HEADERS)?;
     for i in &c.issues {
-        let severity = match i.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Info => "info",
-        };
         w.write_record([
-            severity,
+            i.severity.label(),
             i.rule.code(),
+            i.rule.title(),
             &i.place.file,
             i.place.sheet.as_deref().unwrap_or(""),
             &i.place.row.map(|r| r.to_string()).unwrap_or_default(),
@@ -33,5 +48,5 @@ pub fn render_csv(c: &Consolidation) -> Result<String, csv::Error> {
     let bytes = w
         .into_inner()
         .map_err(|e| csv::Error::from(e.into_error()))?;
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
+    Ok(format!("{BOM}{}", String::from_utf8_lossy(&bytes)))
 }
