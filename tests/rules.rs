@@ -252,7 +252,18 @@ fn csv_report_and_filters() {
     let headers = reader.headers().unwrap().clone();
     assert_eq!(
         headers.iter().collect::<Vec<_>>(),
-        ["级别", "规则", "规则说明", "文件", "工作表", "行", "单元格", "单位", "项目", "说明"]
+        [
+            "级别",
+            "规则",
+            "规则说明",
+            "文件",
+            "工作表",
+            "行",
+            "单元格",
+            "单位",
+            "项目",
+            "说明"
+        ]
     );
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     assert_eq!(rows.len(), 7, "infos hidden by --severity warning");
