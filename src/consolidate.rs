@@ -112,6 +112,18 @@ pub fn consolidate(
             )],
         ));
     }
+    for (path, display, reason) in &discovery.unlisted {
+        submissions.push(Submission::empty(
+            path,
+            display,
+            FileStatus::Failed,
+            vec![Issue::new(
+                Rule::UnreadableFile,
+                Place::file(display),
+                reason.clone(),
+            )],
+        ));
+    }
     for (path, display, reason) in &discovery.skipped {
         submissions.push(Submission {
             path: path.clone(),
@@ -322,6 +334,7 @@ mod tests {
                 "0-readme.pdf".to_string(),
                 "不是表格文件（扩展名不受支持）".to_string(),
             )],
+            unlisted: Vec::new(),
         };
         let a = submission(
             "a.xlsx",

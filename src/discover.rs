@@ -49,6 +49,8 @@ pub struct Discovery {
     pub duplicates: Vec<(Source, String)>,
     /// Files in folders that are not spreadsheets: (path, reason).
     pub skipped: Vec<(PathBuf, String, String)>,
+    /// Folders that could not be listed: (path, as shown, reason). The run goes on without them.
+    pub unlisted: Vec<(PathBuf, String, String)>,
 }
 
 /// Why discover could not go on.
@@ -56,32 +58,29 @@ pub struct Discovery {
 pub enum DiscoverError {
     #[error("输入路径不存在：{0}")]
     Missing(String),
-    #[error("无法读取目录 {path}：{source}")]
-    Io {
-        path: String,
-        source: std::io::Error,
-    },
 }
 
 /// Finds the input files under the given paths.
 ///
 /// # Errors
-/// A path does not exist or a folder cannot be listed.
+/// A path given on the command line does not exist. A folder that cannot be listed is not an
+/// error: it is noted in `Discovery::unlisted` and the others are read.
 pub fn discover(inputs: &[PathBuf]) -> Result<Discovery, DiscoverError> {
     let mut files: Vec<(PathBuf, bool)> = Vec::new();
+    let mut discovery = Discovery::default();
     for input in inputs {
         let meta =
             fs::metadata(input).map_err(|_| DiscoverError::Missing(input.display().to_string()))?;
         if meta.is_dir() {
-            walk(input, &mut files)?;
+            walk(input, &mut files, &mut discovery.unlisted);
         } else {
             files.push((input.clone(), true));
         }
     }
     files.sort();
     files.dedup_by(|a, b| a.0 == b.0);
+    discovery.unlisted.sort();
 
-    let mut discovery = Discovery::default();
     for (path, explicit) in files {
         let display = path.display().to_string();
         let extension = extension_of(&path);
@@ -93,15 +92,25 @@ pub fn discover(inputs: &[PathBuf]) -> Result<Discovery, DiscoverError> {
             ));
             continue;
         }
-        let head = read_head(&path);
+        // Never open what is not a regular file: reading a FIFO blocks, a device never ends.
+        let meta = fs::metadata(&path);
+        if !meta.as_ref().is_ok_and(|m| m.is_file()) {
+            let why = match meta {
+                Ok(_) => "不是普通文件（命名管道、设备或套接字），未打开".to_string(),
+                Err(e) => format!("无法读取文件信息：{e}"),
+            };
+            discovery.skipped.push((path, display, why));
+            continue;
+        }
         if !explicit && !SPREADSHEET_EXTENSIONS.contains(&extension.as_str()) {
             discovery
                 .skipped
                 .push((path, display, "不是表格文件（扩展名不受支持）".to_string()));
             continue;
         }
+        let size = meta.map(|m| m.len()).unwrap_or(0);
+        let head = read_head(&path);
         let kind = detect_kind(&head, &extension);
-        let size = fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
         discovery.sources.push(Source {
             path,
             display,
@@ -115,11 +124,20 @@ pub fn discover(inputs: &[PathBuf]) -> Result<Discovery, DiscoverError> {
     Ok(discovery)
 }
 
-fn walk(dir: &Path, out: &mut Vec<(PathBuf, bool)>) -> Result<(), DiscoverError> {
-    let entries = fs::read_dir(dir).map_err(|source| DiscoverError::Io {
-        path: dir.display().to_string(),
-        source,
-    })?;
+/// Collects the files under `dir`; a folder that cannot be listed is noted in `unlisted` and the
+/// walk goes on.
+fn walk(dir: &Path, out: &mut Vec<(PathBuf, bool)>, unlisted: &mut Vec<(PathBuf, String, String)>) {
+    let entries = match fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) => {
+            unlisted.push((
+                dir.to_path_buf(),
+                dir.display().to_string(),
+                format!("无法列出文件夹中的文件：{e}"),
+            ));
+            return;
+        }
+    };
     for entry in entries.flatten() {
         let path = entry.path();
         let name = entry.file_name().to_string_lossy().into_owned();
@@ -127,12 +145,11 @@ fn walk(dir: &Path, out: &mut Vec<(PathBuf, bool)>) -> Result<(), DiscoverError>
             continue;
         }
         match entry.file_type() {
-            Ok(t) if t.is_dir() => walk(&path, out)?,
+            Ok(t) if t.is_dir() => walk(&path, out, unlisted),
             Ok(_) => out.push((path, false)),
             Err(_) => {}
         }
     }
-    Ok(())
 }
 
 /// Whether a file is the lock file Excel or WPS keeps beside an open workbook (`~$name.xlsx`).
@@ -261,26 +278,84 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 
 /// Separates byte-identical files: the first in path order is kept, later ones are reported.
 /// Only files of equal size are read and compared.
+/// A hash of a file's bytes, read in blocks.
+fn hash_file(path: &Path) -> Option<u64> {
+    use std::hash::Hasher;
+    let mut file = fs::File::open(path).ok()?;
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        match file.read(&mut buf) {
+            Ok(0) => return Some(hasher.finish()),
+            Ok(n) => hasher.write(&buf[..n]),
+            Err(_) => return None,
+        }
+    }
+}
+
+/// Whether two files hold the same bytes, compared block by block.
+fn same_bytes(a: &Path, b: &Path) -> bool {
+    let (Ok(mut fa), Ok(mut fb)) = (fs::File::open(a), fs::File::open(b)) else {
+        return false;
+    };
+    let mut ba = vec![0u8; 64 * 1024];
+    let mut bb = vec![0u8; 64 * 1024];
+    loop {
+        let na = match read_full(&mut fa, &mut ba) {
+            Some(n) => n,
+            None => return false,
+        };
+        let nb = match read_full(&mut fb, &mut bb) {
+            Some(n) => n,
+            None => return false,
+        };
+        if na != nb || ba[..na] != bb[..nb] {
+            return false;
+        }
+        if na == 0 {
+            return true;
+        }
+    }
+}
+
+/// Fills `buf` as far as the file goes; the bytes read, or `None` on an error.
+fn read_full(file: &mut fs::File, buf: &mut [u8]) -> Option<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match file.read(&mut buf[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(_) => return None,
+        }
+    }
+    Some(n)
+}
+
 fn split_duplicates(sources: Vec<Source>) -> (Vec<Source>, Vec<(Source, String)>) {
     use std::collections::HashMap;
+    // Files over the size cap are never read here either: read_source refuses them.
     let mut by_size: HashMap<u64, Vec<usize>> = HashMap::new();
     for (i, s) in sources.iter().enumerate() {
-        if s.size > 0 {
+        if s.size > 0 && s.size <= crate::read::MAX_FILE_BYTES {
             by_size.entry(s.size).or_default().push(i);
         }
     }
     let mut duplicate_of: HashMap<usize, usize> = HashMap::new();
-    for group in by_size.values().filter(|g| g.len() > 1) {
-        let contents: Vec<Option<Vec<u8>>> = group
-            .iter()
-            .map(|&i| fs::read(&sources[i].path).ok())
-            .collect();
-        for (a, ca) in contents.iter().enumerate() {
-            if duplicate_of.contains_key(&group[a]) || ca.is_none() {
+    let mut groups: Vec<&Vec<usize>> = by_size.values().filter(|g| g.len() > 1).collect();
+    groups.sort();
+    for group in groups {
+        // A streamed hash narrows the candidates; equal hashes are confirmed byte for byte,
+        // also streamed: memory stays at two buffers whatever the files' size.
+        let hashes: Vec<Option<u64>> = group.iter().map(|&i| hash_file(&sources[i].path)).collect();
+        for a in 0..group.len() {
+            if duplicate_of.contains_key(&group[a]) || hashes[a].is_none() {
                 continue;
             }
-            for (b, cb) in contents.iter().enumerate().skip(a + 1) {
-                if cb.is_some() && ca == cb && !duplicate_of.contains_key(&group[b]) {
+            for b in a + 1..group.len() {
+                if hashes[b] == hashes[a]
+                    && !duplicate_of.contains_key(&group[b])
+                    && same_bytes(&sources[group[a]].path, &sources[group[b]].path)
+                {
                     duplicate_of.insert(group[b], group[a]);
                 }
             }
@@ -301,6 +376,39 @@ fn split_duplicates(sources: Vec<Source>) -> (Vec<Source>, Vec<(Source, String)>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_folder_that_cannot_be_listed_is_noted_and_the_walk_goes_on() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.csv"), "x").unwrap();
+        let mut files = Vec::new();
+        let mut unlisted = Vec::new();
+        walk(&dir.path().join("gone"), &mut files, &mut unlisted);
+        walk(dir.path(), &mut files, &mut unlisted);
+        assert_eq!(files.len(), 1);
+        assert_eq!(unlisted.len(), 1);
+        assert!(
+            unlisted[0].2.starts_with("无法列出文件夹中的文件"),
+            "{unlisted:?}"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_is_never_opened() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("notes.pdf");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if !made.is_ok_and(|s| s.success()) {
+            return; // no mkfifo on this system
+        }
+        std::fs::write(dir.path().join("a.csv"), "项目名称").unwrap();
+        // Named on the command line and found in the folder: skipped both ways, nothing blocks.
+        let d = discover(&[dir.path().to_path_buf(), fifo.clone()]).unwrap();
+        assert_eq!(d.sources.len(), 1);
+        assert_eq!(d.skipped.len(), 1);
+        assert!(d.skipped[0].2.contains("命名管道"), "{:?}", d.skipped);
+    }
 
     #[test]
     fn kinds_by_magic_then_extension() {

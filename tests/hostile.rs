@@ -317,3 +317,22 @@ fn text_in_utf16_without_a_bom_or_with_a_stray_nul_is_read() {
     assert!(!rules.contains(&"unreadable-file"), "{report:#}");
     assert_eq!(report["summary"]["projects"], 3, "{report:#}");
 }
+
+#[test]
+fn the_size_cap_comes_before_any_byte_is_read_duplicates_included() {
+    // Three sparse files of 1 GB with the same size: hashed in full for duplicates, they took
+    // 3.15 GB and 20 s. Over the cap, they are not read at all.
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["a.csv", "b.csv", "c.csv"] {
+        let f = fs::File::create(dir.path().join(name)).unwrap();
+        f.set_len(1 << 30).unwrap();
+    }
+    let (_, report) = check_json(&[dir.path()]);
+    let rules: Vec<&str> = report["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules, ["file-too-large"; 3], "{report:#}");
+}
