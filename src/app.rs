@@ -16,11 +16,11 @@ use crate::discover::{discover, DiscoverError};
 use crate::process::{process_with, Progress};
 use crate::roster::{load_roster, Roster, RosterError};
 use crate::write::csv::render_csv;
-use crate::write::forms::{form_paths, write_unit_forms, FormLayout};
+use crate::write::forms::{form_paths, write_marked_unit_forms, FormLayout};
 use crate::write::template::build_template;
 use crate::write::text::{render_summary, render_text, written_line};
 use crate::write::workbook::{build_workbook, counted_units};
-use crate::write::{json::render_json, save_workbook_atomically, write_atomically, WriteError};
+use crate::write::{json::render_json, write_atomically, PreparedOutput, WriteError};
 
 /// Why a run could not be carried out (exit status 2).
 #[derive(Debug, thiserror::Error)]
@@ -35,6 +35,8 @@ pub enum AppError {
     Roster(#[from] RosterError),
     #[error("输出文件 {0} 是输入文件之一，拒绝覆盖")]
     OutputIsInput(String),
+    #[error("两个输出指向同一个文件 {0}（-o 与 --json 必须不同）")]
+    SameOutput(String),
     #[error("未知的规则代码：{code}。--rule 可用的规则代码有：\n{valid}")]
     UnknownRule { code: String, valid: String },
     #[error("{what}只能写成 .xlsx 工作簿，而 -o 给出的是 {path}；请改用以 .xlsx 结尾的文件名")]
@@ -167,11 +169,56 @@ fn check_output_path<'a>(
     Ok(())
 }
 
+/// Refuses two outputs of one run that are the same file (`-o X --json X` would leave only the
+/// JSON).
+fn check_distinct_outputs(outputs: &[&Path]) -> Result<(), AppError> {
+    let key = |p: &Path| {
+        std::path::absolute(p)
+            .map(|a| {
+                // The folder as the file system resolves it, the name as given.
+                match (
+                    a.parent().and_then(|d| d.canonicalize().ok()),
+                    a.file_name(),
+                ) {
+                    (Some(dir), Some(name)) => dir.join(name),
+                    _ => a,
+                }
+            })
+            .unwrap_or_else(|_| p.to_path_buf())
+    };
+    for (i, a) in outputs.iter().enumerate() {
+        for b in &outputs[i + 1..] {
+            if key(a) == key(b) {
+                return Err(AppError::SameOutput(a.display().to_string()));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Stops the run cleanly on SIGINT or SIGTERM: the temporary outputs are removed and the exit
+/// status is 128 + the signal (130, 143), as shells expect.
+fn remove_temporary_outputs_on_signals() {
+    #[cfg(unix)]
+    {
+        use signal_hook::consts::{SIGINT, SIGTERM};
+        if let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM]) {
+            std::thread::spawn(move || {
+                if let Some(signal) = signals.forever().next() {
+                    crate::write::remove_pending_outputs();
+                    std::process::exit(128 + signal);
+                }
+            });
+        }
+    }
+}
+
 /// Runs the command line; returns the exit status (0 or 1) or the error that stopped the run.
 ///
 /// # Errors
 /// Bad form definition, missing input, output not writable.
 pub fn run(cli: Cli) -> Result<u8, AppError> {
+    remove_temporary_outputs_on_signals();
     match cli.command {
         Command::Consolidate(args) => run_consolidate(&args),
         Command::Check(args) => run_check(&args),
@@ -189,16 +236,25 @@ fn run_consolidate(args: &ConsolidateArgs) -> Result<u8, AppError> {
     let plan = Plan::from_args(&args.common)?;
     let mut outputs = vec![args.output.as_path()];
     outputs.extend(args.json.as_deref());
+    check_distinct_outputs(&outputs)?;
+    // Every output's temporary file first: a folder that cannot be written stops the run now,
+    // before the work, and a failure of one output never leaves the other replaced.
+    let mut workbook_out = PreparedOutput::new(&args.output)?;
+    let mut json_out = args.json.as_deref().map(PreparedOutput::new).transpose()?;
     let (c, _) = plan.consolidate(&outputs)?;
     let mut workbook =
         build_workbook(&plan.form, &c, plan.jobs != 1).map_err(|source| WriteError::Xlsx {
             path: args.output.display().to_string(),
             source,
         })?;
-    save_workbook_atomically(&args.output, &mut workbook)?;
-    if let Some(json) = &args.json {
+    workbook_out.fill_workbook(&mut workbook)?;
+    if let Some(out) = &mut json_out {
         let text = render_json(&plan.form, &c).map_err(WriteError::from)?;
-        write_atomically(json, text.as_bytes())?;
+        out.fill_bytes(text.as_bytes())?;
+    }
+    workbook_out.commit()?;
+    if let Some(out) = json_out {
+        out.commit()?;
     }
     if !plan.quiet {
         eprint!("{}", render_summary(&plan.form, &c));
@@ -239,7 +295,9 @@ fn run_forms(args: &FormsArgs) -> Result<u8, AppError> {
         LayoutArg::List => FormLayout::List,
         LayoutArg::Project => FormLayout::Project,
     };
-    write_unit_forms(&plan.form, &units, &paths, layout)?;
+    // Each unit's faults marked in its form, as in the 汇总表.
+    let marks = crate::write::workbook::fault_marks(&plan.form, &c);
+    write_marked_unit_forms(&plan.form, &units, &marks, &paths, layout)?;
     if !plan.quiet {
         eprint!("{}", render_summary(&plan.form, &c));
         let what = format!("{} 个单位的表格", paths.len());

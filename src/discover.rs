@@ -40,6 +40,10 @@ const SPREADSHEET_EXTENSIONS: &[&str] = &[
     "xlsx", "xlsm", "xlsb", "xls", "ods", "csv", "tsv", "txt", "html", "htm",
 ];
 
+/// The most bytes a file may have; a larger one is not read at all, not even to find
+/// duplicates.
+pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
+
 /// What discover found.
 #[derive(Debug, Default)]
 pub struct Discovery {
@@ -336,7 +340,7 @@ fn split_duplicates(sources: Vec<Source>) -> (Vec<Source>, Vec<(Source, String)>
     // Files over the size cap are never read here either: read_source refuses them.
     let mut by_size: HashMap<u64, Vec<usize>> = HashMap::new();
     for (i, s) in sources.iter().enumerate() {
-        if s.size > 0 && s.size <= crate::read::MAX_FILE_BYTES {
+        if s.size > 0 && s.size <= MAX_FILE_BYTES {
             by_size.entry(s.size).or_default().push(i);
         }
     }

@@ -11,8 +11,8 @@ pub mod workbook;
 use crate::discover::SourceKind;
 use crate::read::grid::Grid;
 
-/// The most bytes a file may have; a larger one is not read at all.
-pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
+/// The most bytes a file may have; a larger one is not read at all (decided in discover).
+pub use crate::discover::MAX_FILE_BYTES;
 /// The most bytes a workbook's zip may expand to (a zip bomb is refused before it is opened).
 const MAX_UNZIPPED_BYTES: u64 = 1024 * 1024 * 1024;
 /// The most bytes of cell text a file may materialize. A shared string is stored once in an

@@ -8,7 +8,7 @@ use rust_xlsxwriter::{Workbook, XlsxError};
 
 use crate::base::form::Form;
 use crate::base::model::Unit;
-use crate::write::official::{write_official_sheet, Formats, Heading};
+use crate::write::official::{write_official_sheet_marked, Formats, Heading, UnitMarks};
 use crate::write::project_form::write_project_sheet;
 use crate::write::{write_atomically, WriteError};
 
@@ -54,7 +54,12 @@ fn safe_file_stem(name: &str) -> String {
 ///
 /// # Errors
 /// rust_xlsxwriter refused a value.
-fn build_unit_form(form: &Form, unit: &Unit, layout: FormLayout) -> Result<Vec<u8>, XlsxError> {
+fn build_unit_form(
+    form: &Form,
+    unit: &Unit,
+    marks: Option<&UnitMarks>,
+    layout: FormLayout,
+) -> Result<Vec<u8>, XlsxError> {
     let mut workbook = Workbook::new();
     let ws = workbook.add_worksheet();
     ws.set_name("绩效目标表")?;
@@ -64,7 +69,8 @@ fn build_unit_form(form: &Form, unit: &Unit, layout: FormLayout) -> Result<Vec<u
                 unit_name: Some(&unit.name),
                 grand_total: false,
             };
-            write_official_sheet(ws, form, &heading, &[unit], &Formats::new())?;
+            let marks = marks.map(std::slice::from_ref).unwrap_or_default();
+            write_official_sheet_marked(ws, form, &heading, &[unit], marks, &Formats::new())?;
         }
         FormLayout::Project => write_project_sheet(ws, form, unit, &Formats::new())?,
     }
@@ -109,10 +115,29 @@ pub fn write_unit_forms(
     paths: &[PathBuf],
     layout: FormLayout,
 ) -> Result<(), WriteError> {
-    for (unit, path) in units.iter().zip(paths) {
-        let bytes = build_unit_form(form, unit, layout).map_err(|source| WriteError::Xlsx {
-            path: path.display().to_string(),
-            source,
+    write_marked_unit_forms(form, units, &[], paths, layout)
+}
+
+/// [`write_unit_forms`] with each unit's faults marked where they are written (list layout: a
+/// cell with an error filled red, with only warnings amber, each with a note holding the
+/// messages). `marks` goes with `units`, in the same order: `write::workbook::fault_marks`
+/// gives them for the consolidated units.
+///
+/// # Errors
+/// A file cannot be written.
+pub fn write_marked_unit_forms(
+    form: &Form,
+    units: &[&Unit],
+    marks: &[UnitMarks],
+    paths: &[PathBuf],
+    layout: FormLayout,
+) -> Result<(), WriteError> {
+    for (i, (unit, path)) in units.iter().zip(paths).enumerate() {
+        let bytes = build_unit_form(form, unit, marks.get(i), layout).map_err(|source| {
+            WriteError::Xlsx {
+                path: path.display().to_string(),
+                source,
+            }
         })?;
         write_atomically(path, &bytes)?;
     }

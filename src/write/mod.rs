@@ -32,6 +32,123 @@ pub enum WriteError {
     Json(#[from] serde_json::Error),
 }
 
+/// The temporary files being written, so that a run stopped by a signal can remove them.
+static PENDING: std::sync::Mutex<Vec<std::path::PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+/// Removes every temporary output not yet renamed into place (on SIGINT or SIGTERM).
+pub fn remove_pending_outputs() {
+    let pending = PENDING.lock().map(|p| p.clone()).unwrap_or_default();
+    for path in pending {
+        let _ = std::fs::remove_file(path);
+    }
+}
+
+/// An output whose temporary file already exists beside its target: made before any work, so
+/// that a folder that cannot be written stops the run at once, not after all the processing.
+pub struct PreparedOutput {
+    path: std::path::PathBuf,
+    /// The temporary file; taken when it is renamed into place.
+    tmp: Option<tempfile::NamedTempFile>,
+    tmp_path: std::path::PathBuf,
+}
+
+impl PreparedOutput {
+    /// Creates the temporary file beside `path`.
+    ///
+    /// # Errors
+    /// The folder does not exist or is not writable.
+    pub fn new(path: &Path) -> Result<PreparedOutput, WriteError> {
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        let tmp = tempfile::Builder::new()
+            .prefix(".jixiao-")
+            .suffix(".tmp")
+            .tempfile_in(dir)
+            .map_err(|source| WriteError::Io {
+                path: path.display().to_string(),
+                source,
+            })?;
+        let tmp_path = tmp.path().to_path_buf();
+        if let Ok(mut pending) = PENDING.lock() {
+            pending.push(tmp_path.clone());
+        }
+        Ok(PreparedOutput {
+            path: path.to_path_buf(),
+            tmp: Some(tmp),
+            tmp_path,
+        })
+    }
+
+    /// The target's path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn io(&self, source: std::io::Error) -> WriteError {
+        WriteError::Io {
+            path: self.path.display().to_string(),
+            source,
+        }
+    }
+
+    /// Writes the whole temporary file (not yet in place).
+    ///
+    /// # Errors
+    /// The disk refused the bytes.
+    pub fn fill_bytes(&mut self, bytes: &[u8]) -> Result<(), WriteError> {
+        let mut file = std::fs::File::create(&self.tmp_path).map_err(|e| self.io(e))?;
+        file.write_all(bytes).map_err(|e| self.io(e))?;
+        file.sync_all().map_err(|e| self.io(e))
+    }
+
+    /// Saves a workbook into the temporary file (not yet in place).
+    ///
+    /// # Errors
+    /// rust_xlsxwriter could not save.
+    pub fn fill_workbook(
+        &mut self,
+        workbook: &mut rust_xlsxwriter::Workbook,
+    ) -> Result<(), WriteError> {
+        workbook
+            .save(&self.tmp_path)
+            .map_err(|source| WriteError::Xlsx {
+                path: self.path.display().to_string(),
+                source,
+            })
+    }
+
+    /// Renames the filled temporary file into place, as an ordinary file (0644, not the
+    /// temporary file's 0600).
+    ///
+    /// # Errors
+    /// The rename failed.
+    pub fn commit(mut self) -> Result<(), WriteError> {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&self.tmp_path, std::fs::Permissions::from_mode(0o644))
+                .map_err(|e| self.io(e))?;
+        }
+        let Some(tmp) = self.tmp.take() else {
+            return Ok(());
+        };
+        tmp.persist(&self.path)
+            .map(|_| ())
+            .map_err(|e| self.io(e.error))
+    }
+}
+
+impl Drop for PreparedOutput {
+    fn drop(&mut self) {
+        // Renamed into place, or removed by tempfile if it was not: either way no longer ours.
+        if let Ok(mut pending) = PENDING.lock() {
+            pending.retain(|p| p != &self.tmp_path);
+        }
+    }
+}
+
 /// Writes `path` through a temporary file in the same folder, filled by `fill`, then renamed
 /// into place: an interrupted or failed write leaves the target as it was and no temporary file.
 ///
@@ -39,32 +156,11 @@ pub enum WriteError {
 /// The folder does not exist or is not writable, or `fill` failed.
 fn replace_atomically(
     path: &Path,
-    fill: impl FnOnce(&mut tempfile::NamedTempFile) -> Result<(), WriteError>,
+    fill: impl FnOnce(&mut PreparedOutput) -> Result<(), WriteError>,
 ) -> Result<(), WriteError> {
-    let io = |source| WriteError::Io {
-        path: path.display().to_string(),
-        source,
-    };
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".jixiao-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(io)?;
-    fill(&mut tmp)?;
-    // A temporary file is private (0600); the output is an ordinary file.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        tmp.as_file()
-            .set_permissions(std::fs::Permissions::from_mode(0o644))
-            .map_err(io)?;
-    }
-    tmp.persist(path).map_err(|e| io(e.error))?;
-    Ok(())
+    let mut out = PreparedOutput::new(path)?;
+    fill(&mut out)?;
+    out.commit()
 }
 
 /// Saves a workbook to `path` atomically (see [`replace_atomically`]).
@@ -75,14 +171,7 @@ pub fn save_workbook_atomically(
     path: &Path,
     workbook: &mut rust_xlsxwriter::Workbook,
 ) -> Result<(), WriteError> {
-    replace_atomically(path, |tmp| {
-        workbook
-            .save(tmp.path())
-            .map_err(|source| WriteError::Xlsx {
-                path: path.display().to_string(),
-                source,
-            })
-    })
+    replace_atomically(path, |out| out.fill_workbook(workbook))
 }
 
 /// Writes bytes to `path` atomically (see [`replace_atomically`]).
@@ -90,12 +179,5 @@ pub fn save_workbook_atomically(
 /// # Errors
 /// The folder does not exist or is not writable.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
-    replace_atomically(path, |tmp| {
-        let io = |source| WriteError::Io {
-            path: path.display().to_string(),
-            source,
-        };
-        tmp.write_all(bytes).map_err(io)?;
-        tmp.as_file().sync_all().map_err(io)
-    })
+    replace_atomically(path, |out| out.fill_bytes(bytes))
 }

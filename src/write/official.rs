@@ -5,9 +5,10 @@
 
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
-use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Formula, Worksheet, XlsxError};
+use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Formula, Note, Worksheet, XlsxError};
 
 use crate::base::form::{FieldKind, Form};
+use crate::base::issue::Severity;
 use crate::base::model::{Amount, FieldId, Project, Unit};
 use crate::base::text::column_name;
 use crate::base::text::{display_width, excel_text, format_amount, money_text};
@@ -75,6 +76,83 @@ impl Default for Formats {
     }
 }
 
+/// Fill of a cell holding an error (Excel's "bad" red).
+pub const ERROR_FILL: &str = "#FFC7CE";
+/// Fill of a cell holding only warnings (Excel's "neutral" amber).
+pub const WARNING_FILL: &str = "#FFEB9C";
+
+/// The faults to show on one written row: (column, severity, message), infos left out.
+pub type RowMarks = Vec<(u16, Severity, String)>;
+
+/// The faults to show on one unit's written rows: its unit row and each project row, in the
+/// unit's project order.
+#[derive(Debug, Clone, Default)]
+pub struct UnitMarks {
+    pub unit: RowMarks,
+    pub projects: Vec<RowMarks>,
+}
+
+/// The worst severity and the messages of the marks on one column of a row.
+fn marks_at(marks: &[(u16, Severity, String)], col: u16) -> Option<(Severity, Vec<&str>)> {
+    let mut worst: Option<Severity> = None;
+    let mut messages = Vec::new();
+    for (c, severity, message) in marks {
+        if *c == col && *severity != Severity::Info {
+            worst = Some(worst.map_or(*severity, |w| w.min(*severity)));
+            messages.push(message.as_str());
+        }
+    }
+    worst.map(|w| (w, messages))
+}
+
+/// `base` filled red for an error, amber for a warning.
+fn marked_format(base: &Format, severity: Severity) -> Format {
+    let fill = if severity == Severity::Error {
+        ERROR_FILL
+    } else {
+        WARNING_FILL
+    };
+    base.clone().set_background_color(fill)
+}
+
+/// Writes a cell through `write` in `base`'s format, or, when the row's marks name its column,
+/// in the marked format with a note holding the messages.
+fn write_marked<F>(
+    ws: &mut Worksheet,
+    row: u32,
+    col: u16,
+    base: &Format,
+    marks: &[(u16, Severity, String)],
+    write: F,
+) -> Result<(), XlsxError>
+where
+    F: FnOnce(&mut Worksheet, &Format) -> Result<(), XlsxError>,
+{
+    let Some((severity, messages)) = marks_at(marks, col) else {
+        return write(ws, base);
+    };
+    write(ws, &marked_format(base, severity))?;
+    // A note holds less than a cell; a few thousand characters is already more than one reads.
+    let text: String = messages.join("\n").chars().take(NOTE_MAX_CHARS).collect();
+    let lines: usize = text
+        .lines()
+        .map(|l| display_width(l).div_ceil(NOTE_CHARS).max(1))
+        .sum();
+    let note = Note::new(text.as_str())
+        .set_author("jixiao")
+        .add_author_prefix(false)
+        .set_width(NOTE_WIDTH)
+        .set_height((lines as u32 * 18 + 12).clamp(60, 600));
+    ws.insert_note(row, col, &note)?;
+    Ok(())
+}
+
+/// A note's width in pixels, and the display columns of text a line of it holds.
+const NOTE_WIDTH: u32 = 320;
+const NOTE_CHARS: usize = 44;
+/// The most characters a note keeps.
+const NOTE_MAX_CHARS: usize = 4000;
+
 /// A decimal as the f64 a worksheet stores.
 pub fn number(d: Decimal) -> f64 {
     d.to_f64().unwrap_or(0.0)
@@ -100,6 +178,23 @@ pub fn write_official_sheet(
     form: &Form,
     heading: &Heading,
     units: &[&Unit],
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    write_official_sheet_marked(ws, form, heading, units, &[], f)
+}
+
+/// [`write_official_sheet`] with the faults of each unit marked where they are written: a cell
+/// with an error is filled red, a cell with only warnings amber, each with a note holding the
+/// messages. `marks` goes with `units`, in the same order (empty: nothing marked).
+///
+/// # Errors
+/// As [`write_official_sheet`].
+pub fn write_official_sheet_marked(
+    ws: &mut Worksheet,
+    form: &Form,
+    heading: &Heading,
+    units: &[&Unit],
+    marks: &[UnitMarks],
     f: &Formats,
 ) -> Result<(), XlsxError> {
     let ncols = form.fields.len() as u16;
@@ -128,9 +223,17 @@ pub fn write_official_sheet(
         ws.write_string_with_format(row, 0, "合计", &f.total_text)?;
         for &field in &amount_fields {
             let sum: Decimal = units.iter().map(|u| u.column_sum(field)).sum();
-            write_subtotal(ws, row, col_of(field), row + 1, last_row, sum, f)?;
+            write_subtotal(
+                ws,
+                row,
+                col_of(field),
+                row + 1,
+                last_row,
+                sum,
+                &f.total_amount,
+            )?;
         }
-        write_blank_cells(ws, form, row, &amount_fields, &f.total_text)?;
+        write_blank_cells(ws, form, row, &amount_fields, &f.total_text, &[])?;
         row += 1;
     }
     // Widths first (a first pass over the texts), so that each row can be written once, in
@@ -139,18 +242,28 @@ pub fn write_official_sheet(
     for (i, width) in widths.iter().enumerate() {
         ws.set_column_width(i as u16, *width)?;
     }
-    for unit in units {
-        ws.write_string_with_format(row, 0, excel_text(&unit.name), &f.total_text)?;
+    let no_marks = UnitMarks::default();
+    for (i, unit) in units.iter().enumerate() {
+        let unit_marks = marks.get(i).unwrap_or(&no_marks);
+        let um = &unit_marks.unit;
+        write_marked(ws, row, 0, &f.total_text, um, |ws, fmt| {
+            ws.write_string_with_format(row, 0, excel_text(&unit.name), fmt)
+                .map(|_| ())
+        })?;
         let last = row + unit.projects.len() as u32;
         for &field in &amount_fields {
             let sum = unit.column_sum(field);
-            write_subtotal(ws, row, col_of(field), row + 1, last, sum, f)?;
+            let col = col_of(field);
+            write_marked(ws, row, col, &f.total_amount, um, |ws, fmt| {
+                write_subtotal(ws, row, col, row + 1, last, sum, fmt)
+            })?;
         }
-        write_blank_cells(ws, form, row, &amount_fields, &f.total_text)?;
+        write_blank_cells(ws, form, row, &amount_fields, &f.total_text, um)?;
         set_height(ws, row, std::slice::from_ref(&unit.name), &widths)?;
         row += 1;
-        for project in &unit.projects {
-            let texts = write_project_row(ws, form, row, project, f)?;
+        for (j, project) in unit.projects.iter().enumerate() {
+            let pm = unit_marks.projects.get(j).map_or(&[][..], Vec::as_slice);
+            let texts = write_project_row(ws, form, row, project, f, pm)?;
             set_height(ws, row, &texts, &widths)?;
             row += 1;
         }
@@ -176,10 +289,10 @@ fn write_subtotal(
     first: u32,
     last: u32,
     value: Decimal,
-    f: &Formats,
+    format: &Format,
 ) -> Result<(), XlsxError> {
     if last < first {
-        ws.write_number_with_format(row, col, 0.0, &f.total_amount)?;
+        ws.write_number_with_format(row, col, 0.0, format)?;
         return Ok(());
     }
     let letter = column_name(u32::from(col));
@@ -189,7 +302,7 @@ fn write_subtotal(
         last + 1
     ))
     .set_result(money_text(value));
-    ws.write_formula_with_format(row, col, formula, &f.total_amount)?;
+    ws.write_formula_with_format(row, col, formula, format)?;
     Ok(())
 }
 
@@ -200,10 +313,14 @@ fn write_blank_cells(
     row: u32,
     amount_fields: &[FieldId],
     format: &Format,
+    marks: &[(u16, Severity, String)],
 ) -> Result<(), XlsxError> {
     for field in form.field_ids().skip(1) {
         if !amount_fields.contains(&field) {
-            ws.write_blank(row, col_of(field), format)?;
+            let col = col_of(field);
+            write_marked(ws, row, col, format, marks, |ws, fmt| {
+                ws.write_blank(row, col, fmt).map(|_| ())
+            })?;
         }
     }
     Ok(())
@@ -242,25 +359,26 @@ fn write_project_row(
     row: u32,
     p: &Project,
     f: &Formats,
+    marks: &[(u16, Severity, String)],
 ) -> Result<Vec<String>, XlsxError> {
     let texts = project_texts(form, p);
     for (id, text) in form.field_ids().zip(&texts) {
         let col = col_of(id);
         if form[id].kind != FieldKind::Amount {
-            ws.write_string_with_format(row, col, excel_text(text), &f.text)?;
+            write_marked(ws, row, col, &f.text, marks, |ws, fmt| {
+                ws.write_string_with_format(row, col, excel_text(text), fmt)
+                    .map(|_| ())
+            })?;
             continue;
         }
-        match p.amounts.get(id) {
-            Amount::Value(d) => {
-                ws.write_number_with_format(row, col, number(*d), &f.amount)?;
+        write_marked(ws, row, col, &f.amount, marks, |ws, fmt| {
+            match p.amounts.get(id) {
+                Amount::Value(d) => ws.write_number_with_format(row, col, number(*d), fmt),
+                Amount::Bad(text) => ws.write_string_with_format(row, col, excel_text(text), fmt),
+                Amount::Blank => ws.write_blank(row, col, fmt),
             }
-            Amount::Bad(text) => {
-                ws.write_string_with_format(row, col, excel_text(text), &f.amount)?;
-            }
-            Amount::Blank => {
-                ws.write_blank(row, col, &f.amount)?;
-            }
-        }
+            .map(|_| ())
+        })?;
     }
     Ok(texts)
 }
@@ -283,6 +401,13 @@ fn set_height(
         ws.set_row_height(row, (lines as f64 * LINE_HEIGHT + 3.0).min(409.0))?;
     }
     Ok(())
+}
+
+/// The height, in points, a row needs for this text wrapped in a column of this width; `None`
+/// when one line is enough (the default height).
+pub fn wrapped_height(text: &str, width: f64) -> Option<f64> {
+    let lines = wrapped_lines(text, width);
+    (lines > 1).then(|| (lines as f64 * LINE_HEIGHT + 3.0).min(409.0))
 }
 
 /// Height of one line of 11-point text, in points.

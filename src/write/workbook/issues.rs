@@ -1,12 +1,31 @@
 //! 问题清单: one row per issue.
 
-use rust_xlsxwriter::{Worksheet, XlsxError};
+use rust_xlsxwriter::{Format, FormatAlign, Worksheet, XlsxError};
 
 use super::write_header;
+use crate::base::issue::Issue;
 use crate::consolidate::Consolidation;
-use crate::write::official::Formats;
+use crate::write::official::{wrapped_height, Formats};
 
-/// 问题清单: one row per issue, with a filter and a frozen header.
+/// Width of the 说明 column, in characters; its text wraps.
+const MESSAGE_WIDTH: f64 = 60.0;
+/// Width of the 规则 column (title and code), in characters; its text wraps.
+const RULE_WIDTH: f64 = 30.0;
+
+/// The issues as 问题清单 lists them: errors, then warnings, then infos, each severity in the
+/// report's order (by file and place).
+pub(super) fn issues_by_severity(c: &Consolidation) -> Vec<&Issue> {
+    let mut issues: Vec<&Issue> = c.issues.iter().collect();
+    issues.sort_by_key(|i| i.severity);
+    issues
+}
+
+/// What the 规则 column shows: the rule's Chinese title, its code beside it.
+pub(super) fn rule_label(issue: &Issue) -> String {
+    format!("{}（{}）", issue.rule.title(), issue.rule.code())
+}
+
+/// 问题清单: one row per issue, errors first, with a filter and a frozen header.
 pub(super) fn write_issue_sheet(
     ws: &mut Worksheet,
     c: &Consolidation,
@@ -17,8 +36,8 @@ pub(super) fn write_issue_sheet(
         ws,
         &[
             ("级别", 6.0),
-            ("规则", 22.0),
-            ("说明", 70.0),
+            ("规则", RULE_WIDTH),
+            ("说明", MESSAGE_WIDTH),
             ("文件", 40.0),
             ("工作表", 12.0),
             ("单元格", 8.0),
@@ -27,27 +46,40 @@ pub(super) fn write_issue_sheet(
         ],
         f,
     )?;
-    for (i, issue) in c.issues.iter().enumerate() {
+    let wrap = Format::new().set_text_wrap().set_align(FormatAlign::Top);
+    let top = Format::new().set_align(FormatAlign::Top);
+    for (i, issue) in issues_by_severity(c).into_iter().enumerate() {
         let row = i as u32 + 1;
-        ws.write_string(row, 0, issue.severity.label())?;
-        ws.write_string(row, 1, issue.rule.code())?;
-        ws.write_string(row, 2, &issue.message)?;
-        ws.write_string(row, 3, &issue.place.file)?;
+        let rule = rule_label(issue);
+        let height = [
+            wrapped_height(&rule, RULE_WIDTH),
+            wrapped_height(&issue.message, MESSAGE_WIDTH),
+        ]
+        .into_iter()
+        .flatten()
+        .fold(None, |a: Option<f64>, h| Some(a.map_or(h, |a| a.max(h))));
+        if let Some(height) = height {
+            ws.set_row_height(row, height)?;
+        }
+        ws.write_string_with_format(row, 0, issue.severity.label(), &top)?;
+        ws.write_string_with_format(row, 1, rule, &wrap)?;
+        ws.write_string_with_format(row, 2, &issue.message, &wrap)?;
+        ws.write_string_with_format(row, 3, &issue.place.file, &top)?;
         if let Some(s) = &issue.place.sheet {
-            ws.write_string(row, 4, s)?;
+            ws.write_string_with_format(row, 4, s, &top)?;
         }
         let at = issue
             .place
             .cell()
             .or_else(|| issue.place.row.map(|r| format!("第 {r} 行")));
         if let Some(at) = at {
-            ws.write_string(row, 5, at)?;
+            ws.write_string_with_format(row, 5, at, &top)?;
         }
         if let Some(u) = &issue.unit {
-            ws.write_string(row, 6, u)?;
+            ws.write_string_with_format(row, 6, u, &top)?;
         }
         if let Some(p) = &issue.project {
-            ws.write_string(row, 7, p)?;
+            ws.write_string_with_format(row, 7, p, &top)?;
         }
     }
     ws.autofilter(0, 0, c.issues.len() as u32, 7)?;

@@ -9,15 +9,18 @@ mod issues;
 mod stats;
 mod status;
 
+use std::borrow::Cow;
+use std::collections::HashMap;
+
 use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
 
-use crate::base::form::Form;
-use crate::base::model::{FileStatus, Submission, Unit};
-use std::borrow::Cow;
-
+use crate::base::form::{FieldKind, Form};
+use crate::base::issue::{Issue, Rule, Severity};
+use crate::base::model::{FileStatus, LayoutKind, Project, Submission, Table, Unit};
+use crate::base::text::name_key;
 use crate::consolidate::consolidated_units;
 use crate::consolidate::Consolidation;
-use crate::write::official::{write_official_sheet, Formats, Heading};
+use crate::write::official::{write_official_sheet_marked, Formats, Heading, RowMarks, UnitMarks};
 
 /// Builds the consolidated workbook, ready to save; its large sheets are in constant-memory mode
 /// (their rows already on disk, in temporary files).
@@ -47,6 +50,7 @@ pub fn build_workbook_with_limit(
     let formats = Formats::new();
     let owned = counted_units(c);
     let units: Vec<&Unit> = owned.iter().map(|u| u.as_ref()).collect();
+    let marks = fault_marks(form, c);
     // The large sheets are written in constant-memory mode: one row in memory at a time.
     workbook
         .add_worksheet_with_constant_memory()?
@@ -70,7 +74,7 @@ pub fn build_workbook_with_limit(
         grand_total: true,
     };
     let mut write_summary =
-        || write_official_sheet(&mut summary[0], form, &heading, &units, &formats);
+        || write_official_sheet_marked(&mut summary[0], form, &heading, &units, &marks, &formats);
     let mut write_details =
         || details::write_indicator_sheets(&mut rest[..parts], c, &formats, max_rows);
     if parallel {
@@ -106,13 +110,174 @@ pub fn counted_units(c: &Consolidation) -> Vec<Cow<'_, Unit>> {
     consolidated_units(&c.files)
 }
 
+/// Writes a list sheet's header on row 1 with its column widths, freezes it, and sets the
+/// sheet up for printing with the header repeated on every page (see [`set_print`]).
 fn write_header(ws: &mut Worksheet, labels: &[(&str, f64)], f: &Formats) -> Result<(), XlsxError> {
     for (i, (label, width)) in labels.iter().enumerate() {
         ws.write_string_with_format(0, i as u16, *label, &f.header)?;
         ws.set_column_width(i as u16, *width)?;
     }
     ws.set_freeze_panes(1, 0)?;
+    set_print(ws);
+    ws.set_repeat_rows(0, 0)?;
     Ok(())
+}
+
+/// Print settings shared by every sheet, as the 汇总表 has them (`write::official`): A4
+/// landscape, fitted to one page wide and as many tall as needed, page numbers in the footer.
+fn set_print(ws: &mut Worksheet) {
+    ws.set_landscape();
+    ws.set_paper_size(9);
+    ws.set_margins(0.4, 0.4, 0.6, 0.6, 0.3, 0.3);
+    ws.set_print_fit_to_pages(1, 0);
+    ws.set_print_center_horizontally(true);
+    ws.set_footer("&C第 &P 页，共 &N 页");
+}
+
+/// The parts of each consolidated unit (see [`counted_units`], same order): the file, table
+/// and unit as read that make it. A unit has one part, except that the per-project forms of
+/// one unit make one unit of all their parts, where the first of them stands.
+fn unit_parts(c: &Consolidation) -> Vec<Vec<(&Submission, &Table, &Unit)>> {
+    let mut out: Vec<Vec<(&Submission, &Table, &Unit)>> = Vec::new();
+    let mut at: HashMap<String, usize> = HashMap::new();
+    for sub in counted(c) {
+        for table in &sub.tables {
+            for unit in &table.units {
+                if table.layout == LayoutKind::Project {
+                    let key = name_key(&unit.name);
+                    if let Some(&i) = at.get(&key) {
+                        out[i].push((sub, table, unit));
+                        continue;
+                    }
+                    at.insert(key, out.len());
+                }
+                out.push(vec![(sub, table, unit)]);
+            }
+        }
+    }
+    out
+}
+
+/// Where issues are looked up: (file as displayed, sheet, unit).
+type IssueKey<'a> = (&'a str, Option<&'a str>, Option<&'a str>);
+
+/// The faults of each consolidated unit (see [`counted_units`], same order), placed on the
+/// rows and columns the official form writes them in. An issue points at its source file's
+/// cell: its row is the project whose source row it is (else the project it names, else the
+/// unit row), its column the form field whose source column it is (else the field its rule
+/// is about, else the name). Infos are not marked.
+pub fn fault_marks(form: &Form, c: &Consolidation) -> Vec<UnitMarks> {
+    // Issues by (file, sheet, unit), indexed once.
+    let mut index: HashMap<IssueKey, Vec<&Issue>> = HashMap::new();
+    for issue in c.issues.iter().filter(|i| i.severity != Severity::Info) {
+        let key = (
+            issue.place.file.as_str(),
+            issue.place.sheet.as_deref(),
+            issue.unit.as_deref(),
+        );
+        index.entry(key).or_default().push(issue);
+    }
+    unit_parts(c)
+        .into_iter()
+        .map(|parts| {
+            let mut marks = UnitMarks::default();
+            for (sub, table, unit) in parts {
+                let first = marks.projects.len();
+                marks
+                    .projects
+                    .resize(first + unit.projects.len(), RowMarks::new());
+                let file = sub.display.as_str();
+                let sheet = table.sheet.as_deref();
+                let named = index.get(&(file, sheet, Some(unit.name.as_str())));
+                let unnamed = index.get(&(file, sheet, None));
+                if named.is_none() && unnamed.is_none() {
+                    continue;
+                }
+                let mut by_row: HashMap<u32, usize> = HashMap::new();
+                let mut by_name: HashMap<&str, usize> = HashMap::new();
+                for (j, p) in unit.projects.iter().enumerate() {
+                    by_row.entry(p.row).or_insert(j);
+                    by_name.entry(p.name.as_str()).or_insert(j);
+                }
+                let declared_row = unit.declared.as_ref().map(|d| d.row);
+                let issues = named.into_iter().flatten().map(|i| (i, true));
+                let issues = issues.chain(unnamed.into_iter().flatten().map(|i| (i, false)));
+                for (issue, of_unit) in issues {
+                    let row = issue.place.row;
+                    let project = row
+                        .and_then(|r| by_row.get(&r))
+                        .or_else(|| issue.project.as_deref().and_then(|p| by_name.get(p)))
+                        .copied();
+                    let target = match project {
+                        Some(j) => &mut marks.projects[first + j],
+                        // A unit's own issue (its row, or no project named).
+                        None if of_unit && (row == declared_row || issue.project.is_none()) => {
+                            &mut marks.unit
+                        }
+                        None => continue,
+                    };
+                    let p = project.map(|j| &unit.projects[j]);
+                    let col = written_col(form, table, p, issue);
+                    let message = format!("{}：{}", issue.severity.label(), issue.message);
+                    target.push((col, issue.severity, message));
+                }
+            }
+            marks
+        })
+        .collect()
+}
+
+/// The column of the official form an issue's cell is written in.
+fn written_col(form: &Form, table: &Table, project: Option<&Project>, issue: &Issue) -> u16 {
+    let position = |kind| form.field_of(kind).map_or(0, |f| f.position() as u16);
+    if let Some(col) = issue.place.col {
+        if let Some(f) = form
+            .field_ids()
+            .find(|&f| table.columns.field(f) == Some(col))
+        {
+            return f.position() as u16;
+        }
+        // A per-project form's own cells.
+        if let Some((f, _, _)) = project.and_then(|p| {
+            p.cells
+                .iter()
+                .find(|(_, r, c)| Some(*r) == issue.place.row && *c == col)
+        }) {
+            return f.position() as u16;
+        }
+        // A long-layout indicator column.
+        if form
+            .indicator_field_ids()
+            .any(|f| table.columns.indicator(f) == Some(col))
+        {
+            return position(FieldKind::Indicators);
+        }
+    }
+    match issue.rule {
+        Rule::MissingGoal | Rule::MissingAnnualGoal => position(FieldKind::Goal),
+        Rule::SumMismatch
+        | Rule::SubtotalMismatch
+        | Rule::FundingMismatch
+        | Rule::BudgetMismatch => form.total_field().map_or(0, |f| f.position() as u16),
+        Rule::MissingIndicators
+        | Rule::BadIndicator
+        | Rule::UnknownIndicatorCategory
+        | Rule::CategoryMismatch
+        | Rule::IndicatorNumbering
+        | Rule::MissingOutputIndicator
+        | Rule::MissingBenefitIndicator
+        | Rule::MissingSatisfactionIndicator
+        | Rule::MissingCostIndicator
+        | Rule::MissingTargetValue
+        | Rule::TrivialTarget
+        | Rule::PercentOver100
+        | Rule::SatisfactionBelow
+        | Rule::AnnualExceedsPeriod
+        | Rule::WeightSum
+        | Rule::CostIsBudget
+        | Rule::DuplicateIndicator => position(FieldKind::Indicators),
+        _ => 0,
+    }
 }
 
 /// The zip compression of the consolidated workbook: zip's default, 6. Compressing is the one

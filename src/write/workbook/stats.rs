@@ -1,13 +1,23 @@
 //! 统计: totals by unit, issues by rule and indicators by category, with charts.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use rust_xlsxwriter::{Chart, ChartType, Format, Workbook, Worksheet, XlsxError};
 
-use super::counted_units;
+use super::{counted_units, set_print, unit_parts};
 use crate::base::form::Form;
 use crate::consolidate::{unit_total, Consolidation};
-use crate::write::official::{number, Formats};
+use crate::write::official::{number, wrapped_height, Formats};
+
+/// The columns' widths: labels (单位, 规则, 一级指标), then 项目数 / 级别 / 二级指标, then
+/// 指标数 / 说明 / 指标数, then 总计 / 数量.
+const WIDTHS: [f64; 4] = [36.0, 24.0, 30.0, 14.0];
+
+/// Where indicators whose categories do not resolve in the taxonomy are counted.
+pub(super) const BAD_CATEGORY: &str = "类别有误";
+
+/// A chart's width, in pixels; two sit side by side right of the tables, on the first page.
+const CHART_WIDTH: u32 = 600;
 
 /// Writes a small table at (row, col): a header and rows of (label cells, number cells).
 fn write_table(
@@ -24,6 +34,15 @@ fn write_table(
     }
     for (r, (labels, numbers)) in rows.iter().enumerate() {
         let r = row + 1 + r as u32;
+        // Wrapped labels need their row's height (spreadsheets do not grow it themselves).
+        let height = labels
+            .iter()
+            .enumerate()
+            .filter_map(|(i, l)| wrapped_height(l, WIDTHS[(col as usize + i).min(3)]))
+            .fold(None, |a: Option<f64>, h| Some(a.map_or(h, |a| a.max(h))));
+        if let Some(height) = height {
+            ws.set_row_height(r, height)?;
+        }
         for (i, label) in labels.iter().enumerate() {
             ws.write_string_with_format(r, col + i as u16, label, &f.text)?;
         }
@@ -44,11 +63,32 @@ pub(super) fn write_stats_sheet(
 ) -> Result<(), XlsxError> {
     let count_format = f.text.clone().set_num_format("0");
     let money_format = f.amount.clone();
-    let units: Vec<(Vec<String>, Vec<f64>)> = counted_units(c)
+    // A unit that appears more than once (sent in two files) is told apart by its file.
+    let owned = counted_units(c);
+    let files: Vec<String> = unit_parts(c)
         .iter()
-        .map(|u| {
+        .map(|parts| {
+            parts.first().map_or_else(String::new, |(sub, _, _)| {
+                sub.path
+                    .file_name()
+                    .map_or_else(|| sub.display.clone(), |n| n.to_string_lossy().into_owned())
+            })
+        })
+        .collect();
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    for u in &owned {
+        *seen.entry(u.name.as_str()).or_default() += 1;
+    }
+    let units: Vec<(Vec<String>, Vec<f64>)> = owned
+        .iter()
+        .enumerate()
+        .map(|(i, u)| {
+            let label = match files.get(i) {
+                Some(file) if seen[u.name.as_str()] > 1 => format!("{}（{file}）", u.name),
+                _ => u.name.clone(),
+            };
             (
-                vec![u.name.clone()],
+                vec![label],
                 vec![
                     u.projects.len() as f64,
                     u.indicator_count() as f64,
@@ -73,12 +113,17 @@ pub(super) fn write_stats_sheet(
         })
         .collect();
     let mut categories: BTreeMap<(String, String), usize> = BTreeMap::new();
-    for unit in counted_units(c).iter() {
+    for unit in &owned {
         for project in &unit.projects {
             for ind in &project.indicators {
-                *categories
-                    .entry((ind.level1.render(), ind.level2.render()))
-                    .or_default() += 1;
+                // Only categories that resolve in the taxonomy: a level 2 written under the
+                // wrong level 1 is not counted under it.
+                let key = if form.taxonomy.check(ind).is_ok() {
+                    (ind.level1.render(), ind.level2.render())
+                } else {
+                    (BAD_CATEGORY.to_string(), BAD_CATEGORY.to_string())
+                };
+                *categories.entry(key).or_default() += 1;
             }
         }
     }
@@ -89,10 +134,12 @@ pub(super) fn write_stats_sheet(
 
     let ws = workbook.add_worksheet();
     ws.set_name("统计")?;
-    ws.set_column_width(0, 36)?;
-    for col in 1..=3 {
-        ws.set_column_width(col, 12)?;
+    for (col, width) in WIDTHS.iter().enumerate() {
+        ws.set_column_width(col as u16, *width)?;
     }
+    // Printed like the other sheets; the charts sit side by side on the first page, right of
+    // the tables: fitted to the width, a page holds each of them whole.
+    set_print(ws);
     ws.write_string_with_format(
         0,
         0,
@@ -149,7 +196,9 @@ pub(super) fn write_stats_sheet(
             .set_name("总计（万元）");
         chart.title().set_name("各单位总计（万元）");
         chart.legend().set_hidden();
-        ws.insert_chart(1, 6, &chart)?;
+        chart.set_width(CHART_WIDTH);
+        chart.set_height(chart_height(units.len()));
+        ws.insert_chart(1, 5, &chart)?;
     }
     if !categories.is_empty() {
         let first = cat_row + 2;
@@ -162,7 +211,16 @@ pub(super) fn write_stats_sheet(
             .set_name("指标数");
         chart.title().set_name("指标按二级类别");
         chart.legend().set_hidden();
-        ws.insert_chart(18, 6, &chart)?;
+        chart.set_width(CHART_WIDTH);
+        chart.set_height(chart_height(categories.len()));
+        ws.insert_chart_with_offset(1, 5, &chart, CHART_WIDTH + 20, 0)?;
     }
     Ok(())
+}
+
+/// A chart's height for this many bars, in pixels: between 320 and 640. A landscape A4 page
+/// holds about 680 pixels at full size, and the sheet only ever prints smaller (fitted to the
+/// width of the tables and both charts).
+fn chart_height(bars: usize) -> u32 {
+    (80 + 20 * bars as u32).clamp(320, 640)
 }
