@@ -336,3 +336,93 @@ fn the_size_cap_comes_before_any_byte_is_read_duplicates_included() {
         .collect();
     assert_eq!(rules, ["file-too-large"; 3], "{report:#}");
 }
+
+#[test]
+fn outputs_must_differ_and_an_unwritable_one_stops_the_run_before_the_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("汇总.xlsx");
+    // -o X --json X: refused, nothing written (it used to leave the JSON in place of the
+    // workbook and say 已写入).
+    let same = jixiao(&[
+        "consolidate",
+        "samples",
+        "-o",
+        out.to_str().unwrap(),
+        "--json",
+        out.to_str().unwrap(),
+        "-q",
+    ]);
+    assert_eq!(status(&same), 2);
+    assert!(String::from_utf8_lossy(&same.stderr).contains("同一个文件"));
+    assert!(!out.exists());
+    // An earlier workbook stays as it was when the JSON's folder cannot be written (/proc
+    // refuses new files, even to root); no temporary file is left beside it.
+    fs::write(&out, b"earlier").unwrap();
+    let unwritable = jixiao(&[
+        "consolidate",
+        "samples",
+        "-o",
+        out.to_str().unwrap(),
+        "--json",
+        "/proc/jixiao-report.json",
+        "-q",
+    ]);
+    assert_eq!(status(&unwritable), 2);
+    assert_eq!(fs::read(&out).unwrap(), b"earlier");
+    let left: Vec<_> = fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(left.len(), 1, "{left:?}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_run_stopped_by_sigterm_removes_its_temporary_files() {
+    use std::time::{Duration, Instant};
+    // Enough files that the run is still working when the signal comes: the seed, 60 times.
+    let input = tempfile::tempdir().unwrap();
+    let seed = fs::read_to_string(seed()).unwrap();
+    for i in 0..60 {
+        fs::write(
+            input.path().join(format!("{i:02}.txt")),
+            seed.replace("广州市规划和自然资源自动化中心", &format!("示例单位{i:02}")),
+        )
+        .unwrap();
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("汇总.xlsx");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .args(["consolidate", input.path().to_str().unwrap(), "-o"])
+        .arg(&out)
+        .args(["--jobs", "1", "-q"])
+        .spawn()
+        .unwrap();
+    // The temporary output is made before the work starts: wait for it, then stop the run.
+    let started = Instant::now();
+    let tmp_exists = || {
+        fs::read_dir(dir.path()).unwrap().any(|e| {
+            e.unwrap()
+                .file_name()
+                .to_string_lossy()
+                .starts_with(".jixiao-")
+        })
+    };
+    while !tmp_exists() && started.elapsed() < Duration::from_secs(20) {
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    assert!(tmp_exists(), "no temporary output appeared");
+    unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+    let status = child.wait().unwrap();
+    let left: Vec<_> = fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    if status.code() == Some(143) {
+        assert!(left.is_empty(), "{left:?}");
+    } else {
+        // The run won the race and finished: its output is in place, and nothing else.
+        assert_eq!(status.code(), Some(0), "{status:?}");
+        assert_eq!(left.len(), 1, "{left:?}");
+    }
+}
