@@ -426,3 +426,54 @@ fn a_run_stopped_by_sigterm_removes_its_temporary_files() {
         assert_eq!(left.len(), 1, "{left:?}");
     }
 }
+
+#[test]
+fn a_name_longer_than_a_cell_or_a_file_name_never_stops_a_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    fs::create_dir(&input).unwrap();
+    let csv = fs::read_to_string(root().join("tests/fixtures/gbk_bom/utf8_bom.csv")).unwrap();
+    // A unit name of 40,000 characters outside the BMP (80,000 UTF-16 units in Excel's count),
+    // and another of 90 Chinese characters (270 bytes: too long for a file name on Linux).
+    let huge = "𠀀".repeat(40_000);
+    let long = "长".repeat(90);
+    fs::write(input.join("a.csv"), csv.replace("示例单位己", &huge)).unwrap();
+    fs::write(input.join("b.csv"), csv.replace("示例单位己", &long)).unwrap();
+    let (_out_dir, out, run) = consolidate_to_temp(&input, &[]);
+    assert_eq!(status(&run), 0, "{}", String::from_utf8_lossy(&run.stderr));
+    let (_, report) = check_json(&[&input]);
+    let too_long: Vec<&str> = report["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["rule"] == "text-too-long")
+        .map(|i| i["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(too_long.len(), 1, "{report:#}");
+    assert!(
+        too_long[0].starts_with("单位名称有 80,000 个字符"),
+        "{}",
+        too_long[0]
+    );
+    // The workbook holds the name cut to what a cell takes.
+    let summary = read_sheet(&out, "汇总表");
+    assert!(summary
+        .iter()
+        .any(|r| text(&r[0]).chars().count() == 16_383));
+    // forms writes every unit, the long name's file name cut by bytes.
+    let forms = dir.path().join("forms");
+    let run = jixiao(&[
+        "forms",
+        input.to_str().unwrap(),
+        "-o",
+        forms.to_str().unwrap(),
+        "-q",
+    ]);
+    assert_eq!(status(&run), 0, "{}", String::from_utf8_lossy(&run.stderr));
+    let names: Vec<String> = fs::read_dir(&forms)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names.len(), 2, "{names:?}");
+    assert!(names.iter().all(|n| n.len() <= 255), "{names:?}");
+}

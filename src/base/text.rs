@@ -82,12 +82,26 @@ pub fn serialize_money<S: serde::Serializer>(value: &Decimal, s: S) -> Result<S:
 /// Excel's limit on the characters of a cell.
 pub const MAX_CELL_CHARS: usize = 32_767;
 
-/// Text cut to what an Excel cell holds (the check stage reports longer text as text-too-long).
+/// The length of text as Excel counts it: UTF-16 code units, so a character outside the Basic
+/// Multilingual Plane (a rare CJK ideograph, an emoji) counts two.
+pub fn excel_len(text: &str) -> usize {
+    text.chars().map(char::len_utf16).sum()
+}
+
+/// Text cut to what an Excel cell holds, counted as Excel does (see [`excel_len`]); the check
+/// stage reports longer text as text-too-long.
 pub fn excel_text(text: &str) -> &str {
-    match text.char_indices().nth(MAX_CELL_CHARS) {
-        Some((end, _)) => &text[..end],
-        None => text,
+    if text.len() <= MAX_CELL_CHARS {
+        return text; // bytes bound UTF-16 units from above
     }
+    let mut units = 0;
+    for (at, c) in text.char_indices() {
+        units += c.len_utf16();
+        if units > MAX_CELL_CHARS {
+            return &text[..at];
+        }
+    }
+    text
 }
 
 /// Display width of text in columns (a Chinese character counts two).
@@ -258,6 +272,10 @@ mod tests {
         let long = "目".repeat(MAX_CELL_CHARS + 5);
         assert_eq!(excel_text(&long).chars().count(), MAX_CELL_CHARS);
         assert_eq!(excel_text("短"), "短");
+        // A character outside the BMP is two UTF-16 units in Excel's count.
+        let astral = "𠀀".repeat(20_000);
+        assert_eq!(excel_len(&astral), 40_000);
+        assert_eq!(excel_len(excel_text(&astral)), 32_766);
         assert_eq!(display_width("单位a"), 5);
     }
 

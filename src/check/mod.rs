@@ -100,6 +100,7 @@ pub fn check_table(form: &Form, file: &str, table: &Table) -> Vec<Issue> {
     issues.extend(amounts::check_amounts(&ctx));
     for unit in &table.units {
         issues.extend(projects::duplicate_projects(&ctx, unit));
+        issues.extend(projects::unit_name_too_long(&ctx, unit));
         for project in &unit.projects {
             issues.extend(check_project(&ctx, unit, project));
         }

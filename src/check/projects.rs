@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use crate::base::form::FieldKind;
 use crate::base::issue::{Issue, Rule};
 use crate::base::model::{Project, Unit};
-use crate::base::text::{group_digits, name_key, MAX_CELL_CHARS};
+use crate::base::text::{excel_len, group_digits, name_key, MAX_CELL_CHARS};
 use crate::check::Context;
 
 /// text-too-long: a name, goal or indicator cell longer than an Excel cell holds; the workbook
@@ -18,7 +18,7 @@ pub fn text_too_long(ctx: &Context, project: &Project) -> Vec<Issue> {
     ]
     .into_iter()
     .filter_map(|(kind, label, text)| {
-        let chars = text.chars().count();
+        let chars = excel_len(text);
         (chars > MAX_CELL_CHARS).then(|| {
             Issue::new(
                 Rule::TextTooLong,
@@ -33,6 +33,29 @@ pub fn text_too_long(ctx: &Context, project: &Project) -> Vec<Issue> {
         })
     })
     .collect()
+}
+
+/// text-too-long for a unit's name: cut to what a cell holds in every output.
+pub fn unit_name_too_long(ctx: &Context, unit: &Unit) -> Option<Issue> {
+    let len = excel_len(&unit.name);
+    (len > MAX_CELL_CHARS).then(|| {
+        let row = unit
+            .declared
+            .as_ref()
+            .map(|d| d.row)
+            .or_else(|| unit.projects.first().map(|p| p.row))
+            .unwrap_or(ctx.table.header_row);
+        Issue::new(
+            Rule::TextTooLong,
+            ctx.place(row, ctx.field_of(FieldKind::Name)),
+            format!(
+                "单位名称有 {} 个字符，超过 Excel 单元格的上限 {} 个，各输出中只保留前 {} 个",
+                group_digits(&len.to_string()),
+                group_digits(&MAX_CELL_CHARS.to_string()),
+                group_digits(&MAX_CELL_CHARS.to_string())
+            ),
+        )
+    })
 }
 
 /// missing-goal: a named project with no 绩效目标 (when the table has the column);

@@ -21,24 +21,35 @@ const RESERVED: &[&str] = &[
 ];
 /// Longest file stem, in characters (Windows allows 255 for the whole name).
 const MAX_STEM: usize = 100;
+/// The longest stem in UTF-8 bytes: 255, less "（99）.xlsx" (17 bytes) and a margin.
+const MAX_STEM_BYTES: usize = 230;
 
 /// A file stem for a unit's name that Windows accepts: forbidden and control characters become
 /// "_", trailing dots and spaces go, reserved device names get a "_", long names are cut.
 fn safe_file_stem(name: &str) -> String {
-    let mut stem: String = name
-        .trim()
-        .chars()
-        .map(|c| {
-            if FORBIDDEN.contains(&c) || c.is_control() {
-                '_'
-            } else {
-                c
-            }
-        })
-        .take(MAX_STEM)
-        .collect();
+    // Characters that show nothing or reorder what is shown (U+202E makes "gpj.exe" read
+    // "exe.jpg") are dropped; forbidden and control characters become "_".
+    let invisible = |c: char| matches!(c as u32, 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x206F | 0xFEFF | 0x00AD);
+    let mut stem = String::new();
+    for c in name.trim().chars().filter(|&c| !invisible(c)) {
+        let c = if FORBIDDEN.contains(&c) || c.is_control() {
+            '_'
+        } else {
+            c
+        };
+        // Linux caps a file name at 255 bytes of UTF-8 (a Chinese character is 3): leave room
+        // for "（99）.xlsx".
+        if stem.chars().count() >= MAX_STEM || stem.len() + c.len_utf8() > MAX_STEM_BYTES {
+            break;
+        }
+        stem.push(c);
+    }
     while stem.ends_with(['.', ' ']) {
         stem.pop();
+    }
+    // A leading dot would hide the file.
+    while stem.starts_with(['.', ' ']) {
+        stem.remove(0);
     }
     if stem.is_empty() {
         stem = "未命名单位".to_string();
@@ -160,6 +171,13 @@ mod tests {
         assert_eq!(safe_file_stem("com1.txt"), "com1.txt_");
         assert_eq!(safe_file_stem("..."), "未命名单位");
         assert_eq!(safe_file_stem("单\t位"), "单_位");
-        assert_eq!(safe_file_stem(&"长".repeat(300)).chars().count(), MAX_STEM);
+        assert_eq!(safe_file_stem(&"a".repeat(300)).chars().count(), MAX_STEM);
+        assert_eq!(safe_file_stem(&"长".repeat(300)).len(), 228);
+        // 84 Chinese characters are 252 bytes: with ".xlsx" over Linux's 255.
+        let long = safe_file_stem(&"单".repeat(84));
+        assert!(long.len() <= MAX_STEM_BYTES, "{}", long.len());
+        assert_eq!(safe_file_stem("\u{202e}xslx.exe"), "xslx.exe");
+        assert_eq!(safe_file_stem("示例\u{200b}单位"), "示例单位");
+        assert_eq!(safe_file_stem(".隐藏单位"), "隐藏单位");
     }
 }

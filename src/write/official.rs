@@ -202,7 +202,7 @@ pub fn write_official_sheet_marked(
     ws.merge_range(0, 0, 0, last_col, &form.form.title, &f.title)?;
     ws.set_row_height(0, 32)?;
     if let Some(name) = heading.unit_name {
-        ws.write_string_with_format(1, 0, format!("单位名称：{name}"), &f.left)?;
+        ws.write_string_with_format(1, 0, excel_text(&format!("单位名称：{name}")), &f.left)?;
     }
     ws.write_string_with_format(
         1,

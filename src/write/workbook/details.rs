@@ -64,12 +64,12 @@ pub(super) fn write_indicator_sheets(
             ws.write_string(row, 7, excel_text(&ind.annual.text))?;
             write_target_parts(ws, row, 8, &ind.period)?;
             write_target_parts(ws, row, 11, &ind.annual)?;
-            ws.write_string(row, 14, &sub.display)?;
+            ws.write_string(row, 14, excel_text(&sub.display))?;
             let place = match &table.sheet {
                 Some(s) => format!("{s}!第 {} 行", project.row),
                 None => format!("第 {} 行", project.row),
             };
-            ws.write_string(row, 15, place)?;
+            ws.write_string(row, 15, excel_text(&place))?;
             row += 1;
         }
         if row > 1 {
@@ -96,7 +96,7 @@ fn write_target_parts(
         }
         ws.write_number(row, col + 1, number(*n))?;
         if !unit.is_empty() {
-            ws.write_string(row, col + 2, unit)?;
+            ws.write_string(row, col + 2, excel_text(&unit))?;
         }
     }
     Ok(())

@@ -4,6 +4,7 @@ use rust_xlsxwriter::{Format, FormatAlign, Worksheet, XlsxError};
 
 use super::write_header;
 use crate::base::issue::Issue;
+use crate::base::text::excel_text;
 use crate::consolidate::Consolidation;
 use crate::write::official::{wrapped_height, Formats};
 
@@ -62,24 +63,24 @@ pub(super) fn write_issue_sheet(
             ws.set_row_height(row, height)?;
         }
         ws.write_string_with_format(row, 0, issue.severity.label(), &top)?;
-        ws.write_string_with_format(row, 1, rule, &wrap)?;
-        ws.write_string_with_format(row, 2, &issue.message, &wrap)?;
-        ws.write_string_with_format(row, 3, &issue.place.file, &top)?;
+        ws.write_string_with_format(row, 1, excel_text(&rule), &wrap)?;
+        ws.write_string_with_format(row, 2, excel_text(&issue.message), &wrap)?;
+        ws.write_string_with_format(row, 3, excel_text(&issue.place.file), &top)?;
         if let Some(s) = &issue.place.sheet {
-            ws.write_string_with_format(row, 4, s, &top)?;
+            ws.write_string_with_format(row, 4, excel_text(&s), &top)?;
         }
         let at = issue
             .place
             .cell()
             .or_else(|| issue.place.row.map(|r| format!("第 {r} 行")));
         if let Some(at) = at {
-            ws.write_string_with_format(row, 5, at, &top)?;
+            ws.write_string_with_format(row, 5, excel_text(&at), &top)?;
         }
         if let Some(u) = &issue.unit {
-            ws.write_string_with_format(row, 6, u, &top)?;
+            ws.write_string_with_format(row, 6, excel_text(&u), &top)?;
         }
         if let Some(p) = &issue.project {
-            ws.write_string_with_format(row, 7, p, &top)?;
+            ws.write_string_with_format(row, 7, excel_text(&p), &top)?;
         }
     }
     ws.autofilter(0, 0, c.issues.len() as u32, 7)?;

@@ -6,6 +6,7 @@ use rust_xlsxwriter::{Chart, ChartType, Format, Workbook, Worksheet, XlsxError};
 
 use super::{counted_units, set_print, unit_parts};
 use crate::base::form::Form;
+use crate::base::text::excel_text;
 use crate::consolidate::{unit_total, Consolidation};
 use crate::write::official::{number, wrapped_height, Formats};
 
@@ -44,7 +45,7 @@ fn write_table(
             ws.set_row_height(r, height)?;
         }
         for (i, label) in labels.iter().enumerate() {
-            ws.write_string_with_format(r, col + i as u16, label, &f.text)?;
+            ws.write_string_with_format(r, col + i as u16, excel_text(&label), &f.text)?;
         }
         for (i, n) in numbers.iter().enumerate() {
             let c = col + (labels.len() + i) as u16;

@@ -7,6 +7,7 @@ use super::write_header;
 use crate::base::form::Form;
 use crate::base::issue::Severity;
 use crate::base::model::{FileStatus, Unit};
+use crate::base::text::excel_text;
 use crate::base::text::format_amount;
 use crate::consolidate::{unit_total, Consolidation};
 use crate::write::official::{number, Formats, AMOUNT_FORMAT};
@@ -43,9 +44,9 @@ pub(super) fn write_status_sheet(
         let names: Vec<&str> = units.iter().map(|u| u.name.as_str()).collect();
         let mut sources: Vec<&str> = units.iter().map(|u| u.name_source.label()).collect();
         sources.dedup();
-        ws.write_string(row, 0, &sub.display)?;
-        ws.write_string(row, 1, names.join("、"))?;
-        ws.write_string(row, 2, sources.join("、"))?;
+        ws.write_string(row, 0, excel_text(&sub.display))?;
+        ws.write_string(row, 1, excel_text(&names.join("、")))?;
+        ws.write_string(row, 2, excel_text(&sources.join("、")))?;
         if let Some(layout) = sub.layout() {
             ws.write_string(row, 3, layout.label())?;
         }
@@ -67,13 +68,13 @@ pub(super) fn write_status_sheet(
                 .flatten()
         });
         if let Some(note) = note {
-            ws.write_string(row, 10, note)?;
+            ws.write_string(row, 10, excel_text(&note))?;
         }
     }
     let mut row = c.files.len() as u32;
     for entry in &c.not_submitted {
         row += 1;
-        ws.write_string(row, 1, &entry.name)?;
+        ws.write_string(row, 1, excel_text(&entry.name))?;
         ws.write_number(row, 7, 1.0)?;
         ws.write_number(row, 8, 0.0)?;
         ws.write_string(row, 9, "未报送")?;
