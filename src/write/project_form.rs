@@ -104,7 +104,7 @@ fn side_label(
     if rows > 1 {
         ws.merge_range(row, 0, row + rows - 1, 0, value, &f.header)?;
     } else {
-        ws.write_string_with_format(row, 0, excel_text(&value), &f.header)?;
+        ws.write_string_with_format(row, 0, excel_text(value), &f.header)?;
     }
     Ok(())
 }

@@ -96,7 +96,7 @@ fn write_target_parts(
         }
         ws.write_number(row, col + 1, number(*n))?;
         if !unit.is_empty() {
-            ws.write_string(row, col + 2, excel_text(&unit))?;
+            ws.write_string(row, col + 2, excel_text(unit))?;
         }
     }
     Ok(())

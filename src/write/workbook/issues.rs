@@ -67,7 +67,7 @@ pub(super) fn write_issue_sheet(
         ws.write_string_with_format(row, 2, excel_text(&issue.message), &wrap)?;
         ws.write_string_with_format(row, 3, excel_text(&issue.place.file), &top)?;
         if let Some(s) = &issue.place.sheet {
-            ws.write_string_with_format(row, 4, excel_text(&s), &top)?;
+            ws.write_string_with_format(row, 4, excel_text(s), &top)?;
         }
         let at = issue
             .place
@@ -77,10 +77,10 @@ pub(super) fn write_issue_sheet(
             ws.write_string_with_format(row, 5, excel_text(&at), &top)?;
         }
         if let Some(u) = &issue.unit {
-            ws.write_string_with_format(row, 6, excel_text(&u), &top)?;
+            ws.write_string_with_format(row, 6, excel_text(u), &top)?;
         }
         if let Some(p) = &issue.project {
-            ws.write_string_with_format(row, 7, excel_text(&p), &top)?;
+            ws.write_string_with_format(row, 7, excel_text(p), &top)?;
         }
     }
     ws.autofilter(0, 0, c.issues.len() as u32, 7)?;

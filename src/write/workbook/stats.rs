@@ -45,7 +45,7 @@ fn write_table(
             ws.set_row_height(r, height)?;
         }
         for (i, label) in labels.iter().enumerate() {
-            ws.write_string_with_format(r, col + i as u16, excel_text(&label), &f.text)?;
+            ws.write_string_with_format(r, col + i as u16, excel_text(label), &f.text)?;
         }
         for (i, n) in numbers.iter().enumerate() {
             let c = col + (labels.len() + i) as u16;
