@@ -477,3 +477,31 @@ fn a_name_longer_than_a_cell_or_a_file_name_never_stops_a_run() {
     assert_eq!(names.len(), 2, "{names:?}");
     assert!(names.iter().all(|n| n.len() <= 255), "{names:?}");
 }
+
+#[test]
+fn reports_are_safe_to_open_in_a_spreadsheet_and_to_print_on_a_terminal() {
+    let csv = fs::read_to_string(root().join("tests/fixtures/gbk_bom/utf8_bom.csv")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    // A unit name that is a formula, and a file name with an escape sequence that would clear
+    // the screen.
+    let file = dir.path().join("恶意\u{1b}[2J.csv");
+    let text = csv.replace("示例单位己", "=1+2示例单位");
+    fs::write(&file, text.replace("1,356.75", "待定")).unwrap();
+    let out = jixiao(&["check", file.to_str().unwrap(), "--format", "csv"]);
+    let report = String::from_utf8_lossy(&out.stdout);
+    let mut reader = csv::Reader::from_reader(report.trim_start_matches('\u{feff}').as_bytes());
+    let units: Vec<String> = reader
+        .records()
+        .map(|r| r.unwrap()[7].to_string())
+        .collect();
+    let named: Vec<&String> = units.iter().filter(|u| !u.is_empty()).collect();
+    assert!(!named.is_empty());
+    assert!(
+        named.iter().all(|u| u.as_str() == "'=1+2示例单位"),
+        "{units:?}"
+    );
+    let text = jixiao(&["check", file.to_str().unwrap()]);
+    let shown = String::from_utf8_lossy(&text.stdout);
+    assert!(!shown.contains('\u{1b}'), "{shown}");
+    assert!(shown.contains("\\x1b[2J"), "{shown}");
+}

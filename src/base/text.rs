@@ -104,6 +104,38 @@ pub fn excel_text(text: &str) -> &str {
     text
 }
 
+/// A cell of a CSV report made safe to open in a spreadsheet (OWASP's advice against formula
+/// injection): text starting with `=`, `+`, `-` (unless it is a number), `@`, a tab or a carriage
+/// return gets a leading `'`, so that it is shown, never run.
+pub fn csv_safe(cell: &str) -> std::borrow::Cow<'_, str> {
+    let risky = match cell.chars().next() {
+        Some('=' | '@' | '\t' | '\r') => true,
+        Some('+' | '-') => cell[1..].trim().parse::<f64>().is_err(),
+        _ => false,
+    };
+    if risky {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
+    }
+}
+
+/// Text for a terminal: control characters (ESC sequences that would move the cursor or
+/// rewrite the screen, bells, …) shown escaped as `\x1b`, line breaks as `\n`.
+pub fn terminal_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return text.into();
+    }
+    text.chars()
+        .map(|c| match c {
+            '\n' => "\\n".to_string(),
+            c if c.is_control() => format!("\\x{:02x}", c as u32),
+            c => c.to_string(),
+        })
+        .collect::<String>()
+        .into()
+}
+
 /// Display width of text in columns (a Chinese character counts two).
 pub fn display_width(text: &str) -> usize {
     UnicodeWidthStr::width(text)
@@ -251,6 +283,22 @@ mod tests {
         // NFD against NFC.
         assert_eq!(name_key("Cafe\u{301}"), name_key("Café"));
         assert_ne!(name_key("示例单位甲"), name_key("示例单位乙"));
+    }
+
+    #[test]
+    fn report_cells_are_safe_to_open_and_to_print() {
+        assert_eq!(
+            csv_safe("=HYPERLINK(\"http://x\")"),
+            "'=HYPERLINK(\"http://x\")"
+        );
+        assert_eq!(csv_safe("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(csv_safe("+cmd"), "'+cmd");
+        assert_eq!(csv_safe("-2+3"), "'-2+3");
+        assert_eq!(csv_safe("-12.5"), "-12.5");
+        assert_eq!(csv_safe("\tx"), "'\tx");
+        assert_eq!(csv_safe("示例单位甲"), "示例单位甲");
+        assert_eq!(terminal_safe("甲\u{1b}[2J乙"), "甲\\x1b[2J乙");
+        assert_eq!(terminal_safe("正常"), "正常");
     }
 
     #[test]

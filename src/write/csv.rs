@@ -3,6 +3,7 @@
 //! the file as GBK), CRLF line ends, Chinese headers and severities, and the rule's Chinese
 //! title beside its code.
 
+use crate::base::text::csv_safe;
 use crate::consolidate::Consolidation;
 
 /// The header row of the CSV report.
@@ -32,17 +33,19 @@ pub fn render_csv(c: &Consolidation) -> Result<String, csv::Error> {
         .from_writer(Vec::new());
     w.write_record(CSV_HEADERS)?;
     for i in &c.issues {
+        // Names, files and messages come from the submissions: a cell starting with "=" must
+        // not run as a formula when the report is opened.
         w.write_record([
             i.severity.label(),
             i.rule.code(),
             i.rule.title(),
-            &i.place.file,
-            i.place.sheet.as_deref().unwrap_or(""),
+            &csv_safe(&i.place.file),
+            &csv_safe(i.place.sheet.as_deref().unwrap_or("")),
             &i.place.row.map(|r| r.to_string()).unwrap_or_default(),
             &i.place.cell().unwrap_or_default(),
-            i.unit.as_deref().unwrap_or(""),
-            i.project.as_deref().unwrap_or(""),
-            &i.message,
+            &csv_safe(i.unit.as_deref().unwrap_or("")),
+            &csv_safe(i.project.as_deref().unwrap_or("")),
+            &csv_safe(&i.message),
         ])?;
     }
     let bytes = w

@@ -9,7 +9,7 @@ use std::path::Path;
 use crate::base::form::Form;
 use crate::base::issue::{Issue, Rule, Severity};
 use crate::base::model::FileStatus;
-use crate::base::text::{display_width, money_text};
+use crate::base::text::{display_width, money_text, terminal_safe};
 use crate::consolidate::Consolidation;
 
 /// `text` followed by spaces up to `width` display columns (a Chinese character counts two).
@@ -220,7 +220,7 @@ fn render_file_issues(out: &mut String, issues: &[&Issue]) {
             pad(place, place_width),
             issue.severity.label(),
             pad(issue.rule.code(), code_width),
-            issue.message
+            terminal_safe(&issue.message)
         );
     }
 }
@@ -238,7 +238,7 @@ pub fn render_text(form: &Form, c: &Consolidation) -> String {
         if start > 0 {
             out.push('\n');
         }
-        let _ = writeln!(out, "{file}");
+        let _ = writeln!(out, "{}", terminal_safe(file));
         let group: Vec<&Issue> = c.issues[start..end].iter().collect();
         render_file_issues(&mut out, &group);
         start = end;
