@@ -44,6 +44,27 @@ const SPREADSHEET_EXTENSIONS: &[&str] = &[
 /// duplicates.
 pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
 
+/// The custom document property jixiao writes into its consolidated workbook.
+pub const OWN_OUTPUT_PROPERTY: &str = "jixiao-output";
+
+/// Whether an .xlsx is a consolidated workbook written by jixiao (its custom property).
+fn is_own_output(path: &Path) -> bool {
+    let Ok(file) = fs::File::open(path) else {
+        return false;
+    };
+    let Ok(mut archive) = zip::ZipArchive::new(file) else {
+        return false;
+    };
+    let Ok(entry) = archive.by_name("docProps/custom.xml") else {
+        return false;
+    };
+    let mut xml = Vec::new();
+    if entry.take(64 * 1024).read_to_end(&mut xml).is_err() {
+        return false;
+    }
+    contains(&xml, format!("name=\"{OWN_OUTPUT_PROPERTY}\"").as_bytes())
+}
+
 /// What discover found.
 #[derive(Debug, Default)]
 pub struct Discovery {
@@ -115,6 +136,14 @@ pub fn discover(inputs: &[PathBuf]) -> Result<Discovery, DiscoverError> {
         let size = meta.map(|m| m.len()).unwrap_or(0);
         let head = read_head(&path);
         let kind = detect_kind(&head, &extension);
+        if kind == SourceKind::Xlsx && is_own_output(&path) {
+            discovery.skipped.push((
+                path,
+                display,
+                "jixiao 生成的汇总工作簿（之前一次运行的输出），不是报送表格".to_string(),
+            ));
+            continue;
+        }
         discovery.sources.push(Source {
             path,
             display,

@@ -46,6 +46,12 @@ pub fn build_workbook_with_limit(
     parallel: bool,
 ) -> Result<Workbook, XlsxError> {
     let mut workbook = Workbook::new();
+    // Marks the workbook as jixiao's own, so that one left among the inputs of a later run is
+    // skipped rather than read as a submission.
+    workbook.set_properties(
+        &rust_xlsxwriter::DocProperties::new()
+            .set_custom_property(crate::discover::OWN_OUTPUT_PROPERTY, "汇总表"),
+    );
     workbook.set_zip_compression_level(ZIP_LEVEL);
     let formats = Formats::new();
     let owned = counted_units(c);
