@@ -554,3 +554,46 @@ fn an_earlier_consolidated_workbook_among_the_inputs_is_skipped() {
         .unwrap()
         .contains("jixiao 生成的汇总工作簿"));
 }
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_in_the_input_folder_never_blocks_the_run() {
+    use std::time::{Duration, Instant};
+    let dir = tempfile::tempdir().unwrap();
+    fs::copy(
+        root().join("samples/示例单位甲.xls"),
+        dir.path().join("甲.xls"),
+    )
+    .unwrap();
+    let fifo = dir.path().join("notes.pdf");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|s| s.success()) {
+        return; // no mkfifo here
+    }
+    // Named in the folder and on the command line too (a shell glob would name it).
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .args(["check", "--format", "json", "-q"])
+        .arg(dir.path())
+        .arg(&fifo)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > Duration::from_secs(20) {
+            let _ = child.kill();
+            panic!("jixiao blocked on a FIFO");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let out = child.wait_with_output().unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["summary"]["units"], 1);
+    let fifo_entry = report["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"].as_str().unwrap().ends_with("notes.pdf"))
+        .unwrap();
+    assert_eq!(fifo_entry["status"], "skipped");
+}
