@@ -597,3 +597,26 @@ fn a_fifo_in_the_input_folder_never_blocks_the_run() {
         .unwrap();
     assert_eq!(fifo_entry["status"], "skipped");
 }
+
+#[test]
+fn a_lock_file_named_on_the_command_line_is_skipped() {
+    // A shell glob such as 报送/* names Excel's lock file too.
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("甲.xls");
+    fs::copy(root().join("samples/示例单位甲.xls"), &good).unwrap();
+    let lock = dir.path().join("~$甲.xls");
+    fs::write(&lock, b"\x0bJohn").unwrap();
+    let (code, report) = check_json(&[&good, &lock]);
+    assert_eq!(code, 0, "{report:#}");
+    assert!(
+        report["issues"].as_array().unwrap().is_empty(),
+        "{report:#}"
+    );
+    let entry = report["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"].as_str().unwrap().ends_with("~$甲.xls"))
+        .unwrap();
+    assert_eq!(entry["status"], "skipped");
+}
