@@ -13,22 +13,6 @@ use std::process::Command;
 use common::*;
 use serde_json::Value;
 
-/// Runs one of the Python readback scripts; panics with its output when it fails.
-fn python(script: &str, args: &[&Path]) -> String {
-    let out = Command::new("python3")
-        .arg(root().join("tests/readback").join(script))
-        .args(args)
-        .output()
-        .expect("python3 is needed (with openpyxl, LibreOffice, poppler-utils; see README)");
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(
-        out.status.success(),
-        "{script} failed:\n{stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    stdout
-}
-
 /// (unit, projects, indicators, total) of every unit, sorted.
 fn unit_totals(report: &Value) -> Vec<(String, u64, u64, String)> {
     let mut units = unit_rows(report);

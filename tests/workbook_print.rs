@@ -7,7 +7,6 @@
 mod common;
 
 use std::path::Path;
-use std::process::Command;
 
 use common::*;
 use jixiao::base::form::Form;
@@ -19,21 +18,6 @@ use serde_json::Value;
 
 const RED: &str = "FFC7CE";
 const AMBER: &str = "FFEB9C";
-
-fn python(script: &str, args: &[&Path]) -> String {
-    let out = Command::new("python3")
-        .arg(root().join("tests/readback").join(script))
-        .args(args)
-        .output()
-        .expect("python3 is needed (with openpyxl, LibreOffice, poppler-utils; see README)");
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(
-        out.status.success(),
-        "{script} failed:\n{stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    stdout
-}
 
 /// What `check_marks.py` reads back from a workbook.
 fn read_back(book: &Path) -> Value {

@@ -526,27 +526,9 @@ fn block_money_unit(sheet: &Sheet, from: usize, to: usize, labels: &Labels) -> O
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::read::grid::Cell;
 
     fn sheet(rows: &[&[&str]]) -> Sheet {
-        Sheet {
-            name: Some("Sheet1".into()),
-            rows: rows
-                .iter()
-                .map(|r| {
-                    r.iter()
-                        .map(|t| {
-                            if t.is_empty() {
-                                Cell::Empty
-                            } else {
-                                Cell::Text(t.to_string())
-                            }
-                        })
-                        .collect()
-                })
-                .collect(),
-            ..Sheet::default()
-        }
+        Sheet::from_text(rows)
     }
 
     #[test]

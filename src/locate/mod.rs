@@ -345,24 +345,7 @@ mod tests {
     use super::*;
 
     fn text_rows(rows: &[&[&str]]) -> Sheet {
-        Sheet {
-            name: Some("Sheet1".into()),
-            rows: rows
-                .iter()
-                .map(|r| {
-                    r.iter()
-                        .map(|s| {
-                            if s.is_empty() {
-                                Cell::Empty
-                            } else {
-                                Cell::Text(s.to_string())
-                            }
-                        })
-                        .collect()
-                })
-                .collect(),
-            ..Sheet::default()
-        }
+        Sheet::from_text(rows)
     }
 
     #[test]

@@ -72,6 +72,29 @@ impl Sheet {
         self.first_col + col as u32
     }
 
+    /// A sheet named Sheet1 at the file's top-left, from rows of text ("" for an empty cell):
+    /// for tables built in code, tests above all.
+    pub fn from_text(rows: &[&[&str]]) -> Sheet {
+        Sheet {
+            name: Some("Sheet1".into()),
+            rows: rows
+                .iter()
+                .map(|r| {
+                    r.iter()
+                        .map(|t| {
+                            if t.is_empty() {
+                                Cell::Empty
+                            } else {
+                                Cell::Text(t.to_string())
+                            }
+                        })
+                        .collect()
+                })
+                .collect(),
+            ..Sheet::default()
+        }
+    }
+
     /// Number of columns of the widest row.
     pub fn width(&self) -> usize {
         self.rows.iter().map(Vec::len).max().unwrap_or(0)

@@ -379,18 +379,7 @@ mod tests {
 
     /// A sheet at the file's top-left from text rows ("" is empty).
     fn sheet(rows: &[&[&str]]) -> Sheet {
-        Sheet {
-            name: Some("Sheet1".into()),
-            rows: rows
-                .iter()
-                .map(|r| {
-                    r.iter()
-                        .map(|s| if s.is_empty() { Cell::Empty } else { text(s) })
-                        .collect()
-                })
-                .collect(),
-            ..Sheet::default()
-        }
+        Sheet::from_text(rows)
     }
 
     fn region(start: (u32, u32), end: (u32, u32)) -> Dimensions {

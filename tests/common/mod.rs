@@ -159,3 +159,19 @@ pub fn text(cell: &Data) -> String {
         other => other.to_string(),
     }
 }
+
+/// Runs one of the Python readback scripts; panics with its output when it fails.
+pub fn python(script: &str, args: &[&Path]) -> String {
+    let out = Command::new("python3")
+        .arg(root().join("tests/readback").join(script))
+        .args(args)
+        .output()
+        .expect("python3 is needed (with openpyxl, LibreOffice, poppler-utils; see README)");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "{script} failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
+}
