@@ -6,17 +6,21 @@ use std::path::{Path, PathBuf};
 
 use crate::base::form::{Form, FormError};
 use crate::base::issue::{Issue, Rule, Severity};
+use crate::base::model::FileStatus;
 use crate::base::model::Unit;
 use crate::cli::{
-    CheckArgs, Cli, Command, CommonArgs, ConsolidateArgs, FormsArgs, LayoutArg, ReportFormat,
-    SeverityArg, TemplateArgs,
+    CheckArgs, Cli, Command, CommonArgs, ConsolidateArgs, FeedbackArgs, FormsArgs, LayoutArg,
+    ReportFormat, SeverityArg, TemplateArgs,
 };
 use crate::consolidate::{consolidate, Consolidation};
+use crate::discover::{detect_kind, extension_of};
 use crate::discover::{discover, DiscoverError};
 use crate::process::{process_with, Progress};
+use crate::read::read_grid;
 use crate::roster::{load_roster, Roster, RosterError};
 use crate::write::csv::render_csv;
-use crate::write::forms::{form_paths, write_marked_unit_forms, FormLayout};
+use crate::write::feedback::{build_feedback, Feedback};
+use crate::write::forms::{form_paths, safe_file_stem, write_marked_unit_forms, FormLayout};
 use crate::write::template::build_template;
 use crate::write::text::{render_summary, render_text, written_line};
 use crate::write::workbook::{build_workbook, counted_units};
@@ -224,6 +228,7 @@ pub fn run(cli: Cli) -> Result<u8, AppError> {
         Command::Check(args) => run_check(&args),
         Command::Forms(args) => run_forms(&args),
         Command::Template(args) => run_template(&args),
+        Command::Feedback(args) => run_feedback(&args),
     }
 }
 
@@ -272,18 +277,7 @@ fn run_consolidate(args: &ConsolidateArgs) -> Result<u8, AppError> {
 
 fn run_forms(args: &FormsArgs) -> Result<u8, AppError> {
     let plan = Plan::from_args(&args.common)?;
-    if args.output.exists() && !args.output.is_dir() {
-        return Err(AppError::NotAFolder(args.output.display().to_string()));
-    }
-    if let Some(parent) = args.output.parent().filter(|p| !p.as_os_str().is_empty()) {
-        if !parent.is_dir() {
-            return Err(AppError::NoOutputDir(parent.display().to_string()));
-        }
-    }
-    std::fs::create_dir_all(&args.output).map_err(|source| WriteError::Io {
-        path: args.output.display().to_string(),
-        source,
-    })?;
+    prepare_folder(&args.output)?;
     let (c, inputs) = plan.consolidate(&[])?;
     let owned = counted_units(&c);
     let units: Vec<&Unit> = owned.iter().map(|u| u.as_ref()).collect();
@@ -304,6 +298,97 @@ fn run_forms(args: &FormsArgs) -> Result<u8, AppError> {
         eprint!("{}", written_line(&what, &args.output));
     }
     Ok(exit_status(&c))
+}
+
+fn run_feedback(args: &FeedbackArgs) -> Result<u8, AppError> {
+    let plan = Plan::from_args(&args.common)?;
+    prepare_folder(&args.output)?;
+    let (c, inputs) = plan.consolidate(&[])?;
+    let mut taken = std::collections::HashSet::new();
+    let mut written = 0;
+    for sub in c
+        .files
+        .iter()
+        .filter(|s| !matches!(s.status, FileStatus::Skipped | FileStatus::Duplicate))
+    {
+        // The file's sheets again, for the marked copies (the run keeps no grids).
+        let grid = std::fs::read(&sub.path).ok().and_then(|bytes| {
+            let ext = extension_of(&sub.path);
+            let kind = detect_kind(&bytes[..bytes.len().min(4096)], &ext);
+            read_grid(&bytes, kind, &ext).ok()
+        });
+        let file_issues: Vec<&Issue> = c
+            .issues
+            .iter()
+            .filter(|i| i.place.file == sub.display)
+            .collect();
+        let units: Vec<&Unit> = sub.units().collect();
+        let stem = sub
+            .path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let jobs: Vec<(Option<&Unit>, String)> = if units.is_empty() {
+            vec![(None, stem)]
+        } else {
+            units.iter().map(|u| (Some(*u), u.name.clone())).collect()
+        };
+        for (unit, name) in jobs {
+            let issues: Vec<&Issue> = file_issues
+                .iter()
+                .copied()
+                .filter(|i| {
+                    unit.is_none()
+                        || i.unit.is_none()
+                        || i.unit.as_deref() == unit.map(|u| u.name.as_str())
+                })
+                .collect();
+            let feedback = Feedback {
+                submission: sub,
+                unit,
+                issues,
+                grid: grid.as_ref(),
+            };
+            let bytes =
+                build_feedback(&plan.form, &feedback).map_err(|source| WriteError::Xlsx {
+                    path: args.output.display().to_string(),
+                    source,
+                })?;
+            let stem = safe_file_stem(&format!("{name}_审核意见"));
+            let mut file = format!("{stem}.xlsx");
+            let mut n = 2;
+            while !taken.insert(file.to_lowercase()) {
+                file = format!("{stem}（{n}）.xlsx");
+                n += 1;
+            }
+            let path = args.output.join(file);
+            check_output_path(&path, inputs.iter().map(PathBuf::as_path))?;
+            write_atomically(&path, &bytes)?;
+            written += 1;
+        }
+    }
+    if !plan.quiet {
+        eprint!("{}", render_summary(&plan.form, &c));
+        eprintln!("已写入 {written} 份审核意见到 {}", args.output.display());
+    }
+    Ok(exit_status(&c))
+}
+
+/// Creates the output folder of `forms` or `feedback` (its parent must exist).
+fn prepare_folder(dir: &Path) -> Result<(), AppError> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(AppError::NotAFolder(dir.display().to_string()));
+    }
+    if let Some(parent) = dir.parent().filter(|p| !p.as_os_str().is_empty()) {
+        if !parent.is_dir() {
+            return Err(AppError::NoOutputDir(parent.display().to_string()));
+        }
+    }
+    std::fs::create_dir_all(dir).map_err(|source| WriteError::Io {
+        path: dir.display().to_string(),
+        source,
+    })?;
+    Ok(())
 }
 
 fn run_template(args: &TemplateArgs) -> Result<u8, AppError> {

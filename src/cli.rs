@@ -37,6 +37,17 @@ pub enum Command {
     Forms(FormsArgs),
     /// 生成下一年度的空白填报模板（每行一个指标，带下拉选项）
     Template(TemplateArgs),
+    /// 为每个单位生成一份审核意见工作簿：问题清单，以及标出问题单元格的原表副本，可直接发回单位
+    Feedback(FeedbackArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct FeedbackArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// 审核意见写入的文件夹（不存在时自动创建）
+    #[arg(short, long, value_name = "DIR")]
+    pub output: PathBuf,
 }
 
 #[derive(Debug, Args)]

@@ -50,6 +50,10 @@ pub struct Sheet {
     pub first_row: u32,
     pub first_col: u32,
     pub rows: Vec<Vec<Cell>>,
+    /// The merged regions as the file states them: (first row, first column, last row, last
+    /// column), 0-based in the file. Their cells are already filled with the top-left value;
+    /// the regions are kept for writing a copy of the sheet (feedback).
+    pub merged: Vec<(u32, u32, u32, u32)>,
 }
 
 impl Sheet {

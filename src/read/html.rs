@@ -669,6 +669,7 @@ fn build_sheet(table: TableBuilder, stored: &mut usize, limit: usize) -> Result<
         first_row: 0,
         first_col: 0,
         rows,
+        merged: Vec::new(),
     })
 }
 

@@ -157,6 +157,7 @@ pub fn read_text(bytes: &[u8], extension: &str) -> Result<Grid, ReadError> {
             first_row: 0,
             first_col: 0,
             rows,
+            merged: Vec::new(),
         }],
         ..Grid::default()
     })

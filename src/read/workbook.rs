@@ -124,6 +124,7 @@ fn read_xlsx_sheets(wb: &mut Xlsx<Bytes>) -> Result<Grid, ReadError> {
             first_row: 0,
             first_col: 0,
             rows,
+            merged: Vec::new(),
         };
         fill_merged(&mut sheet, &merged);
         sheets.push(sheet);
@@ -263,6 +264,7 @@ fn range_to_sheet(name: String, hidden: bool, range: &Range<Data>, merged: &[Dim
         first_row,
         first_col,
         rows,
+        merged: Vec::new(),
     };
     fill_merged(&mut sheet, merged);
     sheet
@@ -272,6 +274,10 @@ fn range_to_sheet(name: String, hidden: bool, range: &Range<Data>, merged: &[Dim
 /// sheet already holds (a region reaching past the data is cut at the data's edge).
 fn fill_merged(sheet: &mut Sheet, merged: &[Dimensions]) {
     let sheet_width = sheet.width();
+    sheet.merged = merged
+        .iter()
+        .map(|d| (d.start.0, d.start.1, d.end.0, d.end.1))
+        .collect();
     for dim in merged {
         let (r0, c0) = dim.start;
         let (r1, c1) = dim.end;

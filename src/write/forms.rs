@@ -26,7 +26,7 @@ const MAX_STEM_BYTES: usize = 230;
 
 /// A file stem for a unit's name that Windows accepts: forbidden and control characters become
 /// "_", trailing dots and spaces go, reserved device names get a "_", long names are cut.
-fn safe_file_stem(name: &str) -> String {
+pub fn safe_file_stem(name: &str) -> String {
     // Characters that show nothing or reorder what is shown (U+202E makes "gpj.exe" read
     // "exe.jpg") are dropped; forbidden and control characters become "_".
     let invisible = |c: char| matches!(c as u32, 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x206F | 0xFEFF | 0x00AD);

@@ -4,6 +4,7 @@
 //! renamed into place, so an interrupted run never leaves a half-written file.
 
 pub mod csv;
+pub mod feedback;
 pub mod forms;
 pub mod json;
 pub mod official;
