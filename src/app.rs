@@ -10,7 +10,7 @@ use crate::base::model::FileStatus;
 use crate::base::model::Unit;
 use crate::cli::{
     CheckArgs, Cli, Command, CommonArgs, ConsolidateArgs, FeedbackArgs, FormsArgs, LayoutArg,
-    ReportFormat, SeverityArg, TemplateArgs,
+    ReportFormat, ServeArgs, SeverityArg, TemplateArgs,
 };
 use crate::consolidate::{consolidate, Consolidation};
 use crate::discover::{detect_kind, extension_of};
@@ -41,6 +41,8 @@ pub enum AppError {
     OutputIsInput(String),
     #[error("两个输出指向同一个文件 {0}（-o 与 --json 必须不同）")]
     SameOutput(String),
+    #[error("收集网页无法运行：{0}")]
+    Serve(String),
     #[error("未知的规则代码：{code}。--rule 可用的规则代码有：\n{valid}")]
     UnknownRule { code: String, valid: String },
     #[error("{what}只能写成 .xlsx 工作簿，而 -o 给出的是 {path}；请改用以 .xlsx 结尾的文件名")]
@@ -229,6 +231,7 @@ pub fn run(cli: Cli) -> Result<u8, AppError> {
         Command::Forms(args) => run_forms(&args),
         Command::Template(args) => run_template(&args),
         Command::Feedback(args) => run_feedback(&args),
+        Command::Serve(args) => run_serve(&args),
     }
 }
 
@@ -389,6 +392,29 @@ fn prepare_folder(dir: &Path) -> Result<(), AppError> {
         source,
     })?;
     Ok(())
+}
+
+fn run_serve(args: &ServeArgs) -> Result<u8, AppError> {
+    let form = match &args.form {
+        Some(path) => Form::load(path)?,
+        None => Form::default_form(),
+    };
+    let roster = match &args.roster {
+        Some(path) => Some(load_roster(path, &form)?),
+        None => None,
+    };
+    let (store, round) = crate::serve::store::Store::open(&args.data, &args.round)
+        .map_err(|e| AppError::Serve(e.to_string()))?;
+    let served = crate::serve::Served {
+        max_file_bytes: args.max_file_mb.min(256) * 1024 * 1024,
+        form,
+        roster,
+        round,
+        store: std::sync::Mutex::new(store),
+    };
+    crate::serve::serve(served, std::net::SocketAddr::new(args.bind, args.port))
+        .map_err(|e| AppError::Serve(format!("无法在 {}:{} 上启动：{e}", args.bind, args.port)))?;
+    Ok(0)
 }
 
 fn run_template(args: &TemplateArgs) -> Result<u8, AppError> {

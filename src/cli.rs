@@ -39,6 +39,33 @@ pub enum Command {
     Template(TemplateArgs),
     /// 为每个单位生成一份审核意见工作簿：问题清单，以及标出问题单元格的原表副本，可直接发回单位
     Feedback(FeedbackArgs),
+    /// 启动收集网页：单位通过报送链接上传并立即看到检查结果，部门通过审核链接查看报送情况并下载汇总
+    Serve(ServeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// 数据文件夹：保存本轮的数据库和各单位上传的原始文件（不存在时自动创建）
+    #[arg(long, value_name = "DIR", default_value = "jixiao-data")]
+    pub data: PathBuf,
+    /// 监听地址；默认只接受本机访问，在办公网内使用时设为 0.0.0.0 或本机的内网地址
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+    pub bind: std::net::IpAddr,
+    /// 端口（0 表示由系统选一个空闲端口）
+    #[arg(long, value_name = "N", default_value_t = 8080)]
+    pub port: u16,
+    /// 收集轮次的名称（第一次启动时使用）
+    #[arg(long, value_name = "NAME", default_value = "项目支出绩效目标收集")]
+    pub round: String,
+    /// 使用的表单定义（TOML），默认是内置的项目支出绩效目标表
+    #[arg(long, value_name = "TOML")]
+    pub form: Option<PathBuf>,
+    /// 应报送单位名册（.xlsx/.xls/.ods/.csv，含“单位名称”列）
+    #[arg(long, value_name = "FILE")]
+    pub roster: Option<PathBuf>,
+    /// 单个上传文件的上限（MB），默认与命令行相同：256
+    #[arg(long, value_name = "MB", default_value_t = 256)]
+    pub max_file_mb: u64,
 }
 
 #[derive(Debug, Args)]

@@ -17,4 +17,5 @@ pub mod normalize;
 pub mod process;
 pub mod read;
 pub mod roster;
+pub mod serve;
 pub mod write;

@@ -65,7 +65,7 @@ pub fn safe_file_stem(name: &str) -> String {
 ///
 /// # Errors
 /// rust_xlsxwriter refused a value.
-fn build_unit_form(
+pub fn build_unit_form(
     form: &Form,
     unit: &Unit,
     marks: Option<&UnitMarks>,

@@ -1,0 +1,250 @@
+//! `jixiao serve` over HTTP on loopback: a round from the units' upload to the department's
+//! downloads, and the safety points. The server is the real binary, started on a free port.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+
+use common::*;
+
+/// A running server and its two links; stopped when dropped.
+struct Server {
+    child: Child,
+    unit: String,
+    dept: String,
+    _data: tempfile::TempDir,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start(extra: &[&str]) -> Server {
+    let data = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .args(["serve", "--port", "0", "--data"])
+        .arg(data.path().join("data"))
+        .args(extra)
+        .current_dir(root())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut server = Server {
+        child,
+        unit: String::new(),
+        dept: String::new(),
+        _data: data,
+    };
+    // The first line names the round; the next two are the links.
+    let lines: Vec<String> = BufReader::new(stdout)
+        .lines()
+        .take(3)
+        .map(Result::unwrap)
+        .collect();
+    let link = |line: &String| line[line.find("http").expect(line)..].to_string();
+    assert!(lines[1].starts_with("单位报送链接"), "{lines:?}");
+    assert!(lines[2].starts_with("部门审核链接"), "{lines:?}");
+    server.unit = link(&lines[1]);
+    server.dept = link(&lines[2]);
+    server
+}
+
+/// (status, body) of a GET.
+fn get(url: &str) -> (u16, Vec<u8>) {
+    let agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .new_agent();
+    let mut resp = agent.get(url).call().unwrap();
+    let status = resp.status().as_u16();
+    let body = resp
+        .body_mut()
+        .with_config()
+        .limit(1 << 30)
+        .read_to_vec()
+        .unwrap();
+    (status, body)
+}
+
+/// (status, page) of an upload of these files, as a browser's form sends them.
+fn upload(url: &str, files: &[(&str, Vec<u8>)]) -> (u16, String) {
+    let boundary = "jixiaoTestBoundary7MA4YWxkTrZu0gW";
+    let mut body = Vec::new();
+    for (name, bytes) in files {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    let agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .new_agent();
+    let mut resp = agent
+        .post(url)
+        .header(
+            "Content-Type",
+            &format!("multipart/form-data; boundary={boundary}"),
+        )
+        .send(&body[..])
+        .unwrap();
+    let status = resp.status().as_u16();
+    (status, resp.body_mut().read_to_string().unwrap())
+}
+
+fn sample(name: &str) -> Vec<u8> {
+    std::fs::read(root().join("samples").join(name)).unwrap()
+}
+
+/// 示例单位乙 corrected: the fixture of 示例单位己 (all rows add up), renamed.
+fn yi_fixed() -> Vec<u8> {
+    std::fs::read_to_string(root().join("tests/fixtures/gbk_bom/utf8_bom.csv"))
+        .unwrap()
+        .replace("示例单位己", "示例单位乙")
+        .into_bytes()
+}
+
+fn feedback_link(page: &str) -> String {
+    let at = page.find("/feedback/").expect("a feedback link");
+    let start = page[..at].rfind("href=\"").unwrap() + 6;
+    let end = start + page[start..].find('"').unwrap();
+    page[start..end].to_string()
+}
+
+fn origin(url: &str) -> String {
+    let after = url.find("://").unwrap() + 3;
+    let end = after + url[after..].find('/').unwrap();
+    url[..end].to_string()
+}
+
+#[test]
+fn a_round_from_upload_to_consolidation() {
+    let server = start(&["--roster", "tests/fixtures/roster/roster_names_only.csv"]);
+    // A unit uploads its table with mistakes and sees them at once.
+    let (code, page) = upload(
+        &server.unit,
+        &[("示例单位乙.csv", sample("示例单位乙.csv"))],
+    );
+    assert_eq!(code, 200, "{page}");
+    assert!(page.contains("有错误：错误 5 个"), "{page}");
+    assert!(page.contains("财政拨款“待定”不是数字"), "{page}");
+    // Its feedback workbook downloads.
+    let (code, xlsx) = get(&format!("{}{}", origin(&server.unit), feedback_link(&page)));
+    assert_eq!(code, 200);
+    assert!(xlsx.starts_with(b"PK"));
+    // It uploads the corrected file: 通过; the earlier one stays in the history.
+    let (code, page) = upload(&server.unit, &[("示例单位乙（修改后）.csv", yi_fixed())]);
+    assert_eq!(code, 200);
+    assert!(page.contains("通过：没有发现问题"), "{page}");
+    // The department sees the round: 乙 通过 after 2 submissions, the roster's others missing.
+    let (code, dept) = get(&server.dept);
+    assert_eq!(code, 200);
+    let dept = String::from_utf8(dept).unwrap();
+    assert!(
+        dept.contains("<tr class=\"通过\"><td>示例单位乙</td><td>通过</td><td>0</td><td>0</td><td>2</td></tr>"),
+        "{dept}"
+    );
+    assert!(dept.contains("<td>未报送</td>"), "{dept}");
+    // The consolidated workbook equals the CLI's on the same file, cell for cell.
+    let (code, xlsx) = get(&format!("{}/download/汇总表.xlsx", server.dept));
+    assert_eq!(code, 200);
+    let dir = tempfile::tempdir().unwrap();
+    let web = dir.path().join("web.xlsx");
+    std::fs::write(&web, xlsx).unwrap();
+    let input = dir.path().join("示例单位乙（修改后）.csv");
+    std::fs::write(&input, yi_fixed()).unwrap();
+    // Run where the file is, so that both name it the same way.
+    let roster = "tests/fixtures/roster/roster_names_only.csv";
+    std::fs::create_dir_all(dir.path().join("tests/fixtures/roster")).unwrap();
+    std::fs::copy(root().join(roster), dir.path().join(roster)).unwrap();
+    let run = Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .args([
+            "consolidate",
+            "示例单位乙（修改后）.csv",
+            "-o",
+            "cli.xlsx",
+            "--roster",
+        ])
+        .arg(roster)
+        .arg("-q")
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(status(&run), 1, "{}", String::from_utf8_lossy(&run.stderr));
+    for sheet in ["汇总表", "指标明细", "问题清单"] {
+        assert_eq!(
+            read_sheet(&web, sheet),
+            read_sheet(&dir.path().join("cli.xlsx"), sheet),
+            "{sheet}"
+        );
+    }
+    // Every download answers.
+    for name in ["report.json", "report.csv", "forms.zip", "feedback.zip"] {
+        let (code, body) = get(&format!("{}/download/{name}", server.dept));
+        assert_eq!(code, 200, "{name}");
+        assert!(!body.is_empty(), "{name}");
+    }
+}
+
+#[test]
+fn wrong_links_oversized_uploads_and_hostile_files() {
+    let server = start(&["--max-file-mb", "1"]);
+    let base = origin(&server.unit);
+    // A wrong link, the unit's secret on the department's page, a directory: all 404.
+    for path in [
+        "/u/0123456789abcdef0123456789abcdef".to_string(),
+        "/d/0123456789abcdef0123456789abcdef".to_string(),
+        server.unit.replace("/u/", "/d/")[base.len()..].to_string(),
+        "/".to_string(),
+        "/assets/".to_string(),
+    ] {
+        assert_eq!(get(&format!("{base}{path}")).0, 404, "{path}");
+    }
+    // Every response carries the headers an intranet app sets.
+    let agent = ureq::Agent::new_with_defaults();
+    let resp = agent.get(&server.unit).call().unwrap();
+    let csp = resp.headers().get("content-security-policy").unwrap();
+    assert!(csp.to_str().unwrap().contains("default-src 'none'"));
+    assert_eq!(
+        resp.headers().get("x-content-type-options").unwrap(),
+        "nosniff"
+    );
+    // Over the per-file cap: refused with a clear message, nothing stored.
+    let (code, page) = upload(&server.unit, &[("大文件.csv", vec![b'x'; 2 * 1024 * 1024])]);
+    assert_eq!(code, 413);
+    assert!(page.contains("超过单个文件的上限 1 MB"), "{page}");
+    let dept = String::from_utf8(get(&server.dept).1).unwrap();
+    assert!(dept.contains("已报送单位 0 个"), "{dept}");
+    // A hostile file gives its issue, and the server goes on.
+    let bomb = std::fs::read(root().join("tests/fixtures/broken/truncated.xlsx")).unwrap();
+    let (code, page) = upload(&server.unit, &[("坏文件.xlsx", bomb)]);
+    assert_eq!(code, 200);
+    assert!(page.contains("unreadable-file"), "{page}");
+    assert_eq!(get(&server.unit).0, 200);
+}
+
+#[test]
+fn two_units_uploading_at_once_both_land() {
+    let server = start(&[]);
+    let unit = server.unit.clone();
+    let a = {
+        let unit = unit.clone();
+        std::thread::spawn(move || upload(&unit, &[("甲.xls", sample("示例单位甲.xls"))]))
+    };
+    let b = std::thread::spawn(move || upload(&unit, &[("乙.csv", sample("示例单位乙.csv"))]));
+    assert_eq!(a.join().unwrap().0, 200);
+    assert_eq!(b.join().unwrap().0, 200);
+    let dept = String::from_utf8(get(&server.dept).1).unwrap();
+    assert!(dept.contains("<td>示例单位甲</td>"), "{dept}");
+    assert!(dept.contains("<td>示例单位乙</td>"), "{dept}");
+}
