@@ -6,21 +6,18 @@ use std::path::{Path, PathBuf};
 
 use crate::base::form::{Form, FormError};
 use crate::base::issue::{Issue, Rule, Severity};
-use crate::base::model::FileStatus;
 use crate::base::model::Unit;
 use crate::cli::{
     CheckArgs, Cli, Command, CommonArgs, ConsolidateArgs, FeedbackArgs, FormsArgs, LayoutArg,
     ReportFormat, ServeArgs, SeverityArg, TemplateArgs,
 };
 use crate::consolidate::{consolidate, Consolidation};
-use crate::discover::{detect_kind, extension_of};
 use crate::discover::{discover, DiscoverError};
 use crate::process::{process_with, Progress};
-use crate::read::read_grid;
 use crate::roster::{load_roster, Roster, RosterError};
 use crate::write::csv::render_csv;
-use crate::write::feedback::{build_feedback, Feedback};
-use crate::write::forms::{form_paths, safe_file_stem, write_marked_unit_forms, FormLayout};
+use crate::write::feedback::feedback_workbooks;
+use crate::write::forms::{form_paths, write_marked_unit_forms, FormLayout};
 use crate::write::template::build_template;
 use crate::write::text::{render_summary, render_text, written_line};
 use crate::write::workbook::{build_workbook, counted_units};
@@ -309,66 +306,18 @@ fn run_feedback(args: &FeedbackArgs) -> Result<u8, AppError> {
     let (c, inputs) = plan.consolidate(&[])?;
     let mut taken = std::collections::HashSet::new();
     let mut written = 0;
-    for sub in c
-        .files
-        .iter()
-        .filter(|s| !matches!(s.status, FileStatus::Skipped | FileStatus::Duplicate))
-    {
-        // The file's sheets again, for the marked copies (the run keeps no grids).
-        let grid = std::fs::read(&sub.path).ok().and_then(|bytes| {
-            let ext = extension_of(&sub.path);
-            let kind = detect_kind(&bytes[..bytes.len().min(4096)], &ext);
-            read_grid(&bytes, kind, &ext).ok()
-        });
-        let file_issues: Vec<&Issue> = c
-            .issues
-            .iter()
-            .filter(|i| i.place.file == sub.display)
-            .collect();
-        let units: Vec<&Unit> = sub.units().collect();
-        let stem = sub
-            .path
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let jobs: Vec<(Option<&Unit>, String)> = if units.is_empty() {
-            vec![(None, stem)]
-        } else {
-            units.iter().map(|u| (Some(*u), u.name.clone())).collect()
-        };
-        for (unit, name) in jobs {
-            let issues: Vec<&Issue> = file_issues
-                .iter()
-                .copied()
-                .filter(|i| {
-                    unit.is_none()
-                        || i.unit.is_none()
-                        || i.unit.as_deref() == unit.map(|u| u.name.as_str())
-                })
-                .collect();
-            let feedback = Feedback {
-                submission: sub,
-                unit,
-                issues,
-                grid: grid.as_ref(),
-            };
-            let bytes =
-                build_feedback(&plan.form, &feedback).map_err(|source| WriteError::Xlsx {
-                    path: args.output.display().to_string(),
-                    source,
-                })?;
-            let stem = safe_file_stem(&format!("{name}_审核意见"));
-            let mut file = format!("{stem}.xlsx");
-            let mut n = 2;
-            while !taken.insert(file.to_lowercase()) {
-                file = format!("{stem}（{n}）.xlsx");
-                n += 1;
-            }
-            let path = args.output.join(file);
-            check_output_path(&path, inputs.iter().map(PathBuf::as_path))?;
-            write_atomically(&path, &bytes)?;
-            written += 1;
+    for (name, bytes) in feedback_workbooks(&plan.form, &c) {
+        let stem = name.trim_end_matches(".xlsx").to_string();
+        let mut file = name;
+        let mut n = 2;
+        while !taken.insert(file.to_lowercase()) {
+            file = format!("{stem}（{n}）.xlsx");
+            n += 1;
         }
+        let path = args.output.join(file);
+        check_output_path(&path, inputs.iter().map(PathBuf::as_path))?;
+        write_atomically(&path, &bytes)?;
+        written += 1;
     }
     if !plan.quiet {
         eprint!("{}", render_summary(&plan.form, &c));

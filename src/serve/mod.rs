@@ -310,64 +310,15 @@ async fn unit_feedback(
             return None;
         }
         let c = run_pipeline(&served.form, None, &files);
-        feedback_workbooks(&served.form, &c).into_iter().nth(n)
+        crate::write::feedback::feedback_workbooks(&served.form, &c)
+            .into_iter()
+            .nth(n)
     })
     .await;
     match result {
         Ok(Some((name, bytes))) => xlsx(&name, bytes),
         _ => not_found(),
     }
-}
-
-/// Every feedback workbook of a consolidation: (file name, bytes), one per unit and one per
-/// file without a unit, in report order.
-pub fn feedback_workbooks(form: &Form, c: &Consolidation) -> Vec<(String, Vec<u8>)> {
-    use crate::write::feedback::{build_feedback, Feedback};
-    let mut out = Vec::new();
-    for sub in c.files.iter().filter(|f| {
-        !matches!(
-            f.status,
-            crate::base::model::FileStatus::Skipped | crate::base::model::FileStatus::Duplicate
-        )
-    }) {
-        let grid = std::fs::read(&sub.path).ok().and_then(|bytes| {
-            let ext = crate::discover::extension_of(&sub.path);
-            let kind = crate::discover::detect_kind(&bytes[..bytes.len().min(4096)], &ext);
-            crate::read::read_grid(&bytes, kind, &ext).ok()
-        });
-        let issues: Vec<&crate::base::issue::Issue> = c
-            .issues
-            .iter()
-            .filter(|i| i.place.file == sub.display)
-            .collect();
-        let units: Vec<&crate::base::model::Unit> = sub.units().collect();
-        let jobs: Vec<(Option<&crate::base::model::Unit>, String)> = if units.is_empty() {
-            vec![(None, sub.display.clone())]
-        } else {
-            units.iter().map(|u| (Some(*u), u.name.clone())).collect()
-        };
-        for (unit, name) in jobs {
-            let feedback = Feedback {
-                submission: sub,
-                unit,
-                issues: issues
-                    .iter()
-                    .copied()
-                    .filter(|i| {
-                        unit.is_none()
-                            || i.unit.is_none()
-                            || i.unit.as_deref() == unit.map(|u| u.name.as_str())
-                    })
-                    .collect(),
-                grid: grid.as_ref(),
-            };
-            if let Ok(bytes) = build_feedback(form, &feedback) {
-                let stem = crate::write::forms::safe_file_stem(&format!("{name}_审核意见"));
-                out.push((format!("{stem}.xlsx"), bytes));
-            }
-        }
-    }
-    out
 }
 
 /// Filters of the department's issue table.
@@ -456,7 +407,7 @@ async fn dept_download(
             "feedback.zip" => attachment(
                 "feedback.zip",
                 "application/zip",
-                zip_of(feedback_workbooks(form, &c))?,
+                zip_of(crate::write::feedback::feedback_workbooks(form, &c))?,
             ),
             _ => return Some(not_found()),
         })

@@ -324,6 +324,63 @@ fn worst(issues: &[&Issue]) -> Severity {
         .unwrap_or(Severity::Info)
 }
 
+/// Every feedback workbook of a consolidation: (file name, bytes), one per unit and one per
+/// file without a unit, in report order.
+pub fn feedback_workbooks(
+    form: &Form,
+    c: &crate::consolidate::Consolidation,
+) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    for sub in c.files.iter().filter(|f| {
+        !matches!(
+            f.status,
+            crate::base::model::FileStatus::Skipped | crate::base::model::FileStatus::Duplicate
+        )
+    }) {
+        let grid = std::fs::read(&sub.path).ok().and_then(|bytes| {
+            let ext = crate::discover::extension_of(&sub.path);
+            let kind = crate::discover::detect_kind(&bytes[..bytes.len().min(4096)], &ext);
+            crate::read::read_grid(&bytes, kind, &ext).ok()
+        });
+        let issues: Vec<&crate::base::issue::Issue> = c
+            .issues
+            .iter()
+            .filter(|i| i.place.file == sub.display)
+            .collect();
+        let units: Vec<&crate::base::model::Unit> = sub.units().collect();
+        let jobs: Vec<(Option<&crate::base::model::Unit>, String)> = if units.is_empty() {
+            // Named after the file (its stem), not its whole path.
+            let stem = std::path::Path::new(&sub.display)
+                .file_stem()
+                .map_or_else(|| sub.display.clone(), |s| s.to_string_lossy().into_owned());
+            vec![(None, stem)]
+        } else {
+            units.iter().map(|u| (Some(*u), u.name.clone())).collect()
+        };
+        for (unit, name) in jobs {
+            let feedback = Feedback {
+                submission: sub,
+                unit,
+                issues: issues
+                    .iter()
+                    .copied()
+                    .filter(|i| {
+                        unit.is_none()
+                            || i.unit.is_none()
+                            || i.unit.as_deref() == unit.map(|u| u.name.as_str())
+                    })
+                    .collect(),
+                grid: grid.as_ref(),
+            };
+            if let Ok(bytes) = build_feedback(form, &feedback) {
+                let stem = crate::write::forms::safe_file_stem(&format!("{name}_审核意见"));
+                out.push((format!("{stem}.xlsx"), bytes));
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
