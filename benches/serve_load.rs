@@ -44,7 +44,10 @@ fn main() {
     let files = args.first().copied().unwrap_or(200);
     let clients = args.get(1).copied().unwrap_or(20).max(1);
     let exe = jixiao();
-    assert!(exe.exists(), "build the binary first: cargo build --release");
+    assert!(
+        exe.exists(),
+        "build the binary first: cargo build --release"
+    );
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("in");
     synth::generate(&input, files, 7).unwrap();
