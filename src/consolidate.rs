@@ -62,8 +62,7 @@ fn serialize_by_rule<S: serde::Serializer>(
 
 /// A unit's 总计 recomputed from its project rows (zero for a form without a 总计).
 pub fn unit_total(form: &Form, unit: &Unit) -> Decimal {
-    form.total_field()
-        .map_or(Decimal::ZERO, |total| unit.column_sum(total))
+    unit.total(form.total_field())
 }
 
 /// The consolidated units, in path order: every unit as read, except that the per-project forms

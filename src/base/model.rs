@@ -407,6 +407,11 @@ impl Unit {
         self.projects.iter().map(|p| p.indicators.len()).sum()
     }
 
+    /// The unit's 总计 recomputed from its project rows (zero for a form without a 总计).
+    pub fn total(&self, total_field: Option<FieldId>) -> Decimal {
+        total_field.map_or(Decimal::ZERO, |f| self.column_sum(f))
+    }
+
     /// The sum of one amount column over the unit's project rows: blank cells count as zero,
     /// cells that are not numbers are left out. Totals are recomputed this way, never copied
     /// from the unit row.

@@ -46,8 +46,11 @@ impl Category {
     }
 }
 
+/// Whether a name names a category: its official name or a variant, compared as the name index
+/// compares them (see [`stem`]).
 fn is_named(official: &str, variants: &[String], name: &str) -> bool {
-    same_category_name(official, name) || variants.iter().any(|v| same_category_name(v, name))
+    let key = stem(name);
+    stem(official) == key || variants.iter().any(|v| stem(v) == key)
 }
 
 /// Which indicator scheme a unit's indicators follow.
@@ -323,21 +326,6 @@ fn not_under(l2: &CategoryRef, level1: &Category, parent: &Category) -> (Rule, S
             parent.name
         ),
     )
-}
-
-/// Whether two category names are the same, ignoring spaces and a trailing 指标
-/// (社会效益 = 社会效益指标).
-fn same_category_name(a: &str, b: &str) -> bool {
-    fn stem(s: &str) -> &str {
-        s.strip_suffix("指标").unwrap_or(s)
-    }
-    let (a, b) = (a.trim(), b.trim());
-    if a.contains(char::is_whitespace) || b.contains(char::is_whitespace) {
-        let squeeze = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
-        let (a, b) = (squeeze(a), squeeze(b));
-        return stem(&a) == stem(&b);
-    }
-    stem(a) == stem(b)
 }
 
 #[cfg(test)]

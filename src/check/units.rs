@@ -93,7 +93,7 @@ pub fn check_units(
             .filter(|t| t.layout == LayoutKind::Project)
         {
             for unit in &table.units {
-                let total = total_field.map_or(rust_decimal::Decimal::ZERO, |f| unit.column_sum(f));
+                let total = unit.total(total_field);
                 *block_totals.entry(name_key(&unit.name)).or_default() += total;
             }
         }
@@ -161,8 +161,7 @@ pub fn check_units(
                             LayoutKind::Project => {
                                 block_totals.get(&key).copied().unwrap_or_default()
                             }
-                            _ => total_field
-                                .map_or(rust_decimal::Decimal::ZERO, |f| unit.column_sum(f)),
+                            _ => unit.total(total_field),
                         };
                         if let Some(budget) = entry.budget.filter(|b| *b != total) {
                             found.push(

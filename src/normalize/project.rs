@@ -140,7 +140,7 @@ fn read_project(sheet: &Sheet, block: &Block, form: &Form, divisor: Decimal) -> 
         at(&mut cells, field(FieldKind::Name), p.value_row, p.value_col);
     }
     let funding = funding_lines(sheet, block, form, divisor);
-    let amounts = standard_amounts(block, &funding, form);
+    let amounts = standard_amounts(&funding, form);
     if let Some(total) = funding
         .iter()
         .find(|l| l.role == FundingRole::Total && !l.period)
@@ -240,8 +240,7 @@ fn funding_lines(sheet: &Sheet, block: &Block, form: &Form, divisor: Decimal) ->
 
 /// The form's amount columns from the year's funding lines: 总计 from the total, each part's
 /// column from the parts that name it (added up; a cell that is not a number spoils the sum).
-fn standard_amounts(block: &Block, lines: &[FundingLine], form: &Form) -> Amounts {
-    let _ = block;
+fn standard_amounts(lines: &[FundingLine], form: &Form) -> Amounts {
     let year: Vec<&FundingLine> = lines.iter().filter(|l| !l.period).collect();
     form.amount_fields()
         .map(|f| {
@@ -302,8 +301,10 @@ fn one_line(text: &str) -> String {
     out
 }
 
+/// A wide (CJK) character: a line break between two of them is no space, as the HTML reader
+/// and CSS treat Chinese text.
 fn is_cjk(c: char) -> bool {
-    matches!(c, '\u{2e80}'..='\u{9fff}' | '\u{f900}'..='\u{faff}' | '\u{ff00}'..='\u{ffef}')
+    unicode_width::UnicodeWidthChar::width(c) == Some(2)
 }
 
 /// "指标1：小区数" → "小区数".

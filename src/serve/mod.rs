@@ -258,7 +258,7 @@ fn too_large_or_bad(round: &Round, why: &str) -> Response {
     }
 }
 
-/// The time of an upload, as text (UTC).
+/// The time of an upload: seconds since the Unix epoch, as text.
 fn now() -> String {
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)

@@ -7,7 +7,6 @@
 
 use std::collections::BTreeMap;
 
-use rust_decimal::Decimal;
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Note, Workbook, Worksheet, XlsxError};
 
 use crate::base::form::Form;
@@ -134,9 +133,7 @@ fn write_issue_sheet(
         .count();
     let verdict = if errors == 0 && warnings == 0 {
         let totals = feedback.unit.map(|u| {
-            let total: Decimal = form
-                .total_field()
-                .map_or(Decimal::ZERO, |f| u.column_sum(f));
+            let total = u.total(form.total_field());
             format!(
                 "，{} 个项目、{} 个指标，总计 {} {}",
                 u.projects.len(),
