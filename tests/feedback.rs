@@ -3,17 +3,13 @@
 
 mod common;
 
-use std::process::Command;
-
 use common::*;
 use serde_json::Value;
 
 /// Fills, notes, merges and print setup of a feedback workbook, read by openpyxl.
 fn read_back(book: &std::path::Path) -> Value {
-    let out = Command::new("python3")
-        .arg("-c")
-        .arg(
-            r#"
+    let out = python_code(
+        r#"
 import json, sys, openpyxl
 wb = openpyxl.load_workbook(sys.argv[1])
 sheets = []
@@ -27,16 +23,9 @@ for ws in wb.worksheets:
                    "values": [[str(v) if v is not None else "" for v in r] for r in values]})
 print(json.dumps(sheets, ensure_ascii=False))
 "#,
-        )
-        .arg(book)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+        &[book],
     );
-    serde_json::from_slice(&out.stdout).unwrap()
+    serde_json::from_str(&out).unwrap()
 }
 
 #[test]

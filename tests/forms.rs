@@ -8,7 +8,6 @@ mod common;
 use std::path::Path;
 
 use calamine::DataType;
-use std::process::Command;
 
 use common::*;
 use serde_json::Value;
@@ -198,20 +197,15 @@ fn per_project_forms_read_back_to_the_same_data() {
 
     // A4 portrait, fitted to the width, a page break before each project but the first
     // (read by openpyxl, another writer's reader).
-    let output = Command::new("python3")
-        .arg("-c")
-        .arg(
-            r#"
+    let report = python_code(
+        r#"
 import sys, openpyxl
 ws = openpyxl.load_workbook(sys.argv[1])["绩效目标表"]
 print(ws.page_setup.orientation, ws.page_setup.paperSize, ws.sheet_properties.pageSetUpPr.fitToPage, ws.page_setup.fitToHeight,
       len(ws.row_breaks.brk), ws["A1"].value, ws["A2"].value, ws["D3"].value)
 "#,
-        )
-        .arg(out.join("示例单位甲.xlsx"))
-        .output()
-        .unwrap();
-    let report = String::from_utf8_lossy(&output.stdout);
+        &[&out.join("示例单位甲.xlsx")],
+    );
     assert_eq!(
         report.trim(),
         "portrait 9 True 0 2 项目支出绩效目标表（含转移支付项目） 项目名称 实施单位"

@@ -4,24 +4,7 @@
 
 mod common;
 
-use std::process::Command;
-
 use common::*;
-
-/// Runs a Python snippet with openpyxl; panics with its output when it fails.
-fn openpyxl(script: &str, args: &[&std::path::Path]) {
-    let out = Command::new("python3")
-        .arg("-c")
-        .arg(script)
-        .args(args)
-        .output()
-        .expect("run python3");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
 
 #[test]
 fn a_template_filled_by_a_script_reads_its_totals() {
@@ -32,16 +15,9 @@ fn a_template_filled_by_a_script_reads_its_totals() {
         0
     );
     let filled = dir.path().join("脚本填写.xlsx");
-    let out = Command::new("python3")
-        .arg(root().join("tests/readback/fill_template.py"))
-        .args([&template, &filled])
-        .arg("--no-recalc")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    python(
+        "fill_template.py",
+        &[&template, &filled, std::path::Path::new("--no-recalc")],
     );
     // openpyxl leaves the 总计 formulas without a value: they must be computed, not read as 0.
     let (code, report) = check_json(&[&filled]);
@@ -56,7 +32,7 @@ fn sums_rounds_and_ifs_are_computed_and_the_rest_reported() {
     let file = dir.path().join("公式.xlsx");
     // The wide reference with 总计 as formulas over the funding columns, one 财政拨款 as ROUND,
     // one as IF, and one 总计 as a lookup into another sheet, which jixiao does not compute.
-    openpyxl(
+    python_code(
         r#"
 import sys, openpyxl
 wb = openpyxl.load_workbook(sys.argv[1])

@@ -261,10 +261,8 @@ fn a_note_merged_across_the_table_is_a_note() {
     // them into every column, and they must not become projects with bad amounts.
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("签名行.xlsx");
-    let out = std::process::Command::new("python3")
-        .arg("-c")
-        .arg(
-            r#"
+    python_code(
+        r#"
 import sys, openpyxl
 wb = openpyxl.load_workbook(sys.argv[1])
 ws = wb.active
@@ -274,15 +272,10 @@ ws["A13"] = "注：金额单位为万元，合计 1,700.68"
 ws.merge_cells("A13:G13")
 wb.save(sys.argv[2])
 "#,
-        )
-        .arg(root().join("tests/fixtures/layouts/wide_reference.xlsx"))
-        .arg(&file)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+        &[
+            &root().join("tests/fixtures/layouts/wide_reference.xlsx"),
+            &file,
+        ],
     );
     let (code, report) = check_json(&[&file]);
     assert_eq!(code, 0, "{report:#}");

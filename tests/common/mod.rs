@@ -175,3 +175,20 @@ pub fn python(script: &str, args: &[&Path]) -> String {
     );
     stdout
 }
+
+/// Runs a Python snippet (`python3 -c`, openpyxl at hand) with these arguments; panics with its
+/// output when it fails, else returns what it printed.
+pub fn python_code(code: &str, args: &[&Path]) -> String {
+    let out = Command::new("python3")
+        .arg("-c")
+        .arg(code)
+        .args(args)
+        .output()
+        .expect("python3 is needed (with openpyxl; see README)");
+    assert!(
+        out.status.success(),
+        "python failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
