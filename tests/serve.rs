@@ -54,12 +54,21 @@ fn start(extra: &[&str]) -> Server {
     server
 }
 
-/// (status, body) of a GET.
-fn get(url: &str) -> (u16, Vec<u8>) {
-    let agent = ureq::Agent::config_builder()
+/// A browser: an HTTP client that keeps its cookies, as a unit's browser does.
+fn browser() -> ureq::Agent {
+    ureq::Agent::config_builder()
         .http_status_as_error(false)
         .build()
-        .new_agent();
+        .new_agent()
+}
+
+/// (status, body) of a GET from a fresh browser.
+fn get(url: &str) -> (u16, Vec<u8>) {
+    get_in(&browser(), url)
+}
+
+/// (status, body) of a GET from this browser.
+fn get_in(agent: &ureq::Agent, url: &str) -> (u16, Vec<u8>) {
     let mut resp = agent.get(url).call().unwrap();
     let status = resp.status().as_u16();
     let body = resp
@@ -71,8 +80,13 @@ fn get(url: &str) -> (u16, Vec<u8>) {
     (status, body)
 }
 
-/// (status, page) of an upload of these files, as a browser's form sends them.
+/// (status, page) of an upload of these files from a fresh browser.
 fn upload(url: &str, files: &[(&str, Vec<u8>)]) -> (u16, String) {
+    upload_in(&browser(), url, files)
+}
+
+/// (status, page) of an upload of these files, as this browser's form sends them.
+fn upload_in(agent: &ureq::Agent, url: &str, files: &[(&str, Vec<u8>)]) -> (u16, String) {
     let boundary = "jixiaoTestBoundary7MA4YWxkTrZu0gW";
     let mut body = Vec::new();
     for (name, bytes) in files {
@@ -86,10 +100,6 @@ fn upload(url: &str, files: &[(&str, Vec<u8>)]) -> (u16, String) {
         body.extend_from_slice(b"\r\n");
     }
     body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
-    let agent = ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .build()
-        .new_agent();
     let mut resp = agent
         .post(url)
         .header(
@@ -130,22 +140,55 @@ fn origin(url: &str) -> String {
 #[test]
 fn a_round_from_upload_to_consolidation() {
     let server = start(&["--roster", "tests/fixtures/roster/roster_names_only.csv"]);
-    // A unit uploads its table with mistakes and sees them at once.
-    let (code, page) = upload(
+    let yi = browser();
+    // A unit uploads its table with mistakes and sees them at once, each with its row's values
+    // around the faulty cell.
+    let (code, page) = upload_in(
+        &yi,
         &server.unit,
         &[("示例单位乙.csv", sample("示例单位乙.csv"))],
     );
     assert_eq!(code, 200, "{page}");
     assert!(page.contains("有错误：错误 5 个"), "{page}");
     assert!(page.contains("财政拨款“待定”不是数字"), "{page}");
+    assert!(
+        page.contains("第 8 行：<table class=\"row\"><tr><th>A</th><th>B</th><th>C</th>"),
+        "{page}"
+    );
+    assert!(page.contains("<td class=\"fault\">待定</td>"), "{page}");
     // Its feedback workbook downloads.
-    let (code, xlsx) = get(&format!("{}{}", origin(&server.unit), feedback_link(&page)));
+    let feedback = format!("{}{}", origin(&server.unit), feedback_link(&page));
+    let (code, xlsx) = get_in(&yi, &feedback);
     assert_eq!(code, 200);
     assert!(xlsx.starts_with(b"PK"));
-    // It uploads the corrected file: 通过; the earlier one stays in the history.
-    let (code, page) = upload(&server.unit, &[("示例单位乙（修改后）.csv", yi_fixed())]);
+    // Another browser on the same units' link can neither download it nor see the upload.
+    assert_eq!(get(&feedback).0, 404);
+    let result = feedback.replace("/feedback/", "/result/");
+    let result = &result[..result.rfind('/').unwrap()];
+    assert_eq!(get_in(&yi, result).0, 200);
+    assert_eq!(get(result).0, 404);
+    let other = String::from_utf8(get(&server.unit).1).unwrap();
+    assert!(!other.contains("示例单位乙"), "{other}");
+    // It uploads the corrected file: 通过; the earlier one stays in its history, replaced.
+    let (code, page) = upload_in(
+        &yi,
+        &server.unit,
+        &[("示例单位乙（修改后）.csv", yi_fixed())],
+    );
     assert_eq!(code, 200);
     assert!(page.contains("通过：没有发现问题"), "{page}");
+    let own = String::from_utf8(get_in(&yi, &server.unit).1).unwrap();
+    assert!(own.contains("本浏览器的报送记录"), "{own}");
+    assert!(
+        own.contains(
+            "<td>示例单位乙（修改后）.csv</td><td>示例单位乙</td><td>通过（当前有效）</td>"
+        ),
+        "{own}"
+    );
+    assert!(
+        own.contains("<td>示例单位乙.csv</td><td>示例单位乙</td><td>错误 5 个（已被替换）</td>"),
+        "{own}"
+    );
     // The department sees the round: 乙 通过 after 2 submissions, the roster's others missing.
     let (code, dept) = get(&server.dept);
     assert_eq!(code, 200);

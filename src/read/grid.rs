@@ -66,6 +66,18 @@ impl Sheet {
             .unwrap_or(&EMPTY)
     }
 
+    /// The cell at a 0-based row and column of the file, or Empty outside the rectangle.
+    pub fn at(&self, row: u32, col: u32) -> &Cell {
+        static EMPTY: Cell = Cell::Empty;
+        if row < self.first_row || col < self.first_col {
+            return &EMPTY;
+        }
+        self.cell(
+            (row - self.first_row) as usize,
+            (col - self.first_col) as usize,
+        )
+    }
+
     /// The 1-based row number a spreadsheet shows for an index into `rows`.
     pub fn row_number(&self, row: usize) -> u32 {
         self.first_row + row as u32 + 1

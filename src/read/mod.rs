@@ -168,3 +168,12 @@ pub fn read_grid(bytes: &[u8], kind: SourceKind, extension: &str) -> Result<Grid
         SourceKind::Xls => workbook::read_workbook(bytes, kind),
     }
 }
+
+/// Reads a file again by its path, its kind detected as discovery does: for showing what a unit
+/// sent (feedback, the web page). `None` when it cannot be read now.
+pub fn read_path_again(path: &std::path::Path) -> Option<Grid> {
+    let bytes = std::fs::read(path).ok()?;
+    let ext = crate::discover::extension_of(path);
+    let kind = crate::discover::detect_kind(&bytes[..bytes.len().min(4096)], &ext);
+    read_grid(&bytes, kind, &ext).ok()
+}

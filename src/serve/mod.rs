@@ -17,7 +17,7 @@ use std::sync::{Arc, Mutex};
 
 use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, Multipart, Path as UrlPath, Query, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
@@ -57,6 +57,7 @@ pub fn router(served: Shared) -> Router {
     Router::new()
         .route("/assets/app.js", get(script))
         .route("/u/{token}", get(unit_page).post(upload))
+        .route("/u/{token}/result/{upload}", get(unit_result))
         .route("/u/{token}/feedback/{upload}/{n}", get(unit_feedback))
         .route("/d/{token}", get(dept_page))
         .route("/d/{token}/download/{name}", get(dept_download))
@@ -136,21 +137,92 @@ pub fn run_pipeline(form: &Form, roster: Option<&Roster>, files: &[StoredFile]) 
     consolidate(form, submissions, &discovery, roster)
 }
 
-async fn unit_page(State(s): State<Shared>, UrlPath(token): UrlPath<String>) -> Response {
+/// The name of the cookie that tells one browser's uploads from another's.
+const SUBMITTER_COOKIE: &str = "jixiao_unit";
+
+/// The browser's submitter secret from its cookie, if it sent a well-formed one.
+fn submitter_of(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == SUBMITTER_COOKIE)
+        .map(|(_, value)| value.to_string())
+        .filter(|v| v.len() == 32 && v.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// The browser's submitter secret, or a new one to set (the second value) when it has none.
+fn submitter_or_new(headers: &HeaderMap) -> Result<(String, bool), store::StoreError> {
+    match submitter_of(headers) {
+        Some(known) => Ok((known, false)),
+        None => Ok((store::secret()?, true)),
+    }
+}
+
+/// Sets the submitter cookie on a response: for the units' link only, out of scripts' reach,
+/// sent on a link opened from a mail (Lax), kept for a year.
+fn with_submitter(mut response: Response, round: &Round, submitter: &str) -> Response {
+    let cookie = format!(
+        "{SUBMITTER_COOKIE}={submitter}; Path=/u/{}; HttpOnly; SameSite=Lax; Max-Age=31536000",
+        round.unit_token
+    );
+    if let Ok(value) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    response
+}
+
+async fn unit_page(
+    State(s): State<Shared>,
+    UrlPath(token): UrlPath<String>,
+    headers: HeaderMap,
+) -> Response {
     if !same_secret(&token, &s.round.unit_token) {
         return not_found();
     }
-    Html(pages::unit_page(&s.round, None)).into_response()
+    let Ok((submitter, new)) = submitter_or_new(&headers) else {
+        return server_error("无法生成随机链接");
+    };
+    let history = if new {
+        Vec::new()
+    } else {
+        match s.store.lock().map(|st| st.uploads_of(&submitter)) {
+            Ok(Ok(h)) => h,
+            _ => return server_error("无法读取本轮的数据"),
+        }
+    };
+    let page = Html(pages::unit_page(&s.round, None, &history)).into_response();
+    if new {
+        with_submitter(page, &s.round, &submitter)
+    } else {
+        page
+    }
 }
 
 async fn upload(
     State(s): State<Shared>,
     UrlPath(token): UrlPath<String>,
-    mut multipart: Multipart,
+    headers: HeaderMap,
+    multipart: Multipart,
 ) -> Response {
     if !same_secret(&token, &s.round.unit_token) {
         return not_found();
     }
+    let Ok((submitter, new)) = submitter_or_new(&headers) else {
+        return server_error("无法生成随机链接");
+    };
+    let response = receive(s.clone(), submitter.clone(), multipart).await;
+    if new {
+        with_submitter(response, &s.round, &submitter)
+    } else {
+        response
+    }
+}
+
+/// Receives an upload, keeps it, checks it and answers with its result.
+async fn receive(s: Shared, submitter: String, mut multipart: Multipart) -> Response {
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     loop {
         let field = match multipart.next_field().await {
@@ -187,6 +259,7 @@ async fn upload(
         return Html(pages::unit_page(
             &s.round,
             Some("没有收到文件，请选择要报送的表格。"),
+            &[],
         ))
         .into_response();
     }
@@ -202,19 +275,24 @@ async fn upload(
                 ));
             }
             store
-                .add_upload(&files, &now())
+                .add_upload(&files, &now(), &submitter)
                 .map_err(|e| e.to_string())?
         };
         let c = run_pipeline(&served.form, None, &stored);
         {
             let store = served.store.lock().map_err(|e| e.to_string())?;
+            let mut names = Vec::new();
             for sub in &c.files {
                 for unit in sub.units() {
                     store
                         .set_current(&upload_token, &name_key(&unit.name), &unit.name)
                         .map_err(|e| e.to_string())?;
+                    names.push(unit.name.clone());
                 }
             }
+            store
+                .set_outcome(&upload_token, &names, c.summary.errors, c.summary.warnings)
+                .map_err(|e| e.to_string())?;
         }
         Ok(pages::unit_result(
             &served.form,
@@ -235,7 +313,7 @@ async fn upload(
 fn refuse(round: &Round, why: &str) -> Response {
     (
         StatusCode::PAYLOAD_TOO_LARGE,
-        Html(pages::unit_page(round, Some(why))),
+        Html(pages::unit_page(round, Some(why), &[])),
     )
         .into_response()
 }
@@ -252,7 +330,7 @@ fn too_large_or_bad(round: &Round, why: &str) -> Response {
     } else {
         (
             StatusCode::BAD_REQUEST,
-            Html(pages::unit_page(round, Some("上传没有完成，请重试。"))),
+            Html(pages::unit_page(round, Some("上传没有完成，请重试。"), &[])),
         )
             .into_response()
     }
@@ -296,19 +374,50 @@ fn attachment(name: &str, mime: &'static str, bytes: Vec<u8>) -> Response {
         .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
 }
 
+/// The files of an upload, when this browser sent it; `None` for anybody else's.
+fn own_upload(s: &Served, headers: &HeaderMap, upload: &str) -> Option<Vec<StoredFile>> {
+    let submitter = submitter_of(headers)?;
+    let store = s.store.lock().ok()?;
+    if !store.is_owner(upload, &submitter).ok()? {
+        return None;
+    }
+    let files = store.upload_files(upload).ok()?;
+    (!files.is_empty()).then_some(files)
+}
+
+/// An earlier upload's result, again: to this browser only.
+async fn unit_result(
+    State(s): State<Shared>,
+    UrlPath((token, upload)): UrlPath<(String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    if !same_secret(&token, &s.round.unit_token) {
+        return not_found();
+    }
+    let served = s.clone();
+    let result = tokio::task::spawn_blocking(move || -> Option<String> {
+        let files = own_upload(&served, &headers, &upload)?;
+        let c = run_pipeline(&served.form, None, &files);
+        Some(pages::unit_result(&served.form, &served.round, &upload, &c))
+    })
+    .await;
+    match result {
+        Ok(Some(html)) => Html(html).into_response(),
+        _ => not_found(),
+    }
+}
+
 async fn unit_feedback(
     State(s): State<Shared>,
     UrlPath((token, upload, n)): UrlPath<(String, String, usize)>,
+    headers: HeaderMap,
 ) -> Response {
     if !same_secret(&token, &s.round.unit_token) {
         return not_found();
     }
     let served = s.clone();
     let result = tokio::task::spawn_blocking(move || -> Option<(String, Vec<u8>)> {
-        let files = served.store.lock().ok()?.upload_files(&upload).ok()?;
-        if files.is_empty() {
-            return None;
-        }
+        let files = own_upload(&served, &headers, &upload)?;
         let c = run_pipeline(&served.form, None, &files);
         crate::write::feedback::feedback_workbooks(&served.form, &c)
             .into_iter()

@@ -5,9 +5,10 @@ use std::fmt::Write;
 use crate::base::form::Form;
 use crate::base::issue::{Issue, Severity};
 use crate::base::model::FileStatus;
-use crate::base::text::{format_amount, money_text, name_key};
+use crate::base::text::{column_name, format_amount, money_text, name_key};
 use crate::consolidate::Consolidation;
-use crate::serve::store::Round;
+use crate::read::grid::{Cell, Grid};
+use crate::serve::store::{Round, UploadRecord};
 use crate::serve::IssueQuery;
 
 /// Text safe inside HTML.
@@ -31,7 +32,8 @@ h1{font-size:1.4em}h2{font-size:1.15em;margin-top:1.5em}table{border-collapse:co
 th,td{border:1px solid #ccc;padding:.35em .5em;text-align:left;vertical-align:top}th{background:#f2f2f2}\
 .错误{background:#ffc7ce}.警告{background:#ffeb9c}.通过{background:#c6efce}.未报送{background:#eee}\
 .drop{border:2px dashed #888;border-radius:8px;padding:2em;text-align:center;margin:1em 0}.drop.over{background:#eef}\
-.note{color:#555}.msg{padding:.6em;border-left:4px solid #c00;background:#fff3f3}\
+.note{color:#555}.ctx td{border-top:none;background:#fafafa}.rowvals{overflow-x:auto}table.row{width:auto;font-size:.85em}\
+table.row th{font-weight:normal;color:#666;text-align:center}table.row td.fault{outline:2px solid #c00}.wrap{overflow-x:auto}.msg{padding:.6em;border-left:4px solid #c00;background:#fff3f3}\
 @media(max-width:600px){table{font-size:.8em}th,td{padding:.2em}}";
 
 fn page(title: &str, body: &str) -> String {
@@ -52,8 +54,34 @@ pub fn message(title: &str, text: &str) -> String {
     )
 }
 
-/// The units' page: the upload box, and a message when there is one.
-pub fn unit_page(round: &Round, message: Option<&str>) -> String {
+/// A time stored as seconds since the Unix epoch, as Beijing time (UTC+8, no daylight saving):
+/// "2026-11-28 12:06".
+pub fn beijing_time(epoch_secs: &str) -> String {
+    let Ok(secs) = epoch_secs.parse::<i64>() else {
+        return epoch_secs.to_string();
+    };
+    let secs = secs + 8 * 3600;
+    let (days, rest) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    // Days to a civil date (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year}-{month:02}-{day:02} {:02}:{:02}",
+        rest / 3600,
+        rest % 3600 / 60
+    )
+}
+
+/// The units' page: the upload box, a message when there is one, and what this browser sent
+/// before (newest first).
+pub fn unit_page(round: &Round, message: Option<&str>, history: &[UploadRecord]) -> String {
     let mut body = format!("<h1>{} · 报送</h1>", esc(&round.name));
     if let Some(m) = message {
         let _ = write!(body, "<p class=\"msg\" id=\"message\">{}</p>", esc(m));
@@ -68,7 +96,88 @@ pub fn unit_page(round: &Round, message: Option<&str>) -> String {
          </form>",
         token = esc(&round.unit_token)
     );
+    if !history.is_empty() {
+        body.push_str(
+            "<h2>本浏览器的报送记录</h2><div class=\"wrap\"><table id=\"history\">\
+             <tr><th>时间</th><th>文件</th><th>单位</th><th>结果</th><th></th></tr>",
+        );
+        for h in history {
+            let (class, verdict) = if h.errors > 0 {
+                let warnings = if h.warnings > 0 {
+                    format!("，警告 {} 个", h.warnings)
+                } else {
+                    String::new()
+                };
+                ("错误", format!("错误 {} 个{warnings}", h.errors))
+            } else if h.warnings > 0 {
+                ("警告", format!("警告 {} 个", h.warnings))
+            } else {
+                ("通过", "通过".to_string())
+            };
+            let _ = write!(
+                body,
+                "<tr class=\"{class}\"><td>{at}</td><td>{files}</td><td>{units}</td><td>{verdict}{current}</td>\
+                 <td><a href=\"/u/{t}/result/{u}\">查看结果</a></td></tr>",
+                at = esc(&beijing_time(&h.at)),
+                files = esc(&h.files),
+                units = esc(&h.units),
+                current = if h.current { "（当前有效）" } else { "（已被替换）" },
+                t = esc(&round.unit_token),
+                u = esc(&h.token),
+            );
+        }
+        body.push_str(
+            "</table></div><p class=\"note\">记录只在本浏览器中可见；换一台电脑或清除浏览器数据后不再显示，\
+             已报送的内容不受影响。</p>",
+        );
+    }
     page(&round.name, &body)
+}
+
+/// The cells of an issue's row as the unit sent it, around the faulty cell: (column name,
+/// value, whether it is the faulty cell). Empty when the row cannot be found.
+fn row_around(grid: &Grid, issue: &Issue) -> Vec<(String, String, bool)> {
+    const SPAN: u32 = 5;
+    const MAX_CHARS: usize = 40;
+    let Some(row) = issue.place.row.filter(|r| *r > 0) else {
+        return Vec::new();
+    };
+    let sheet = grid
+        .sheets
+        .iter()
+        .find(|s| s.name == issue.place.sheet)
+        .or_else(|| grid.sheets.first().filter(|_| issue.place.sheet.is_none()));
+    let Some(sheet) = sheet else {
+        return Vec::new();
+    };
+    let r = row - 1;
+    let filled: Vec<u32> = (sheet.first_col..sheet.first_col + sheet.width() as u32)
+        .filter(|&c| !sheet.at(r, c).is_blank())
+        .collect();
+    let (Some(&first), Some(&last)) = (filled.first(), filled.last()) else {
+        return Vec::new();
+    };
+    let (from, to) = match issue.place.col {
+        Some(c) => (
+            c.saturating_sub(SPAN).max(first.min(c)),
+            (c + SPAN).min(last.max(c)),
+        ),
+        None => (first, last.min(first + 2 * SPAN)),
+    };
+    (from..=to)
+        .map(|c| {
+            let text = match sheet.at(r, c) {
+                Cell::Empty => String::new(),
+                other => other.display(),
+            };
+            let shown: String = if text.chars().count() > MAX_CHARS {
+                text.chars().take(MAX_CHARS).chain(['…']).collect()
+            } else {
+                text
+            };
+            (column_name(c), shown, issue.place.col == Some(c))
+        })
+        .collect()
 }
 
 /// The class (and word) of a severity.
@@ -76,10 +185,11 @@ fn severity_class(s: Severity) -> &'static str {
     s.label()
 }
 
-fn issue_rows(out: &mut String, issues: &[&Issue]) {
+/// The issue table; with the file as read, each issue is followed by its row's values.
+fn issue_rows(out: &mut String, issues: &[&Issue], grid: Option<&Grid>) {
     let _ = write!(
         out,
-        "<table><tr><th>级别</th><th>位置</th><th>规则</th><th>说明</th><th>项目</th></tr>"
+        "<div class=\"wrap\"><table><tr><th>级别</th><th>位置</th><th>规则</th><th>说明</th><th>项目</th></tr>"
     );
     for i in issues {
         let _ = write!(
@@ -93,8 +203,25 @@ fn issue_rows(out: &mut String, issues: &[&Issue]) {
             msg = esc(&i.message),
             project = esc(i.project.as_deref().unwrap_or("")),
         );
+        let around = grid.map(|g| row_around(g, i)).unwrap_or_default();
+        if !around.is_empty() {
+            let _ = write!(
+                out,
+                "<tr class=\"ctx\"><td></td><td colspan=\"4\"><div class=\"rowvals\">第 {} 行：<table class=\"row\"><tr>",
+                i.place.row.unwrap_or(0)
+            );
+            for (col, _, _) in &around {
+                let _ = write!(out, "<th>{col}</th>");
+            }
+            out.push_str("</tr><tr>");
+            for (_, value, fault) in &around {
+                let class = if *fault { " class=\"fault\"" } else { "" };
+                let _ = write!(out, "<td{class}>{}</td>", esc(value));
+            }
+            out.push_str("</tr></table></div></td></tr>");
+        }
     }
-    out.push_str("</table>");
+    out.push_str("</table></div>");
 }
 
 /// The result of an upload, as the text report gives it but readable: file by file, each issue
@@ -146,7 +273,8 @@ pub fn unit_result(form: &Form, round: &Round, upload: &str, c: &Consolidation) 
         if issues.is_empty() {
             body.push_str("<p>没有错误或警告。</p>");
         } else {
-            issue_rows(&mut body, &issues);
+            let grid = crate::read::read_path_again(&sub.path);
+            issue_rows(&mut body, &issues, grid.as_ref());
         }
     }
     let units: Vec<String> = c
@@ -216,7 +344,7 @@ pub fn dept_page(
             "<a class=\"download\" href=\"/d/{t}/download/{file}\">{label}</a>　"
         );
     }
-    body.push_str("</p><h2>报送情况</h2><table id=\"status\"><tr><th>单位</th><th>状态</th><th>错误</th><th>警告</th><th>报送次数</th></tr>");
+    body.push_str("</p><h2>报送情况</h2><div class=\"wrap\"><table id=\"status\"><tr><th>单位</th><th>状态</th><th>错误</th><th>警告</th><th>报送次数</th></tr>");
     let mut rows: Vec<(String, &'static str, usize, usize, i64)> = Vec::new();
     let count = |name: &str, sev: Severity| {
         c.issues
@@ -264,7 +392,7 @@ pub fn dept_page(
             esc(&name)
         );
     }
-    body.push_str("</table><h2>问题清单</h2>");
+    body.push_str("</table></div><h2>问题清单</h2>");
     let _ = write!(
         body,
         "<form method=\"get\" action=\"/d/{t}\">级别 <select name=\"severity\"><option value=\"\">全部</option>\
@@ -296,6 +424,54 @@ pub fn dept_page(
         .collect();
     issues.sort_by_key(|i| i.severity);
     let _ = write!(body, "<p class=\"note\">列出 {} 个问题。</p>", issues.len());
-    issue_rows(&mut body, &issues);
+    issue_rows(&mut body, &issues, None);
     page(&round.name, &body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::base::issue::{Place, Rule};
+    use crate::read::grid::Sheet;
+
+    #[test]
+    fn times_read_as_beijing_time() {
+        assert_eq!(beijing_time("0"), "1970-01-01 08:00");
+        assert_eq!(beijing_time("1795838400"), "2026-11-28 12:00");
+        // The day after 2000-02-29 (a leap day of a century year), across midnight UTC.
+        assert_eq!(beijing_time("951854400"), "2000-03-01 04:00");
+        assert_eq!(beijing_time("not a time"), "not a time");
+    }
+
+    #[test]
+    fn a_row_is_shown_around_its_faulty_cell() {
+        let wide: Vec<String> = (0..20).map(|c| format!("v{c}")).collect();
+        let wide: Vec<&str> = wide.iter().map(String::as_str).collect();
+        let grid = Grid {
+            sheets: vec![Sheet::from_text(&[&["标题"], &wide])],
+            unevaluated: Vec::new(),
+        };
+        let issue = |col| Issue {
+            place: Place {
+                file: "f.csv".into(),
+                sheet: Some("Sheet1".into()),
+                row: Some(2),
+                col,
+            },
+            ..Issue::new(Rule::BadAmount, Place::default(), "")
+        };
+        let around = row_around(&grid, &issue(Some(10)));
+        let cols: Vec<&str> = around.iter().map(|(c, _, _)| c.as_str()).collect();
+        assert_eq!(cols, ["F", "G", "H", "I", "J", "K", "L", "M", "N", "O", "P"]);
+        assert!(around[5].2 && around[5].1 == "v10");
+        assert_eq!(around.iter().filter(|a| a.2).count(), 1);
+        // Without a column: the row from its first filled cell, eleven cells at most.
+        let around = row_around(&grid, &issue(None));
+        assert_eq!(around.len(), 11);
+        assert_eq!(around[0].0, "A");
+        // A row outside the sheet shows nothing.
+        let mut far = issue(Some(1));
+        far.place.row = Some(40);
+        assert!(row_around(&grid, &far).is_empty());
+    }
 }

@@ -39,6 +39,22 @@ pub struct StoredFile {
     pub path: PathBuf,
 }
 
+/// One upload as the browser that sent it sees it in its history.
+#[derive(Debug, Clone)]
+pub struct UploadRecord {
+    pub token: String,
+    /// Seconds since the Unix epoch, as text.
+    pub at: String,
+    /// The units it held, joined with "、".
+    pub units: String,
+    pub errors: usize,
+    pub warnings: usize,
+    /// Its files' names as sent, joined with "、".
+    pub files: String,
+    /// Whether it is still some unit's current submission.
+    pub current: bool,
+}
+
 pub struct Store {
     conn: Connection,
     dir: PathBuf,
@@ -69,13 +85,30 @@ impl Store {
                  name TEXT NOT NULL, unit_token TEXT NOT NULL, dept_token TEXT NOT NULL);
              CREATE TABLE IF NOT EXISTS upload (
                  id INTEGER PRIMARY KEY, token TEXT NOT NULL UNIQUE, at TEXT NOT NULL,
-                 bytes INTEGER NOT NULL);
+                 bytes INTEGER NOT NULL, submitter TEXT NOT NULL DEFAULT '',
+                 units TEXT NOT NULL DEFAULT '', errors INTEGER NOT NULL DEFAULT 0,
+                 warnings INTEGER NOT NULL DEFAULT 0);
              CREATE TABLE IF NOT EXISTS file (
                  upload INTEGER NOT NULL, name TEXT NOT NULL, path TEXT NOT NULL);
              CREATE TABLE IF NOT EXISTS submission (
                  unit_key TEXT NOT NULL, unit_name TEXT NOT NULL, upload INTEGER NOT NULL,
                  current INTEGER NOT NULL);",
         )?;
+        // A data folder made before uploads knew their browser gains the columns, empty.
+        let columns: Vec<String> = conn
+            .prepare("SELECT name FROM pragma_table_info('upload')")?
+            .query_map([], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        for (column, kind) in [
+            ("submitter", "TEXT NOT NULL DEFAULT ''"),
+            ("units", "TEXT NOT NULL DEFAULT ''"),
+            ("errors", "INTEGER NOT NULL DEFAULT 0"),
+            ("warnings", "INTEGER NOT NULL DEFAULT 0"),
+        ] {
+            if !columns.iter().any(|c| c == column) {
+                conn.execute_batch(&format!("ALTER TABLE upload ADD COLUMN {column} {kind}"))?;
+            }
+        }
         let round = conn
             .query_row("SELECT name, unit_token, dept_token FROM round", [], |r| {
                 Ok(Round {
@@ -119,17 +152,19 @@ impl Store {
         Ok(n as u64)
     }
 
-    /// Keeps an upload's files as they came, under names of our own; returns its secret token.
+    /// Keeps an upload's files as they came, under names of our own, with the browser that sent
+    /// them (`submitter`, the secret of its cookie); returns the upload's secret token.
     pub fn add_upload(
         &self,
         files: &[(String, Vec<u8>)],
         at: &str,
+        submitter: &str,
     ) -> Result<(String, Vec<StoredFile>), StoreError> {
         let token = secret()?;
         let bytes: usize = files.iter().map(|(_, b)| b.len()).sum();
         self.conn.execute(
-            "INSERT INTO upload (token, at, bytes) VALUES (?1, ?2, ?3)",
-            params![token, at, bytes as i64],
+            "INSERT INTO upload (token, at, bytes, submitter) VALUES (?1, ?2, ?3, ?4)",
+            params![token, at, bytes as i64, submitter],
         )?;
         let id = self.conn.last_insert_rowid();
         let folder = self.dir.join("files").join(&token);
@@ -182,6 +217,68 @@ impl Store {
             params![unit_key, unit_name, id],
         )?;
         Ok(())
+    }
+
+    /// Records what the check of an upload found: its units' names and its counts.
+    pub fn set_outcome(
+        &self,
+        upload_token: &str,
+        units: &[String],
+        errors: usize,
+        warnings: usize,
+    ) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE upload SET units = ?1, errors = ?2, warnings = ?3 WHERE token = ?4",
+            params![
+                units.join("、"),
+                errors as i64,
+                warnings as i64,
+                upload_token
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// Whether an upload was sent by this browser. A browser without the cookie owns nothing.
+    pub fn is_owner(&self, upload_token: &str, submitter: &str) -> Result<bool, StoreError> {
+        if submitter.is_empty() {
+            return Ok(false);
+        }
+        let owner: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT submitter FROM upload WHERE token = ?1",
+                [upload_token],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(owner.is_some_and(|o| !o.is_empty() && o == submitter))
+    }
+
+    /// The uploads this browser sent, newest first.
+    pub fn uploads_of(&self, submitter: &str) -> Result<Vec<UploadRecord>, StoreError> {
+        if submitter.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut stmt = self.conn.prepare(
+            "SELECT upload.token, upload.at, upload.units, upload.errors, upload.warnings,
+                    (SELECT group_concat(name, '、') FROM file WHERE file.upload = upload.id),
+                    EXISTS (SELECT 1 FROM submission WHERE submission.upload = upload.id
+                            AND submission.current = 1)
+             FROM upload WHERE submitter = ?1 ORDER BY upload.id DESC",
+        )?;
+        let rows = stmt.query_map([submitter], |r| {
+            Ok(UploadRecord {
+                token: r.get(0)?,
+                at: r.get(1)?,
+                units: r.get(2)?,
+                errors: r.get::<_, i64>(3)? as usize,
+                warnings: r.get::<_, i64>(4)? as usize,
+                files: r.get::<_, Option<String>>(5)?.unwrap_or_default(),
+                current: r.get(6)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     /// The files of an upload, by its token.

@@ -222,7 +222,7 @@ fn write_marked_copy(
         if r0 == r1 && c0 == c1 {
             continue;
         }
-        let value = value_at(sheet, r0, c0);
+        let value = sheet.at(r0, c0).clone();
         let format = match marks.get(&(r0, c0)) {
             Some(list) => fill(worst(list)),
             None => plain.clone(),
@@ -301,18 +301,6 @@ fn write_marked_copy(
     print_setup(ws, None)
 }
 
-fn value_at(sheet: &Sheet, r: u32, c: u32) -> Cell {
-    if r < sheet.first_row || c < sheet.first_col {
-        return Cell::Empty;
-    }
-    sheet
-        .cell(
-            (r - sheet.first_row) as usize,
-            (c - sheet.first_col) as usize,
-        )
-        .clone()
-}
-
 fn worst(issues: &[&Issue]) -> Severity {
     issues
         .iter()
@@ -334,11 +322,7 @@ pub fn feedback_workbooks(
             crate::base::model::FileStatus::Skipped | crate::base::model::FileStatus::Duplicate
         )
     }) {
-        let grid = std::fs::read(&sub.path).ok().and_then(|bytes| {
-            let ext = crate::discover::extension_of(&sub.path);
-            let kind = crate::discover::detect_kind(&bytes[..bytes.len().min(4096)], &ext);
-            crate::read::read_grid(&bytes, kind, &ext).ok()
-        });
+        let grid = crate::read::read_path_again(&sub.path);
         let issues: Vec<&crate::base::issue::Issue> = c
             .issues
             .iter()
