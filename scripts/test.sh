@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The project's tests, from a fresh machine: installs what the tests need that cargo does not
-# bring (openpyxl and LibreOffice, the two readers the output is checked with, and what printing
-# to PDF needs), then checks formatting and lints and runs every test.
+# bring (openpyxl and LibreOffice, the two readers the output is checked with, what printing
+# to PDF needs, and Chromium with its WebDriver for the web page), then checks formatting and
+# lints and runs every test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,6 +12,9 @@ missing=()
 command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-calc-nogui)
 command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
 fc-list 2>/dev/null | grep -qi "wenquanyi" || missing+=(fonts-wqy-zenhei)
+# The web page is tested in headless Chromium, driven through WebDriver (chromedriver).
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
 if [ ${#missing[@]} -gt 0 ]; then
   printf '==> apt-get install %s\n' "${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive

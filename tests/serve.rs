@@ -124,6 +124,40 @@ fn yi_fixed() -> Vec<u8> {
         .into_bytes()
 }
 
+const ROSTER: &str = "tests/fixtures/roster/roster_names_only.csv";
+
+/// Asserts that a consolidated workbook from the web page equals, sheet by sheet and cell for
+/// cell, the CLI's `consolidate` of the same file with the same roster.
+fn assert_same_as_cli(web: &std::path::Path, roster: &str, name: &str, bytes: &[u8]) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join(name), bytes).unwrap();
+    // Run where the file is, so that both name it the same way.
+    let copy = dir.path().join(roster);
+    std::fs::create_dir_all(copy.parent().unwrap()).unwrap();
+    std::fs::copy(root().join(roster), &copy).unwrap();
+    let run = Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .args([
+            "consolidate",
+            name,
+            "-o",
+            "cli.xlsx",
+            "-q",
+            "--roster",
+            roster,
+        ])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(status(&run), 1, "{}", String::from_utf8_lossy(&run.stderr));
+    for sheet in ["汇总表", "指标明细", "问题清单", "报送情况"] {
+        assert_eq!(
+            read_sheet(web, sheet),
+            read_sheet(&dir.path().join("cli.xlsx"), sheet),
+            "{sheet}"
+        );
+    }
+}
+
 fn feedback_link(page: &str) -> String {
     let at = page.find("/feedback/").expect("a feedback link");
     let start = page[..at].rfind("href=\"").unwrap() + 6;
@@ -139,7 +173,7 @@ fn origin(url: &str) -> String {
 
 #[test]
 fn a_round_from_upload_to_consolidation() {
-    let server = start(&["--roster", "tests/fixtures/roster/roster_names_only.csv"]);
+    let server = start(&["--roster", ROSTER]);
     let yi = browser();
     // A unit uploads its table with mistakes and sees them at once, each with its row's values
     // around the faulty cell.
@@ -152,7 +186,7 @@ fn a_round_from_upload_to_consolidation() {
     assert!(page.contains("有错误：错误 5 个"), "{page}");
     assert!(page.contains("财政拨款“待定”不是数字"), "{page}");
     assert!(
-        page.contains("第 8 行：<table class=\"row\"><tr><th>A</th><th>B</th><th>C</th>"),
+        page.contains("第 8 行：<table class=\"row\"><tr><th>A 项目名称（资金使用单位）</th><th>B 总计</th><th>C 财政拨款</th>"),
         "{page}"
     );
     assert!(page.contains("<td class=\"fault\">待定</td>"), "{page}");
@@ -204,33 +238,7 @@ fn a_round_from_upload_to_consolidation() {
     let dir = tempfile::tempdir().unwrap();
     let web = dir.path().join("web.xlsx");
     std::fs::write(&web, xlsx).unwrap();
-    let input = dir.path().join("示例单位乙（修改后）.csv");
-    std::fs::write(&input, yi_fixed()).unwrap();
-    // Run where the file is, so that both name it the same way.
-    let roster = "tests/fixtures/roster/roster_names_only.csv";
-    std::fs::create_dir_all(dir.path().join("tests/fixtures/roster")).unwrap();
-    std::fs::copy(root().join(roster), dir.path().join(roster)).unwrap();
-    let run = Command::new(env!("CARGO_BIN_EXE_jixiao"))
-        .args([
-            "consolidate",
-            "示例单位乙（修改后）.csv",
-            "-o",
-            "cli.xlsx",
-            "--roster",
-        ])
-        .arg(roster)
-        .arg("-q")
-        .current_dir(dir.path())
-        .output()
-        .unwrap();
-    assert_eq!(status(&run), 1, "{}", String::from_utf8_lossy(&run.stderr));
-    for sheet in ["汇总表", "指标明细", "问题清单"] {
-        assert_eq!(
-            read_sheet(&web, sheet),
-            read_sheet(&dir.path().join("cli.xlsx"), sheet),
-            "{sheet}"
-        );
-    }
+    assert_same_as_cli(&web, ROSTER, "示例单位乙（修改后）.csv", &yi_fixed());
     // Every download answers.
     for name in ["report.json", "report.csv", "forms.zip", "feedback.zip"] {
         let (code, body) = get(&format!("{}/download/{name}", server.dept));
@@ -290,4 +298,218 @@ fn two_units_uploading_at_once_both_land() {
     let dept = String::from_utf8(get(&server.dept).1).unwrap();
     assert!(dept.contains("<td>示例单位甲</td>"), "{dept}");
     assert!(dept.contains("<td>示例单位乙</td>"), "{dept}");
+}
+
+/// chromedriver on a free port, stopped when dropped.
+struct Driver {
+    child: Child,
+    url: String,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts Debian's chromedriver (package chromium-driver, installed by scripts/test.sh).
+fn chromedriver() -> Driver {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = Command::new("chromedriver")
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("chromedriver (apt-get install chromium chromium-driver; scripts/test.sh does)");
+    let driver = Driver {
+        child,
+        url: format!("http://127.0.0.1:{port}"),
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "chromedriver did not start"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    driver
+}
+
+/// Waits for a file to be downloaded whole into `dir` (Chromium writes `.crdownload` first).
+fn downloaded(dir: &std::path::Path, name: &str) -> std::path::PathBuf {
+    let path = dir.join(name);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let partial = std::fs::read_dir(dir).unwrap().any(|e| {
+            e.unwrap()
+                .path()
+                .extension()
+                .is_some_and(|x| x == "crdownload")
+        });
+        if path.exists() && !partial {
+            return path;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{name} was not downloaded"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
+/// The round of the issue, in headless Chromium driven through WebDriver: a unit picks a file
+/// with mistakes, sees them with their rows, downloads its feedback, sends the fixed file and
+/// sees 通过; the department sees the round and downloads the consolidated workbook, which
+/// equals the CLI's cell for cell. Screenshots of both pages go to target/screenshots/.
+#[test]
+fn a_round_in_a_real_browser() {
+    use fantoccini::{ClientBuilder, Locator};
+
+    let server = start(&["--roster", ROSTER]);
+    let driver = chromedriver();
+    let work = tempfile::tempdir().unwrap();
+    let downloads = work.path().join("downloads");
+    std::fs::create_dir_all(&downloads).unwrap();
+    let wrong = work.path().join("示例单位乙.csv");
+    std::fs::write(&wrong, sample("示例单位乙.csv")).unwrap();
+    let shots = root().join("target/screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+
+    let mut options = serde_json::json!({
+        "args": [
+            "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+            "--disable-background-networking", "--disable-extensions", "--no-first-run",
+            "--window-size=1200,900", "--lang=zh-CN",
+            format!("--user-data-dir={}", work.path().join("profile").display()),
+        ],
+        "prefs": {
+            "download.default_directory": downloads.display().to_string(),
+            "download.prompt_for_download": false,
+        },
+    });
+    if std::path::Path::new("/usr/bin/chromium").exists() {
+        options["binary"] = "/usr/bin/chromium".into();
+    }
+    let mut caps = serde_json::Map::new();
+    caps.insert("goog:chromeOptions".into(), options);
+
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let c = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(caps)
+            .connect(&driver.url)
+            .await
+            .expect("a Chromium session");
+        let wait = std::time::Duration::from_secs(20);
+        let text_of = |css: &'static str| {
+            let c = c.clone();
+            async move {
+                c.wait()
+                    .at_most(wait)
+                    .for_element(Locator::Css(css))
+                    .await
+                    .unwrap_or_else(|e| panic!("{css}: {e}"))
+                    .text()
+                    .await
+                    .unwrap()
+            }
+        };
+
+        // The unit picks its file: the page checks it at once.
+        c.goto(&server.unit).await.unwrap();
+        let input = c.find(Locator::Id("files")).await.unwrap();
+        input.send_keys(&wrong.display().to_string()).await.unwrap();
+        let verdict = text_of("#verdict").await;
+        assert!(verdict.contains("有错误：错误 5 个"), "{verdict}");
+        let fault = text_of("td.fault").await;
+        assert_eq!(fault, "370.50");
+        let body = text_of("body").await;
+        assert!(body.contains("财政拨款“待定”不是数字"), "{body}");
+        std::fs::write(shots.join("单位报送-检查结果.png"), c.screenshot().await.unwrap()).unwrap();
+
+        // On a phone's width the page scrolls down, never sideways.
+        c.set_window_size(390, 844).await.unwrap();
+        let overflow = c
+            .execute(
+                "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert!(overflow.as_i64().unwrap() <= 0, "sideways by {overflow}");
+        std::fs::write(shots.join("单位报送-手机.png"), c.screenshot().await.unwrap()).unwrap();
+        c.set_window_size(1200, 900).await.unwrap();
+
+        // Its feedback workbook downloads, the same as `jixiao feedback` gives for the file.
+        c.find(Locator::Css("a.feedback")).await.unwrap().click().await.unwrap();
+        let feedback = downloaded(&downloads, "示例单位乙_审核意见.xlsx");
+        let cli = work.path().join("cli-feedback");
+        let run = Command::new(env!("CARGO_BIN_EXE_jixiao"))
+            .args(["feedback", "示例单位乙.csv", "-o"])
+            .arg(&cli)
+            .current_dir(work.path())
+            .output()
+            .unwrap();
+        assert!(status(&run) <= 1, "{}", String::from_utf8_lossy(&run.stderr));
+        let expected = cli.join("示例单位乙_审核意见.xlsx");
+        let names = |p: &std::path::Path| {
+            use calamine::Reader;
+            calamine::open_workbook_auto(p).unwrap().sheet_names()
+        };
+        assert_eq!(names(&feedback), names(&expected));
+        assert_eq!(names(&feedback).len(), 2, "问题清单 and the marked copy");
+        for sheet in names(&feedback) {
+            assert_eq!(
+                read_sheet(&feedback, &sheet),
+                read_sheet(&expected, &sheet),
+                "{sheet}"
+            );
+        }
+
+        // It drops the fixed file on the box (a drop event carrying the file, as a drag from
+        // the desktop gives), and sees 通过; its history has both.
+        c.goto(&server.unit).await.unwrap();
+        c.execute(
+            "const t = new DataTransfer();
+             t.items.add(new File([arguments[0]], arguments[1], {type: 'text/csv'}));
+             const box = document.getElementById('drop');
+             box.dispatchEvent(new DragEvent('dragover', {dataTransfer: t, bubbles: true, cancelable: true}));
+             box.dispatchEvent(new DragEvent('drop', {dataTransfer: t, bubbles: true, cancelable: true}));",
+            vec![
+                String::from_utf8(yi_fixed()).unwrap().into(),
+                "示例单位乙（修改后）.csv".into(),
+            ],
+        )
+        .await
+        .unwrap();
+        let verdict = text_of("#verdict").await;
+        assert!(verdict.contains("通过"), "{verdict}");
+        c.goto(&server.unit).await.unwrap();
+        let history = text_of("#history").await;
+        assert!(history.contains("通过（当前有效）"), "{history}");
+        assert!(history.contains("错误 5 个（已被替换）"), "{history}");
+        std::fs::write(shots.join("单位报送-记录.png"), c.screenshot().await.unwrap()).unwrap();
+
+        // The department sees the round and downloads the consolidated workbook.
+        c.goto(&server.dept).await.unwrap();
+        let status_table = text_of("#status").await;
+        assert!(status_table.contains("示例单位乙 通过 0 0 2"), "{status_table}");
+        assert!(status_table.contains("未报送"), "{status_table}");
+        std::fs::write(shots.join("部门审核.png"), c.screenshot().await.unwrap()).unwrap();
+        c.find(Locator::Css("a.download[href$='汇总表.xlsx']"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        let web = downloaded(&downloads, "汇总表.xlsx");
+        assert_same_as_cli(&web, ROSTER, "示例单位乙（修改后）.csv", &yi_fixed());
+        c.close().await.unwrap();
+    });
 }

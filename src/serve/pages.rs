@@ -29,10 +29,11 @@ pub fn esc(text: &str) -> String {
 
 const STYLE: &str = "body{font-family:system-ui,'PingFang SC','Microsoft YaHei',sans-serif;margin:0 auto;max-width:1100px;padding:1em;color:#222}\
 h1{font-size:1.4em}h2{font-size:1.15em;margin-top:1.5em}table{border-collapse:collapse;width:100%;font-size:.92em}\
-th,td{border:1px solid #ccc;padding:.35em .5em;text-align:left;vertical-align:top}th{background:#f2f2f2}\
+th,td{border:1px solid #ccc;padding:.35em .5em;text-align:left;vertical-align:top}th{background:#f2f2f2}td:first-child{white-space:nowrap}\
 .错误{background:#ffc7ce}.警告{background:#ffeb9c}.通过{background:#c6efce}.未报送{background:#eee}\
-.drop{border:2px dashed #888;border-radius:8px;padding:2em;text-align:center;margin:1em 0}.drop.over{background:#eef}\
-.note{color:#555}.ctx td{border-top:none;background:#fafafa}.rowvals{overflow-x:auto}table.row{width:auto;font-size:.85em}\
+.drop{border:2px dashed #888;border-radius:8px;padding:2em;text-align:center;margin:1em 0}.drop.over{background:#eef}.drop{display:block;cursor:pointer}\
+.picker{position:absolute;width:1px;height:1px;opacity:0}\
+.note{color:#555}.ctx td{border-top:none;background:#fafafa}.rowvals{overflow-x:auto}table.row{width:auto;font-size:.85em}table.row td,table.row th{min-width:4.5em;max-width:18em}\
 table.row th{font-weight:normal;color:#666;text-align:center}table.row td.fault{outline:2px solid #c00}.wrap{overflow-x:auto}.msg{padding:.6em;border-left:4px solid #c00;background:#fff3f3}\
 @media(max-width:600px){table{font-size:.8em}th,td{padding:.2em}}";
 
@@ -88,11 +89,12 @@ pub fn unit_page(round: &Round, message: Option<&str>, history: &[UploadRecord])
     }
     let _ = write!(
         body,
-        "<p>把本单位的项目支出绩效目标表（.xlsx .xls .ods .csv .html 均可）拖到下面的框里，或点“选择文件”。\
+        "<p>把本单位的项目支出绩效目标表（.xlsx .xls .ods .csv .html 均可）拖到下面的框里，或点框选择文件。\
          提交后立即检查，结果显示在本页；再次提交会替换本单位上一次报送的内容（旧的会保留在记录中）。</p>\
          <form id=\"upload\" method=\"post\" enctype=\"multipart/form-data\" action=\"/u/{token}\">\
-         <div class=\"drop\" id=\"drop\">把文件拖到这里</div>\
-         <input type=\"file\" id=\"files\" name=\"file\" multiple> <button type=\"submit\" id=\"submit\">提交并检查</button>\
+         <label class=\"drop\" id=\"drop\" for=\"files\">把文件拖到这里，或点此选择文件</label>\
+         <input class=\"picker\" type=\"file\" id=\"files\" name=\"file\" multiple>\
+         <button type=\"submit\" id=\"submit\">提交并检查</button>\
          </form>",
         token = esc(&round.unit_token)
     );
@@ -134,10 +136,19 @@ pub fn unit_page(round: &Round, message: Option<&str>, history: &[UploadRecord])
     page(&round.name, &body)
 }
 
-/// The cells of an issue's row as the unit sent it, around the faulty cell: (column name,
-/// value, whether it is the faulty cell). Empty when the row cannot be found.
-fn row_around(grid: &Grid, issue: &Issue) -> Vec<(String, String, bool)> {
-    const SPAN: u32 = 5;
+/// One cell of an issue's row as shown on the page.
+struct AroundCell {
+    /// "B", or "B 总计" with the table's header label above it.
+    column: String,
+    value: String,
+    fault: bool,
+}
+
+/// The cells of an issue's row as the unit sent it, around the faulty cell, each under its
+/// column letter and its header label (from `header_row`, 1-based, when the table's header is
+/// above the row). Empty when the row cannot be found.
+fn row_around(grid: &Grid, issue: &Issue, header_row: Option<u32>) -> Vec<AroundCell> {
+    const SPAN: u32 = 6;
     const MAX_CHARS: usize = 40;
     let Some(row) = issue.place.row.filter(|r| *r > 0) else {
         return Vec::new();
@@ -164,18 +175,26 @@ fn row_around(grid: &Grid, issue: &Issue) -> Vec<(String, String, bool)> {
         ),
         None => (first, last.min(first + 2 * SPAN)),
     };
+    let shown = |row: u32, c: u32| {
+        let text = match sheet.at(row, c) {
+            Cell::Empty => String::new(),
+            other => other.display(),
+        };
+        if text.chars().count() > MAX_CHARS {
+            text.chars().take(MAX_CHARS).chain(['…']).collect()
+        } else {
+            text
+        }
+    };
+    let header = header_row.filter(|h| *h >= 1 && *h < row).map(|h| h - 1);
     (from..=to)
         .map(|c| {
-            let text = match sheet.at(r, c) {
-                Cell::Empty => String::new(),
-                other => other.display(),
-            };
-            let shown: String = if text.chars().count() > MAX_CHARS {
-                text.chars().take(MAX_CHARS).chain(['…']).collect()
-            } else {
-                text
-            };
-            (column_name(c), shown, issue.place.col == Some(c))
+            let label = header.map(|h| shown(h, c)).unwrap_or_default();
+            AroundCell {
+                column: format!("{} {label}", column_name(c)).trim_end().to_string(),
+                value: shown(r, c),
+                fault: issue.place.col == Some(c),
+            }
         })
         .collect()
 }
@@ -185,8 +204,14 @@ fn severity_class(s: Severity) -> &'static str {
     s.label()
 }
 
-/// The issue table; with the file as read, each issue is followed by its row's values.
-fn issue_rows(out: &mut String, issues: &[&Issue], grid: Option<&Grid>) {
+/// The file as read again and its tables, for showing each issue's row.
+struct Sent<'a> {
+    grid: Grid,
+    tables: &'a [crate::base::model::Table],
+}
+
+/// The issue table; with the file as sent, each issue is followed by its row's values.
+fn issue_rows(out: &mut String, issues: &[&Issue], sent: Option<&Sent>) {
     let _ = write!(
         out,
         "<div class=\"wrap\"><table><tr><th>级别</th><th>位置</th><th>规则</th><th>说明</th><th>项目</th></tr>"
@@ -203,20 +228,29 @@ fn issue_rows(out: &mut String, issues: &[&Issue], grid: Option<&Grid>) {
             msg = esc(&i.message),
             project = esc(i.project.as_deref().unwrap_or("")),
         );
-        let around = grid.map(|g| row_around(g, i)).unwrap_or_default();
+        let around = sent
+            .map(|s| {
+                let header = s
+                    .tables
+                    .iter()
+                    .find(|t| t.sheet == i.place.sheet)
+                    .map(|t| t.header_row);
+                row_around(&s.grid, i, header)
+            })
+            .unwrap_or_default();
         if !around.is_empty() {
             let _ = write!(
                 out,
                 "<tr class=\"ctx\"><td></td><td colspan=\"4\"><div class=\"rowvals\">第 {} 行：<table class=\"row\"><tr>",
                 i.place.row.unwrap_or(0)
             );
-            for (col, _, _) in &around {
-                let _ = write!(out, "<th>{col}</th>");
+            for cell in &around {
+                let _ = write!(out, "<th>{}</th>", esc(&cell.column));
             }
             out.push_str("</tr><tr>");
-            for (_, value, fault) in &around {
-                let class = if *fault { " class=\"fault\"" } else { "" };
-                let _ = write!(out, "<td{class}>{}</td>", esc(value));
+            for cell in &around {
+                let class = if cell.fault { " class=\"fault\"" } else { "" };
+                let _ = write!(out, "<td{class}>{}</td>", esc(&cell.value));
             }
             out.push_str("</tr></table></div></td></tr>");
         }
@@ -273,8 +307,11 @@ pub fn unit_result(form: &Form, round: &Round, upload: &str, c: &Consolidation) 
         if issues.is_empty() {
             body.push_str("<p>没有错误或警告。</p>");
         } else {
-            let grid = crate::read::read_path_again(&sub.path);
-            issue_rows(&mut body, &issues, grid.as_ref());
+            let sent = crate::read::read_path_again(&sub.path).map(|grid| Sent {
+                grid,
+                tables: &sub.tables,
+            });
+            issue_rows(&mut body, &issues, sent.as_ref());
         }
     }
     let units: Vec<String> = c
@@ -460,18 +497,24 @@ mod tests {
             },
             ..Issue::new(Rule::BadAmount, Place::default(), "")
         };
-        let around = row_around(&grid, &issue(Some(10)));
-        let cols: Vec<&str> = around.iter().map(|(c, _, _)| c.as_str()).collect();
-        assert_eq!(cols, ["F", "G", "H", "I", "J", "K", "L", "M", "N", "O", "P"]);
-        assert!(around[5].2 && around[5].1 == "v10");
-        assert_eq!(around.iter().filter(|a| a.2).count(), 1);
-        // Without a column: the row from its first filled cell, eleven cells at most.
-        let around = row_around(&grid, &issue(None));
-        assert_eq!(around.len(), 11);
-        assert_eq!(around[0].0, "A");
-        // A row outside the sheet shows nothing.
+        let around = row_around(&grid, &issue(Some(10)), None);
+        let cols: Vec<&str> = around.iter().map(|a| a.column.as_str()).collect();
+        assert_eq!(
+            cols,
+            ["E", "F", "G", "H", "I", "J", "K", "L", "M", "N", "O", "P", "Q"]
+        );
+        assert!(around[6].fault && around[6].value == "v10");
+        assert_eq!(around.iter().filter(|a| a.fault).count(), 1);
+        // Without a column: the row from its first filled cell, thirteen cells at most; the
+        // header row above labels the columns.
+        let around = row_around(&grid, &issue(None), Some(1));
+        assert_eq!(around.len(), 13);
+        assert_eq!(around[0].column, "A 标题");
+        assert_eq!(around[1].column, "B");
+        // A header at or below the row labels nothing; a row outside the sheet shows nothing.
+        assert_eq!(row_around(&grid, &issue(None), Some(2))[0].column, "A");
         let mut far = issue(Some(1));
         far.place.row = Some(40);
-        assert!(row_around(&grid, &far).is_empty());
+        assert!(row_around(&grid, &far, Some(1)).is_empty());
     }
 }
