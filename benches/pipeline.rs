@@ -1,28 +1,51 @@
-//! The benchmark of issue "Scale and speed": on the same generated submissions, times
+//! The benchmark of issue "Scale and speed". For each size N given on the command line it
+//! generates N submissions (kept in target/bench-data/N for the next run) and measures, on the
+//! same files, with the page cache warmed by one untimed read first:
 //!
-//! - the floor: a bare parallel calamine read of every sheet of every file (csv for the text
-//!   files), plus a bare rust_xlsxwriter write of as many cells as our consolidated workbook has,
-//!   without formats (constant-memory mode);
-//! - the full `jixiao consolidate` run (all cores), and with `--jobs 1` and `--jobs 2`;
+//! 1. `jixiao consolidate` (all cores, `-q`, with `--json`) against the **same-cells floor**:
+//!    - the floor's read: a bare parallel (rayon) calamine read of every sheet of every file
+//!      (the csv crate for the text files), nothing else;
+//!    - the floor's write: after our first run has written its workbook, that workbook is read
+//!      back with calamine (its streaming cell reader, which gives the values `worksheet_range`
+//!      gives), untimed — every sheet, every non-empty cell, its value (strings as strings;
+//!      numbers, dates and the cached values of formulas as numbers; bools as bools; error
+//!      cells as their text) — and the clock times only writing exactly those cells, at
+//!      the same positions, in the same sheets under the same names, to a new workbook:
+//!      `Workbook::new()`, `add_worksheet_with_constant_memory()`, no formats, no formulas, no
+//!      charts, the same zip level as ours (`ZIP_LEVEL`), saved to a file;
 //!
-//! and prints files/s, the ratio to the floor, the 1→2 thread speed-up and peak memory.
-//! Ratios in one run, not absolute seconds, are what to compare: machines are noisy.
+//!    printed with the cell counts read back and as the ratio ours / (read + write), target
+//!    ≤ 1.15×;
+//! 2. `jixiao check -q --format json` (all cores, its JSON report sent to a file) against the
+//!    floor's read alone, target ≤ 2×;
+//! 3. the peak resident memory (MiB, the child's `ru_maxrss` from `wait4`) of our consolidate
+//!    runs at each size (the largest of the timed runs) and, when more than one size is given,
+//!    the ratio of the largest size's peak to the smallest size's, target < 1.5×.
+//!
+//! Every timed part above is the median of 3 runs (the floor is the median read plus the median
+//! write), the runs interleaved (consolidate, floor read, floor write, check; three times) so
+//! that noise from elsewhere on the machine falls on both sides of a ratio. Then, once each,
+//! `consolidate --jobs 1` and `--jobs 2` for the 1→2 thread speed-up. Wall times are those of
+//! the spawned process (`target/release/jixiao`, start to exit, so including its start-up, a few
+//! milliseconds) and, for the floor, of the in-process work. Ratios in one run, not absolute
+//! seconds, are what to compare: machines are noisy. `-- 1000` takes about 80 s on 2 cores once
+//! its files exist.
 //!
 //!     cargo bench --bench pipeline -- 1000 10000
-//!
-//! Generated files are kept in target/bench-data/N for the next run.
 
 #[path = "synth/mod.rs"]
 mod synth;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use calamine::{open_workbook_from_rs, Reader, Xlsx};
+use calamine::{open_workbook, open_workbook_from_rs, DataRef, Reader, Xlsx};
 use rayon::prelude::*;
 
 const SEED: u64 = 2025;
+/// Runs of each timed part; their median is printed.
+const RUNS: usize = 3;
 
 /// Runs a command, returning its wall time and peak resident memory (MiB).
 fn run_measured(cmd: &mut Command) -> (Duration, f64) {
@@ -71,44 +94,149 @@ fn floor_read(files: &[PathBuf]) -> usize {
         .sum()
 }
 
-/// The floor's write: `cells` cells (strings and numbers alternating, 16 a row, a new sheet every
-/// 1,000,000 rows), no formats, constant-memory mode like ours.
-fn floor_write(cells: usize, path: &Path) {
-    const COLS: usize = 16;
-    const ROWS: usize = 1_000_000;
+/// A cell's value as read back from our workbook; text as a range of its sheet's `text`.
+enum Value {
+    Text(u32, u32),
+    Number(f64),
+    Bool(bool),
+}
+
+/// One sheet of our workbook as read back: its name and its non-empty cells, row by row.
+struct Sheet {
+    name: String,
+    /// The text of every text cell, end to end (one allocation, not one per cell: at 10,000
+    /// files the workbook holds over 20 million cells).
+    text: String,
+    cells: Vec<(u32, u16, Value)>,
+}
+
+/// What the read-back found, by kind.
+#[derive(Default)]
+struct Counts {
+    text: usize,
+    number: usize,
+    bool: usize,
+    /// Dates, ISO dates and durations, and error cells: written as numbers or text.
+    other: usize,
+    /// Empty strings (kept: calamine reports them as strings, not as empty cells).
+    empty_text: usize,
+}
+
+impl Counts {
+    fn total(&self) -> usize {
+        self.text + self.number + self.bool + self.other
+    }
+}
+
+/// Appends `s` to a sheet's `text`, returning the cell's value.
+fn push_text(text: &mut String, s: &str) -> Value {
+    let start = u32::try_from(text.len()).expect("text under 4 GiB");
+    text.push_str(s);
+    Value::Text(start, u32::try_from(text.len()).expect("text under 4 GiB"))
+}
+
+/// Reads back every sheet, every non-empty cell of our consolidated workbook (untimed), with
+/// calamine's streaming cell reader: the values `worksheet_range` would give, without the dense
+/// range in memory.
+fn read_back(path: &Path) -> (Vec<Sheet>, Counts) {
+    let mut wb: Xlsx<_> = open_workbook(path).expect("our workbook");
+    let mut counts = Counts::default();
+    let mut sheets = Vec::new();
+    for name in wb.sheet_names() {
+        let mut reader = wb.worksheet_cells_reader(&name).expect("our sheet");
+        let mut text = String::new();
+        let mut cells = Vec::new();
+        let mut last: Option<(u32, u32)> = None;
+        while let Some(cell) = reader.next_cell().expect("our cell") {
+            let value = match cell.get_value() {
+                DataRef::Empty => continue,
+                DataRef::String(s) => {
+                    counts.text += 1;
+                    counts.empty_text += usize::from(s.is_empty());
+                    push_text(&mut text, s)
+                }
+                DataRef::SharedString(s) => {
+                    counts.text += 1;
+                    counts.empty_text += usize::from(s.is_empty());
+                    push_text(&mut text, s)
+                }
+                DataRef::Float(f) => {
+                    counts.number += 1;
+                    Value::Number(*f)
+                }
+                DataRef::Int(i) => {
+                    counts.number += 1;
+                    Value::Number(*i as f64)
+                }
+                DataRef::Bool(b) => {
+                    counts.bool += 1;
+                    Value::Bool(*b)
+                }
+                DataRef::DateTime(d) => {
+                    counts.other += 1;
+                    Value::Number(d.as_f64())
+                }
+                DataRef::Error(e) => {
+                    counts.other += 1;
+                    push_text(&mut text, &e.to_string())
+                }
+                DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => {
+                    counts.other += 1;
+                    push_text(&mut text, s)
+                }
+            };
+            let (row, col) = cell.get_position();
+            // Constant-memory mode drops a cell written above the current row: ours are in order.
+            assert!(last < Some((row, col)), "{name}: cells out of order");
+            last = Some((row, col));
+            cells.push((row, col as u16, value));
+        }
+        sheets.push(Sheet { name, text, cells });
+    }
+    (sheets, counts)
+}
+
+/// The floor's write: exactly the read-back cells, same sheets and names, no formats,
+/// constant-memory mode like ours, our zip level.
+fn floor_write(sheets: &[Sheet], path: &Path) {
     let mut wb = rust_xlsxwriter::Workbook::new();
-    // The same compression as jixiao's consolidated workbook.
     wb.set_zip_compression_level(jixiao::write::workbook::ZIP_LEVEL);
-    let rows = cells.div_ceil(COLS);
-    for sheet in 0..rows.div_ceil(ROWS).max(1) {
+    for sheet in sheets {
         let ws = wb.add_worksheet_with_constant_memory().expect("sheet");
-        let first = sheet * ROWS * COLS;
-        for i in first..cells.min(first + ROWS * COLS) {
-            let (row, col) = (((i - first) / COLS) as u32, ((i - first) % COLS) as u16);
-            if i % 2 == 0 {
-                ws.write_string(row, col, format!("单元格{i}"))
-                    .expect("write");
-            } else {
-                ws.write_number(row, col, i as f64 * 0.01).expect("write");
+        ws.set_name(&sheet.name).expect("sheet name");
+        for (row, col, value) in &sheet.cells {
+            match value {
+                Value::Text(a, b) => {
+                    ws.write_string(*row, *col, &sheet.text[*a as usize..*b as usize])
+                }
+                Value::Number(n) => ws.write_number(*row, *col, *n),
+                Value::Bool(b) => ws.write_boolean(*row, *col, *b),
             }
+            .expect("write");
         }
     }
     wb.save(path).expect("save");
 }
 
-/// Cells of our consolidated workbook, from its report: 汇总表, 指标明细, 问题清单, 报送情况.
-fn output_cells(report: &serde_json::Value) -> usize {
-    let s = &report["summary"];
-    let n = |k: &str| s[k].as_u64().unwrap_or(0) as usize;
-    let issues = report["issues"].as_array().map_or(0, Vec::len);
-    (4 + n("units") + n("projects")) * 7 + n("indicators") * 16 + issues * 8 + n("files") * 11
+fn median(mut runs: Vec<Duration>) -> Duration {
+    runs.sort();
+    runs[runs.len() / 2]
 }
 
 fn secs(d: Duration) -> f64 {
     d.as_secs_f64()
 }
 
-fn bench(n: usize) {
+fn verdict(met: bool) -> &'static str {
+    if met {
+        "met"
+    } else {
+        "NOT met"
+    }
+}
+
+/// Returns the size's peak memory of consolidate (MiB).
+fn bench(n: usize) -> f64 {
     let data = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("target/bench-data/{n}"));
     let marker = data.join(".complete");
     if !marker.exists() {
@@ -128,6 +256,8 @@ fn bench(n: usize) {
     let out_dir = tempfile::tempdir().expect("tempdir");
     let out = out_dir.path().join("汇总.xlsx");
     let json = out_dir.path().join("report.json");
+    let floor_out = out_dir.path().join("floor.xlsx");
+    let check_out = out_dir.path().join("check.json");
     let jixiao = env!("CARGO_BIN_EXE_jixiao");
     let consolidate = |jobs: Option<&str>| {
         let mut cmd = Command::new(jixiao);
@@ -143,39 +273,90 @@ fn bench(n: usize) {
         }
         run_measured(&mut cmd)
     };
+    let check = || {
+        let report = std::fs::File::create(&check_out).expect("check report");
+        let mut cmd = Command::new(jixiao);
+        cmd.arg("check")
+            .arg(&data)
+            .args(["-q", "--format", "json"])
+            .stdout(Stdio::from(report));
+        run_measured(&mut cmd).0
+    };
 
-    // Warm the page cache once, then measure.
+    // Warm the page cache once, then measure, the runs interleaved.
     floor_read(&files);
-    let (full, full_rss) = consolidate(None);
+    let (mut full, mut read, mut write, mut checked) = (vec![], vec![], vec![], vec![]);
+    let mut peak = 0f64;
+    let mut back = None;
+    for _ in 0..RUNS {
+        let (t, rss) = consolidate(None);
+        full.push(t);
+        peak = peak.max(rss);
+        // Our workbook's cells, read back before the floor's clock starts (untimed, once).
+        let (sheets, _) = back.get_or_insert_with(|| read_back(&out));
+        let start = Instant::now();
+        floor_read(&files);
+        read.push(start.elapsed());
+        let start = Instant::now();
+        floor_write(sheets, &floor_out);
+        write.push(start.elapsed());
+        checked.push(check());
+    }
+    let (sheets, counts) = back.expect("read back");
+    let (full, read, write, checked) = (median(full), median(read), median(write), median(checked));
+    let floor = read + write;
     let report: serde_json::Value =
         serde_json::from_slice(&std::fs::read(&json).expect("report")).expect("json");
-    let cells = output_cells(&report);
-    let start = Instant::now();
-    floor_read(&files);
-    let read = start.elapsed();
-    let start = Instant::now();
-    floor_write(cells, &out_dir.path().join("floor.xlsx"));
-    let write = start.elapsed();
-    let floor = read + write;
-    let (jobs1, rss1) = consolidate(Some("1"));
-    let (jobs2, _) = consolidate(Some("2"));
+    let size = |p: &Path| std::fs::metadata(p).map_or(0.0, |m| m.len() as f64 / 1_048_576.0);
+
+    let s = &report["summary"];
     println!(
-        "{n:>6} files | floor {:.2} s (read {:.2} + write {:.2}, {cells} cells) | full {:.2} s, {:.0} files/s, {:.2}x floor | --jobs 1 {:.2} s, --jobs 2 {:.2} s, speed-up {:.2}x | peak memory {:.0} MiB (--jobs 1: {:.0} MiB) | {} units, {} projects, {} indicators",
+        "{n} files: {} units, {} projects, {} indicators (medians of {RUNS} runs)",
+        s["units"], s["projects"], s["indicators"],
+    );
+    let per_sheet: Vec<String> = sheets
+        .iter()
+        .map(|s| format!("{} {}", s.name, s.cells.len()))
+        .collect();
+    println!(
+        "  read-back of our workbook: {} cells ({} strings of which {} empty, {} numbers, {} bools, {} other) | {}",
+        counts.total(),
+        counts.text,
+        counts.empty_text,
+        counts.number,
+        counts.bool,
+        counts.other,
+        per_sheet.join(", "),
+    );
+    let ratio = secs(full) / secs(floor);
+    println!(
+        "  consolidate {:.2} s ({:.0} files/s, {:.1} MiB) vs floor {:.2} s (read {:.2} + write {:.2}, {:.1} MiB): {ratio:.2}× (target ≤ 1.15×: {})",
+        secs(full),
+        n as f64 / secs(full),
+        size(&out),
         secs(floor),
         secs(read),
         secs(write),
-        secs(full),
-        n as f64 / secs(full),
-        secs(full) / secs(floor),
+        size(&floor_out),
+        verdict(ratio <= 1.15),
+    );
+    let ratio = secs(checked) / secs(read);
+    println!(
+        "  check {:.2} s (JSON report {:.1} MiB) vs floor read {:.2} s: {ratio:.2}× (target ≤ 2×: {})",
+        secs(checked),
+        size(&check_out),
+        secs(read),
+        verdict(ratio <= 2.0),
+    );
+    let (jobs1, rss1) = consolidate(Some("1"));
+    let (jobs2, _) = consolidate(Some("2"));
+    println!(
+        "  peak memory of consolidate {peak:.0} MiB (--jobs 1: {rss1:.0} MiB) | --jobs 1 {:.2} s, --jobs 2 {:.2} s, speed-up {:.2}× (one run each)",
         secs(jobs1),
         secs(jobs2),
         secs(jobs1) / secs(jobs2),
-        full_rss,
-        rss1,
-        report["summary"]["units"],
-        report["summary"]["projects"],
-        report["summary"]["indicators"],
     );
+    peak
 }
 
 fn main() {
@@ -188,7 +369,16 @@ fn main() {
         "jixiao pipeline benchmark: {} cores",
         std::thread::available_parallelism().map_or(1, |n| n.get())
     );
-    for n in sizes {
-        bench(n);
+    let peaks: Vec<(usize, f64)> = sizes.iter().map(|&n| (n, bench(n))).collect();
+    let smallest = peaks.iter().min_by_key(|p| p.0);
+    let largest = peaks.iter().max_by_key(|p| p.0);
+    if let (Some(&(small, a)), Some(&(large, b))) = (smallest, largest) {
+        if large > small {
+            let ratio = b / a;
+            println!(
+                "peak memory {large} files / {small} files: {b:.0} / {a:.0} MiB = {ratio:.2}× (target < 1.5×: {})",
+                verdict(ratio < 1.5),
+            );
+        }
     }
 }
