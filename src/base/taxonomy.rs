@@ -88,11 +88,16 @@ struct Named {
 }
 
 /// A category name as compared: no spaces, no trailing 指标 (社会效益 = 社会效益指标).
-fn stem(name: &str) -> String {
+/// Borrowed unless the name has spaces: the names of indicators are compared by the million.
+fn stem(name: &str) -> std::borrow::Cow<'_, str> {
+    use std::borrow::Cow;
+    if !name.chars().any(char::is_whitespace) {
+        return Cow::Borrowed(name.strip_suffix("指标").unwrap_or(name));
+    }
     let squeezed: String = name.chars().filter(|c| !c.is_whitespace()).collect();
     match squeezed.strip_suffix("指标") {
-        Some(s) => s.to_string(),
-        None => squeezed,
+        Some(s) => Cow::Owned(s.to_string()),
+        None => Cow::Owned(squeezed),
     }
 }
 
@@ -107,14 +112,14 @@ impl Taxonomy {
             let mut index: HashMap<String, Named> = HashMap::new();
             for (i, c) in self.categories.iter().enumerate() {
                 for name in std::iter::once(&c.name).chain(&c.variants) {
-                    let entry = index.entry(stem(name)).or_default();
+                    let entry = index.entry(stem(name).into_owned()).or_default();
                     if !entry.level1.contains(&i) {
                         entry.level1.push(i);
                     }
                 }
                 for (j, s) in c.children.iter().enumerate() {
                     for name in std::iter::once(&s.name).chain(&s.variants) {
-                        let entry = index.entry(stem(name)).or_default();
+                        let entry = index.entry(stem(name).into_owned()).or_default();
                         if !entry.level2.contains(&(i, j)) {
                             entry.level2.push((i, j));
                         }
@@ -132,7 +137,7 @@ impl Taxonomy {
 
     /// The level-1 category by name, with or without the trailing 指标.
     fn category_by_name(&self, name: &str) -> Option<&Category> {
-        let named = self.names().get(&stem(name))?;
+        let named = self.names().get(stem(name).as_ref())?;
         named.level1.first().map(|&i| &self.categories[i])
     }
 
@@ -151,7 +156,7 @@ impl Taxonomy {
     ) -> impl Iterator<Item = (&'a Category, &'a SubCategory)> + 'a {
         let found = self
             .names()
-            .get(&stem(name))
+            .get(stem(name).as_ref())
             .map_or(&[][..], |n| n.level2.as_slice());
         found.iter().map(move |&(i, j)| {
             let c = &self.categories[i];

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use crate::base::form::{BlockColumn, BlockField, BlockLabel, Form, ProjectForm};
 use crate::locate::normalize_label;
-use crate::read::grid::Sheet;
+use crate::read::grid::{Cell, Sheet};
 
 /// Longest cell text read as a label, in characters.
 const MAX_LABEL_CHARS: usize = 40;
@@ -288,6 +288,44 @@ fn distinct_cells(sheet: &Sheet, r: usize) -> Vec<(usize, String)> {
     out
 }
 
+/// Whether some cell of the sheet holds one of the 项目名称 labels, spaces aside and brackets and
+/// colons folded as `normalize_label` folds them: a quick look
+/// before reading every row's labels, since a block opens only at that label. A reduced label
+/// is a run of its cell's text with spaces removed (see `reduce`), so a sheet where no cell
+/// holds one has no block.
+fn may_name_a_project(sheet: &Sheet, labels: &Labels) -> bool {
+    let names: Vec<&str> = labels
+        .index
+        .iter()
+        .filter(|(key, field)| field.kind == BlockLabel::Name && !key.is_empty())
+        .map(|(key, _)| key.as_str())
+        .collect();
+    let mut squeezed = String::new();
+    sheet.rows.iter().flatten().any(|cell| {
+        let Cell::Text(text) = cell else {
+            return false;
+        };
+        let folded = |c: char| c.is_whitespace() || matches!(c, '（' | '）' | '：');
+        let text: &str = if text.chars().any(folded) {
+            squeezed.clear();
+            squeezed.extend(
+                text.chars()
+                    .filter(|c| !c.is_whitespace())
+                    .map(|c| match c {
+                        '（' => '(',
+                        '）' => ')',
+                        '：' => ':',
+                        c => c,
+                    }),
+            );
+            &squeezed
+        } else {
+            text
+        };
+        names.iter().any(|n| text.contains(n))
+    })
+}
+
 /// Whether a row is one text merged across the table (a title or a note), or starts with a
 /// note word (注, 填表人, …).
 fn is_title_or_note(sheet: &Sheet, r: usize, form: &Form) -> bool {
@@ -316,6 +354,9 @@ pub fn locate_blocks(sheet: &Sheet, form: &Form) -> Vec<Block> {
         return Vec::new();
     };
     let labels = Labels::new(form, project);
+    if !may_name_a_project(sheet, &labels) {
+        return Vec::new();
+    }
     // A 项目名称 label opens a block when it has a value, or when it is left empty in a block
     // that is plainly a form (an amount or an indicator table follows): a project without a name
     // is reported, never dropped.
