@@ -13,14 +13,14 @@ use crate::cli::{
 };
 use crate::consolidate::{consolidate, Consolidation};
 use crate::discover::{discover, DiscoverError};
-use crate::process::{process_with, Progress};
+use crate::process::{process_streaming, process_with, Progress};
 use crate::roster::{load_roster, Roster, RosterError};
 use crate::write::csv::render_csv;
 use crate::write::feedback::feedback_workbooks;
 use crate::write::forms::{form_paths, write_marked_unit_forms, FormLayout};
 use crate::write::template::build_template;
 use crate::write::text::{render_summary, render_text, written_line};
-use crate::write::workbook::{build_workbook, counted_units};
+use crate::write::workbook::{counted_units, StreamingWorkbook};
 use crate::write::{json::render_json, write_atomically, PreparedOutput, WriteError};
 
 /// Why a run could not be carried out (exit status 2).
@@ -109,13 +109,36 @@ impl Plan {
     /// Discovers, reads, checks and consolidates every input, after making sure that none of
     /// `outputs` is an input. Returns the consolidation and the input files.
     fn consolidate(&self, outputs: &[&Path]) -> Result<(Consolidation, Vec<PathBuf>), AppError> {
+        self.consolidate_into(outputs, None)
+    }
+
+    /// [`Plan::consolidate`], writing 指标明细 into `streaming` (named `workbook_path` in
+    /// messages) while the files are processed, when given.
+    fn consolidate_into(
+        &self,
+        outputs: &[&Path],
+        streaming: Option<(&mut StreamingWorkbook, &Path)>,
+    ) -> Result<(Consolidation, Vec<PathBuf>), AppError> {
         let discovery = discover(&self.inputs)?;
         let inputs: Vec<PathBuf> = discovery.sources.iter().map(|s| s.path.clone()).collect();
         for out in outputs {
             check_output_path(out, inputs.iter().map(PathBuf::as_path))?;
         }
         let progress = Progress::new(discovery.sources.len() as u64, self.quiet);
-        let submissions = process_with(&discovery.sources, &self.form, self.jobs, &progress);
+        let submissions = match streaming {
+            None => process_with(&discovery.sources, &self.form, self.jobs, &progress),
+            Some((workbook, path)) => process_streaming(
+                &discovery.sources,
+                &self.form,
+                self.jobs,
+                &progress,
+                |sub| workbook.add(&self.form, sub),
+            )
+            .map_err(|source| WriteError::Xlsx {
+                path: path.display().to_string(),
+                source,
+            })?,
+        };
         let mut c = consolidate(&self.form, submissions, &discovery, self.roster.as_ref());
         // The bar's last count is the summary's: the rules across files add their errors.
         progress.finish(c.summary.errors);
@@ -246,12 +269,13 @@ fn run_consolidate(args: &ConsolidateArgs) -> Result<u8, AppError> {
     // before the work, and a failure of one output never leaves the other replaced.
     let mut workbook_out = PreparedOutput::new(&args.output)?;
     let mut json_out = args.json.as_deref().map(PreparedOutput::new).transpose()?;
-    let (c, _) = plan.consolidate(&outputs)?;
-    let mut workbook =
-        build_workbook(&plan.form, &c, plan.jobs != 1).map_err(|source| WriteError::Xlsx {
-            path: args.output.display().to_string(),
-            source,
-        })?;
+    let xlsx_error = |source| WriteError::Xlsx {
+        path: args.output.display().to_string(),
+        source,
+    };
+    let mut streaming = StreamingWorkbook::new().map_err(xlsx_error)?;
+    let (c, _) = plan.consolidate_into(&outputs, Some((&mut streaming, &args.output)))?;
+    let mut workbook = streaming.finish(&plan.form, &c).map_err(xlsx_error)?;
     workbook_out.fill_workbook(&mut workbook)?;
     if let Some(out) = &mut json_out {
         let text = render_json(&plan.form, &c).map_err(WriteError::from)?;

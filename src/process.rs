@@ -135,46 +135,133 @@ pub fn process_with(
     jobs: usize,
     progress: &Progress,
 ) -> Vec<Submission> {
-    let bar = &progress.bar;
     let errors = AtomicUsize::new(0);
     let work = || {
         sources
             .par_iter()
-            .map(|source| {
-                let submission = catch_unwind(AssertUnwindSafe(|| process_source(source, form)))
-                    .unwrap_or_else(|panic| {
-                        let what = panic
-                            .downcast_ref::<&str>()
-                            .map(|s| s.to_string())
-                            .or_else(|| panic.downcast_ref::<String>().cloned())
-                            .unwrap_or_default();
-                        failed(
-                            source,
-                            Rule::UnreadableFile,
-                            format!("处理此文件时发生内部错误（{what}），其他文件不受影响；请把此文件报告给 jixiao 的维护者"),
-                        )
-                    });
-                let errs = submission
-                    .issues
-                    .iter()
-                    .filter(|i| i.severity == Severity::Error)
-                    .count();
-                let total = errors.fetch_add(errs, Ordering::Relaxed) + errs;
-                bar.set_message(format!("错误 {total}"));
-                bar.inc(1);
-                submission
-            })
+            .map(|source| process_counted(source, form, &errors, progress))
             .collect::<Vec<_>>()
     };
-    let result = match rayon::ThreadPoolBuilder::new().num_threads(jobs).build() {
+    let result = in_pool(jobs, work);
+    announce_consolidation(progress, &errors);
+    result
+}
+
+/// The files handed on at once by [`process_streaming`], per thread: enough that every thread
+/// stays busy within a batch, few enough that the batches in flight stay small.
+const BATCH_PER_THREAD: usize = 16;
+
+/// [`process_with`], handing each result to `sink` as it comes, in the order of `sources`: the
+/// files are processed in parallel a batch at a time, and each finished batch goes, in order,
+/// through a channel of one batch to a thread of its own that runs `sink` while the next batch
+/// is processed. So the output stays deterministic, what is in flight is at most three batches,
+/// and whatever the sink does (writing 指标明细) overlaps the work. Returns the submissions as
+/// the sink left them.
+///
+/// # Errors
+/// The sink's first error; the remaining files are still processed, not sunk.
+pub fn process_streaming<E: Send>(
+    sources: &[Source],
+    form: &Form,
+    jobs: usize,
+    progress: &Progress,
+    mut sink: impl FnMut(&mut Submission) -> Result<(), E> + Send,
+) -> Result<Vec<Submission>, E> {
+    let errors = AtomicUsize::new(0);
+    let threads = if jobs == 0 {
+        rayon::current_num_threads()
+    } else {
+        jobs
+    };
+    let batch = (threads * BATCH_PER_THREAD).max(1);
+    let result = std::thread::scope(|scope| {
+        let (send, receive) = std::sync::mpsc::sync_channel::<Vec<Submission>>(1);
+        let sinking = scope.spawn(move || {
+            let mut all = Vec::with_capacity(sources.len());
+            let mut failure = None;
+            for done in receive {
+                for mut submission in done {
+                    if failure.is_none() {
+                        if let Err(e) = sink(&mut submission) {
+                            failure = Some(e);
+                        }
+                    }
+                    all.push(submission);
+                }
+            }
+            match failure {
+                Some(e) => Err(e),
+                None => Ok(all),
+            }
+        });
+        in_pool(jobs, || {
+            for chunk in sources.chunks(batch) {
+                let done: Vec<Submission> = chunk
+                    .par_iter()
+                    .map(|source| process_counted(source, form, &errors, progress))
+                    .collect();
+                if send.send(done).is_err() {
+                    break;
+                }
+            }
+        });
+        drop(send);
+        sinking.join()
+    });
+    announce_consolidation(progress, &errors);
+    match result {
+        Ok(sunk) => sunk,
+        // The sink panicked: a bug, raised here as it would have been without the thread.
+        Err(panic) => std::panic::resume_unwind(panic),
+    }
+}
+
+/// Runs `work` on a pool of `jobs` threads (0: one per core), or on the global pool when one
+/// cannot be built.
+fn in_pool<T: Send>(jobs: usize, work: impl FnOnce() -> T + Send) -> T {
+    match rayon::ThreadPoolBuilder::new().num_threads(jobs).build() {
         Ok(pool) => pool.install(work),
         Err(_) => work(),
-    };
-    bar.set_message(format!(
+    }
+}
+
+/// One file processed, counted on the bar; a panic met on it becomes an issue on it.
+fn process_counted(
+    source: &Source,
+    form: &Form,
+    errors: &AtomicUsize,
+    progress: &Progress,
+) -> Submission {
+    let submission = catch_unwind(AssertUnwindSafe(|| process_source(source, form)))
+        .unwrap_or_else(|panic| {
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            failed(
+                source,
+                Rule::UnreadableFile,
+                format!("处理此文件时发生内部错误（{what}），其他文件不受影响；请把此文件报告给 jixiao 的维护者"),
+            )
+        });
+    let errs = submission
+        .issues
+        .iter()
+        .filter(|i| i.severity == Severity::Error)
+        .count();
+    let total = errors.fetch_add(errs, Ordering::Relaxed) + errs;
+    progress.bar.set_message(format!("错误 {total}"));
+    progress.bar.inc(1);
+    submission
+}
+
+/// Every file is processed: the bar says that the consolidation is under way.
+fn announce_consolidation(progress: &Progress, errors: &AtomicUsize) {
+    progress.bar.set_message(format!(
         "错误 {}，正在跨文件核对",
         errors.load(Ordering::Relaxed)
     ));
-    result
 }
 
 fn progress_bar(len: u64, quiet: bool) -> ProgressBar {

@@ -1,9 +1,11 @@
 //! The base layer: what every stage may use and that uses no stage. The form definition
 //! ([`form`]), the indicator taxonomy ([`taxonomy`]), the normalized data ([`model`]), findings
-//! ([`issue`]) and the number and text helpers several stages share ([`text`]).
+//! ([`issue`]), the number and text helpers several stages share ([`text`]), and the temporary
+//! file that keeps long texts out of memory in a streaming consolidation ([`spill`]).
 
 pub mod form;
 pub mod issue;
 pub mod model;
+pub mod spill;
 pub mod taxonomy;
 pub mod text;

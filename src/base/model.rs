@@ -7,6 +7,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::base::issue::{Issue, Severity};
+use crate::base::spill::SpilledText;
 
 /// A column of the form (an entry of `Form::fields`), valid for the form that gave it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -384,6 +385,39 @@ pub struct Project {
     /// Where the project's own cells are (1-based row, 0-based column), when they are not on the
     /// project's row in the table's columns (per-project forms).
     pub cells: Vec<(FieldId, u32, u32)>,
+    /// What is kept of the indicators once they are written out and dropped (a streaming
+    /// consolidation, see `write::workbook::StreamingWorkbook`); `None` while `indicators` holds
+    /// them.
+    pub digest: Option<IndicatorDigest>,
+}
+
+/// What 汇总表 and the reports need of a project's indicators, kept when 指标明细 has their rows
+/// and the indicators themselves are dropped (统计's counts by category are kept for the whole
+/// run): memory then grows with projects, not with indicators. The project's two long texts,
+/// its 绩效指标 cell and its goal, wait on disk.
+#[derive(Debug, Clone)]
+pub struct IndicatorDigest {
+    pub count: usize,
+    /// The official form's 绩效指标 cell.
+    pub cell: SpilledText,
+    /// The goal (`Project::goal`, then left empty).
+    pub goal: SpilledText,
+    /// The widest line of each, in display columns (for 汇总表's column widths).
+    pub cell_width: usize,
+    pub goal_width: usize,
+    /// Whether an indicator shows the older scheme, and whether one shows the current one (see
+    /// `Taxonomy::scheme_of`).
+    pub older: bool,
+    pub current: bool,
+}
+
+impl Project {
+    /// The number of indicators, whether they are held or digested.
+    pub fn indicator_count(&self) -> usize {
+        self.digest
+            .as_ref()
+            .map_or(self.indicators.len(), |d| d.count)
+    }
 }
 
 /// One budget unit (预算单位) and its projects.
@@ -404,7 +438,7 @@ pub struct Unit {
 
 impl Unit {
     pub fn indicator_count(&self) -> usize {
-        self.projects.iter().map(|p| p.indicators.len()).sum()
+        self.projects.iter().map(Project::indicator_count).sum()
     }
 
     /// The unit's 总计 recomputed from its project rows (zero for a form without a 总计).

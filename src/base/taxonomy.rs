@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use serde::Deserialize;
 
 use crate::base::issue::Rule;
-use crate::base::model::{CategoryRef, Indicator};
+use crate::base::model::{CategoryRef, Indicator, Project};
 
 /// A level-2 indicator category (二级指标).
 #[derive(Debug, Clone, Deserialize)]
@@ -63,6 +63,18 @@ pub enum Scheme {
     Older,
     /// Both at once.
     Mixed,
+}
+
+impl Scheme {
+    /// The scheme told by signs of the older and of the current scheme; `None` when none shows.
+    fn of_signs(older: bool, current: bool) -> Option<Scheme> {
+        match (older, current) {
+            (true, true) => Some(Scheme::Mixed),
+            (true, false) => Some(Scheme::Older),
+            (false, true) => Some(Scheme::Current),
+            (false, false) => None,
+        }
+    }
 }
 
 /// Level-2 codes that exist only in the older scheme, and level-1 codes only in the current one.
@@ -189,18 +201,40 @@ impl Taxonomy {
     /// the older scheme has (14-成本指标 under 产出, 25 under 效益), the current one where one is
     /// a level-1 category only the current scheme has; `None` when none tells.
     pub fn scheme_of<'i>(&self, indicators: impl Iterator<Item = &'i Indicator>) -> Option<Scheme> {
+        let (older, current) = self.scheme_signs(indicators);
+        Scheme::of_signs(older, current)
+    }
+
+    /// The scheme the indicators of some projects show, held or digested (see
+    /// [`Taxonomy::scheme_of`]).
+    pub fn scheme_of_projects<'p>(
+        &self,
+        projects: impl Iterator<Item = &'p Project>,
+    ) -> Option<Scheme> {
+        let (mut older, mut current) = (false, false);
+        for p in projects {
+            let (o, c) = match &p.digest {
+                Some(d) => (d.older, d.current),
+                None => self.scheme_signs(p.indicators.iter()),
+            };
+            older |= o;
+            current |= c;
+        }
+        Scheme::of_signs(older, current)
+    }
+
+    /// Whether some indicator shows the older scheme, and whether one shows the current one.
+    pub fn scheme_signs<'i>(
+        &self,
+        indicators: impl Iterator<Item = &'i Indicator>,
+    ) -> (bool, bool) {
         let (mut older, mut current) = (false, false);
         for ind in indicators {
             let [l1, l2] = self.codes_of(ind);
             older |= l2.is_some_and(|c| OLDER_ONLY.contains(&c));
             current |= l1.is_some_and(|c| CURRENT_ONLY.contains(&c));
         }
-        match (older, current) {
-            (true, true) => Some(Scheme::Mixed),
-            (true, false) => Some(Scheme::Older),
-            (false, true) => Some(Scheme::Current),
-            (false, false) => None,
-        }
+        (older, current)
     }
 
     /// Whether an indicator falls under any of these level-1 or level-2 codes.

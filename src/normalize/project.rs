@@ -176,6 +176,7 @@ fn read_project(sheet: &Sheet, block: &Block, form: &Form, divisor: Decimal) -> 
         indicator_faults,
         funding,
         cells,
+        digest: None,
     }
 }
 

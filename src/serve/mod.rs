@@ -483,7 +483,7 @@ async fn dept_download(
         let form = &served.form;
         Some(match name.as_str() {
             "汇总表.xlsx" => {
-                let mut wb = crate::write::workbook::build_workbook(form, &c, true).ok()?;
+                let mut wb = crate::write::workbook::build_workbook(form, &c).ok()?;
                 xlsx("汇总表.xlsx", wb.save_to_buffer().ok()?)
             }
             "report.json" => attachment(

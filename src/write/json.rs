@@ -68,9 +68,7 @@ pub fn render_json(form: &Form, c: &Consolidation) -> Result<String, serde_json:
                     code: u.code.as_deref(),
                     department: u.department.as_deref(),
                     name_source: u.name_source,
-                    scheme: form
-                        .taxonomy
-                        .scheme_of(u.projects.iter().flat_map(|p| &p.indicators)),
+                    scheme: form.taxonomy.scheme_of_projects(u.projects.iter()),
                     sheet: t.sheet.as_deref(),
                     projects: u.projects.len(),
                     indicators: u.indicator_count(),

@@ -238,7 +238,7 @@ pub fn write_official_sheet_marked(
     }
     // Widths first (a first pass over the texts), so that each row can be written once, in
     // order, with its height: the sheet may be in constant-memory mode.
-    let widths = column_widths(form, units);
+    let widths = column_widths(form, units)?;
     for (i, width) in widths.iter().enumerate() {
         ws.set_column_width(i as u16, *width)?;
     }
@@ -331,25 +331,43 @@ fn col_of(field: FieldId) -> u16 {
     field.position() as u16
 }
 
-/// The text of each cell of a project row as a person reads it (amounts formatted).
-fn project_texts(form: &Form, p: &Project) -> Vec<String> {
+/// The 绩效指标 cell of a project, while it holds its indicators: its indicators in canonical
+/// form once checked (see `process`), or unreadable indicator text as written (never dropped).
+pub fn indicator_cell(p: &Project) -> String {
+    if p.indicator_faults.is_empty() {
+        render_indicators(&p.indicators)
+    } else {
+        p.indicator_text.clone()
+    }
+}
+
+/// The text of one cell of a project row as a person reads it (amounts formatted); the long
+/// texts of a digested project are read back from disk.
+fn project_text(form: &Form, p: &Project, id: FieldId) -> Result<String, XlsxError> {
+    Ok(match (form[id].kind, &p.digest) {
+        (FieldKind::Name, _) => p.name.clone(),
+        (FieldKind::Goal, Some(d)) => d.goal.read()?,
+        (FieldKind::Goal, None) => p.goal.clone(),
+        (FieldKind::Indicators, Some(d)) => d.cell.read()?,
+        (FieldKind::Indicators, None) => indicator_cell(p),
+        (FieldKind::Amount, _) => match p.amounts.get(id) {
+            Amount::Value(d) => format_amount(*d),
+            Amount::Bad(text) => text.clone(),
+            Amount::Blank => String::new(),
+        },
+    })
+}
+
+/// The text of each cell of a project row (see [`project_text`]).
+fn project_texts(form: &Form, p: &Project) -> Result<Vec<String>, XlsxError> {
     form.field_ids()
-        .map(|id| match form[id].kind {
-            FieldKind::Name => p.name.clone(),
-            FieldKind::Goal => p.goal.clone(),
-            // Indicators are canonical once checked (see `process`).
-            FieldKind::Indicators if p.indicator_faults.is_empty() => {
-                render_indicators(&p.indicators)
-            }
-            // Unreadable indicator text is kept as written, never dropped.
-            FieldKind::Indicators => p.indicator_text.clone(),
-            FieldKind::Amount => match p.amounts.get(id) {
-                Amount::Value(d) => format_amount(*d),
-                Amount::Bad(text) => text.clone(),
-                Amount::Blank => String::new(),
-            },
-        })
+        .map(|id| project_text(form, p, id))
         .collect()
+}
+
+/// The widest line of a text, in display columns.
+pub fn widest_line(text: &str) -> usize {
+    text.lines().map(display_width).max().unwrap_or(0)
 }
 
 /// Writes one project row; returns the texts written, by column, for the row's height.
@@ -361,7 +379,7 @@ fn write_project_row(
     f: &Formats,
     marks: &[(u16, Severity, String)],
 ) -> Result<Vec<String>, XlsxError> {
-    let texts = project_texts(form, p);
+    let texts = project_texts(form, p)?;
     for (id, text) in form.field_ids().zip(&texts) {
         let col = col_of(id);
         if form[id].kind != FieldKind::Amount {
@@ -425,26 +443,28 @@ fn wrapped_lines(text: &str, width: f64) -> usize {
 /// Column widths from the text they hold, measured in display columns (a Chinese character is
 /// two; rust_xlsxwriter's autofit would count it as one narrow character), between the header's
 /// width and the column kind's maximum; longer text wraps.
-fn column_widths(form: &Form, units: &[&Unit]) -> Vec<f64> {
+fn column_widths(form: &Form, units: &[&Unit]) -> Result<Vec<f64>, XlsxError> {
     let mut widest: Vec<f64> = form
         .fields
         .iter()
         .map(|f| display_width(&f.label) as f64)
         .collect();
-    let mut measure = |i: usize, text: &str| {
-        for line in text.lines() {
-            widest[i] = widest[i].max(display_width(line) as f64);
-        }
-    };
     for unit in units {
-        measure(0, &unit.name);
+        widest[0] = widest[0].max(widest_line(&unit.name) as f64);
         for project in &unit.projects {
-            for (i, text) in project_texts(form, project).iter().enumerate() {
-                measure(i, text);
+            for (i, id) in form.field_ids().enumerate() {
+                // A digested project's long texts were measured before they went to disk.
+                let width = match (&project.digest, form[id].kind) {
+                    (Some(d), FieldKind::Goal) => d.goal_width,
+                    (Some(d), FieldKind::Indicators) => d.cell_width,
+                    _ => widest_line(&project_text(form, project, id)?),
+                };
+                widest[i] = widest[i].max(width as f64);
             }
         }
     }
-    form.fields
+    Ok(form
+        .fields
         .iter()
         .zip(widest)
         .map(|(field, w)| {
@@ -453,5 +473,5 @@ fn column_widths(form: &Form, units: &[&Unit]) -> Vec<f64> {
                 .min(max_width(field.kind).max(header + 2.0))
                 .max(8.0)
         })
-        .collect()
+        .collect())
 }

@@ -10,29 +10,32 @@ mod stats;
 mod status;
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
 
 use crate::base::form::{FieldKind, Form};
 use crate::base::issue::{Issue, Rule, Severity};
-use crate::base::model::{FileStatus, LayoutKind, Project, Submission, Table, Unit};
+use crate::base::model::{
+    FileStatus, IndicatorDigest, LayoutKind, Project, Submission, Table, Unit,
+};
+use crate::base::spill::Spill;
 use crate::base::text::name_key;
 use crate::consolidate::consolidated_units;
 use crate::consolidate::Consolidation;
-use crate::write::official::{write_official_sheet_marked, Formats, Heading, RowMarks, UnitMarks};
+use crate::write::official::{
+    indicator_cell, widest_line, write_official_sheet_marked, Formats, Heading, RowMarks, UnitMarks,
+};
+use details::Details;
 
 /// Builds the consolidated workbook, ready to save; its large sheets are in constant-memory mode
 /// (their rows already on disk, in temporary files).
 ///
 /// # Errors
 /// rust_xlsxwriter refused a value (not expected: sheet names and sizes are ours).
-pub fn build_workbook(
-    form: &Form,
-    c: &Consolidation,
-    parallel: bool,
-) -> Result<Workbook, XlsxError> {
-    build_workbook_with_limit(form, c, MAX_ROWS, parallel)
+pub fn build_workbook(form: &Form, c: &Consolidation) -> Result<Workbook, XlsxError> {
+    build_workbook_with_limit(form, c, MAX_ROWS)
 }
 
 /// [`build_workbook`] with another row limit for 指标明细 (tests use a small one).
@@ -43,67 +46,171 @@ pub fn build_workbook_with_limit(
     form: &Form,
     c: &Consolidation,
     max_rows: u32,
-    parallel: bool,
 ) -> Result<Workbook, XlsxError> {
-    let mut workbook = Workbook::new();
-    // Marks the workbook as jixiao's own, so that one left among the inputs of a later run is
-    // skipped rather than read as a submission.
-    workbook.set_properties(
-        &rust_xlsxwriter::DocProperties::new()
-            .set_custom_property(crate::discover::OWN_OUTPUT_PROPERTY, "汇总表"),
-    );
-    workbook.set_zip_compression_level(ZIP_LEVEL);
-    let formats = Formats::new();
-    let owned = counted_units(c);
-    let units: Vec<&Unit> = owned.iter().map(|u| u.as_ref()).collect();
-    let marks = fault_marks(form, c);
-    // The large sheets are written in constant-memory mode: one row in memory at a time.
-    workbook
-        .add_worksheet_with_constant_memory()?
-        .set_name("汇总表")?;
-    let per_sheet = max_rows.saturating_sub(1).max(1) as usize;
-    let parts = c.summary.indicators.div_ceil(per_sheet).max(1);
-    for part in 1..=parts {
-        let name = if part == 1 {
-            "指标明细".to_string()
-        } else {
-            format!("指标明细{part}")
-        };
+    let mut streaming = StreamingWorkbook::with_limit(max_rows)?;
+    for sub in counted(c) {
+        streaming.write_details(sub)?;
+    }
+    streaming.finish(form, c)
+}
+
+/// The consolidated workbook written while the files are processed: 指标明细, the one sheet
+/// that grows with indicators, takes each submission's rows as it comes (in input order, see
+/// `process::process_streaming`), and the submission then keeps only a digest of its
+/// indicators ([`StreamingWorkbook::add`]); the other sheets, which need the whole run (the
+/// 合计 row, the issues sorted, the cross-file rules), are written by
+/// [`StreamingWorkbook::finish`]. Memory then grows with projects and issues, not indicators.
+pub struct StreamingWorkbook {
+    workbook: Workbook,
+    formats: Formats,
+    details: Details,
+    /// Where digested projects' long texts wait.
+    spill: Arc<Spill>,
+    /// 统计's counts of the digested indicators by category.
+    categories: BTreeMap<(String, String), usize>,
+}
+
+impl StreamingWorkbook {
+    /// A workbook with 汇总表 (written at the end) and 指标明细 (written as files come).
+    ///
+    /// # Errors
+    /// As [`build_workbook`].
+    pub fn new() -> Result<StreamingWorkbook, XlsxError> {
+        StreamingWorkbook::with_limit(MAX_ROWS)
+    }
+
+    /// [`StreamingWorkbook::new`] with another row limit for 指标明细.
+    ///
+    /// # Errors
+    /// As [`build_workbook`].
+    pub fn with_limit(max_rows: u32) -> Result<StreamingWorkbook, XlsxError> {
+        let mut workbook = Workbook::new();
+        // Marks the workbook as jixiao's own, so that one left among the inputs of a later run
+        // is skipped rather than read as a submission.
+        workbook.set_properties(
+            &rust_xlsxwriter::DocProperties::new()
+                .set_custom_property(crate::discover::OWN_OUTPUT_PROPERTY, "汇总表"),
+        );
+        workbook.set_zip_compression_level(ZIP_LEVEL);
+        let formats = Formats::new();
+        // The large sheets are written in constant-memory mode: one row in memory at a time.
+        // 汇总表 comes first in the workbook, though written last.
         workbook
             .add_worksheet_with_constant_memory()?
-            .set_name(name)?;
+            .set_name("汇总表")?;
+        let details = Details::new(&mut workbook, &formats, max_rows)?;
+        Ok(StreamingWorkbook {
+            workbook,
+            formats,
+            details,
+            spill: Spill::new()?,
+            categories: BTreeMap::new(),
+        })
     }
-    // 汇总表 and 指标明细, the two large sheets, are independent: written side by side.
-    let (summary, rest) = workbook.worksheets_mut().split_at_mut(1);
-    let heading = Heading {
-        unit_name: None,
-        grand_total: true,
-    };
-    let mut write_summary =
-        || write_official_sheet_marked(&mut summary[0], form, &heading, &units, &marks, &formats);
-    let mut write_details =
-        || details::write_indicator_sheets(&mut rest[..parts], c, &formats, max_rows);
-    if parallel {
-        let (a, b) = std::thread::scope(|scope| {
-            let details = scope.spawn(write_details);
-            let a = write_summary();
-            (a, details.join())
+
+    /// Writes a processed submission's indicators to 指标明细, then drops them, keeping their
+    /// digest (what 汇总表, 统计 and the reports need of them).
+    ///
+    /// # Errors
+    /// As [`build_workbook`].
+    pub fn add(&mut self, form: &Form, sub: &mut Submission) -> Result<(), XlsxError> {
+        self.write_details(sub)?;
+        for table in &mut sub.tables {
+            for unit in &mut table.units {
+                for project in &mut unit.projects {
+                    if project.digest.is_none() {
+                        stats::add_category_counts(&mut self.categories, form, &project.indicators);
+                        digest_indicators(form, project, &self.spill)?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn write_details(&mut self, sub: &Submission) -> Result<(), XlsxError> {
+        self.details.add(&mut self.workbook, sub, &self.formats)
+    }
+
+    /// Writes the sheets that need the whole run: 汇总表, 问题清单, 报送情况 and 统计; 汇总表,
+    /// the largest, on a thread of its own beside the others.
+    ///
+    /// # Errors
+    /// As [`build_workbook`].
+    pub fn finish(mut self, form: &Form, c: &Consolidation) -> Result<Workbook, XlsxError> {
+        let StreamingWorkbook {
+            workbook,
+            formats,
+            details,
+            categories,
+            ..
+        } = &mut self;
+        details.finish_sheet(workbook)?;
+        workbook
+            .add_worksheet_with_constant_memory()?
+            .set_name("问题清单")?;
+        workbook
+            .add_worksheet_with_constant_memory()?
+            .set_name("报送情况")?;
+        workbook.add_worksheet().set_name("统计")?;
+        let owned = counted_units(c);
+        let units: Vec<&Unit> = owned.iter().map(|u| u.as_ref()).collect();
+        let marks = fault_marks(form, c);
+        let heading = Heading {
+            unit_name: None,
+            grand_total: true,
+        };
+        let sheets = workbook.worksheets_mut();
+        let (summary, rest) = sheets.split_at_mut(1);
+        let [.., issue_sheet, status_sheet, stats_sheet] = rest else {
+            return Err(XlsxError::ParameterError("工作表缺失".to_string()));
+        };
+        let formats = &*formats;
+        let (summary_written, others) = std::thread::scope(|scope| {
+            let summary = scope.spawn(|| {
+                write_official_sheet_marked(
+                    &mut summary[0],
+                    form,
+                    &heading,
+                    &units,
+                    &marks,
+                    formats,
+                )
+            });
+            let others = issues::write_issue_sheet(issue_sheet, c, formats)
+                .and_then(|()| status::write_status_sheet(status_sheet, form, c, formats))
+                .and_then(|()| stats::write_stats_sheet(stats_sheet, form, c, categories, formats));
+            (summary.join(), others)
         });
-        a?;
-        b.map_err(|_| XlsxError::ParameterError("指标明细 writer panicked".to_string()))??;
-    } else {
-        write_summary()?;
-        write_details()?;
+        summary_written
+            .map_err(|_| XlsxError::ParameterError("汇总表 writer panicked".to_string()))??;
+        others?;
+        Ok(self.workbook)
     }
-    issues::write_issue_sheet(workbook.add_worksheet_with_constant_memory()?, c, &formats)?;
-    status::write_status_sheet(
-        workbook.add_worksheet_with_constant_memory()?,
-        form,
-        c,
-        &formats,
-    )?;
-    stats::write_stats_sheet(&mut workbook, form, c, &formats)?;
-    Ok(workbook)
+}
+
+/// Keeps a digest of a project's indicators and drops them (and the indicator text as written,
+/// which the digest's cell replaces); the cell and the goal go to the spill.
+fn digest_indicators(
+    form: &Form,
+    project: &mut Project,
+    spill: &Arc<Spill>,
+) -> std::io::Result<()> {
+    let (older, current) = form.taxonomy.scheme_signs(project.indicators.iter());
+    let cell = indicator_cell(project);
+    let goal = std::mem::take(&mut project.goal);
+    project.digest = Some(IndicatorDigest {
+        count: project.indicators.len(),
+        cell_width: widest_line(&cell),
+        goal_width: widest_line(&goal),
+        cell: spill.put(&cell)?,
+        goal: spill.put(&goal)?,
+        older,
+        current,
+    });
+    project.indicators = Vec::new();
+    project.indicator_text = String::new();
+    Ok(())
 }
 
 /// Submissions whose units are consolidated (not duplicates of another file).

@@ -2,10 +2,11 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use rust_xlsxwriter::{Chart, ChartType, Format, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{Chart, ChartType, Format, Worksheet, XlsxError};
 
 use super::{counted_units, set_print, unit_parts};
 use crate::base::form::Form;
+use crate::base::model::Indicator;
 use crate::base::text::excel_text;
 use crate::consolidate::{unit_total, Consolidation};
 use crate::write::official::{number, wrapped_height, Formats};
@@ -16,6 +17,24 @@ const WIDTHS: [f64; 4] = [36.0, 24.0, 30.0, 14.0];
 
 /// Where indicators whose categories do not resolve in the taxonomy are counted.
 pub(super) const BAD_CATEGORY: &str = "类别有误";
+
+/// Indicators counted by their (level 1, level 2) categories. Only categories that resolve in
+/// the taxonomy count as themselves: a level 2 written under the wrong level 1 is counted under
+/// [`BAD_CATEGORY`].
+pub(super) fn add_category_counts(
+    counts: &mut BTreeMap<(String, String), usize>,
+    form: &Form,
+    indicators: &[Indicator],
+) {
+    for ind in indicators {
+        let key = if form.taxonomy.check(ind).is_ok() {
+            (ind.level1.render(), ind.level2.render())
+        } else {
+            (BAD_CATEGORY.to_string(), BAD_CATEGORY.to_string())
+        };
+        *counts.entry(key).or_default() += 1;
+    }
+}
 
 /// A chart's width, in pixels; two sit side by side right of the tables, on the first page.
 const CHART_WIDTH: u32 = 600;
@@ -57,9 +76,10 @@ fn write_table(
 
 /// 统计: totals by unit (with a bar chart), issues by rule, indicators by category (with a chart).
 pub(super) fn write_stats_sheet(
-    workbook: &mut Workbook,
+    ws: &mut Worksheet,
     form: &Form,
     c: &Consolidation,
+    digested: &BTreeMap<(String, String), usize>,
     f: &Formats,
 ) -> Result<(), XlsxError> {
     let count_format = f.text.clone().set_num_format("0");
@@ -113,19 +133,11 @@ pub(super) fn write_stats_sheet(
             )
         })
         .collect();
-    let mut categories: BTreeMap<(String, String), usize> = BTreeMap::new();
+    // Digested projects were counted as they came; the others are counted now.
+    let mut categories = digested.clone();
     for unit in &owned {
-        for project in &unit.projects {
-            for ind in &project.indicators {
-                // Only categories that resolve in the taxonomy: a level 2 written under the
-                // wrong level 1 is not counted under it.
-                let key = if form.taxonomy.check(ind).is_ok() {
-                    (ind.level1.render(), ind.level2.render())
-                } else {
-                    (BAD_CATEGORY.to_string(), BAD_CATEGORY.to_string())
-                };
-                *categories.entry(key).or_default() += 1;
-            }
+        for project in unit.projects.iter().filter(|p| p.digest.is_none()) {
+            add_category_counts(&mut categories, form, &project.indicators);
         }
     }
     let categories: Vec<(Vec<String>, Vec<f64>)> = categories
@@ -133,7 +145,6 @@ pub(super) fn write_stats_sheet(
         .map(|((l1, l2), n)| (vec![l1, l2], vec![n as f64]))
         .collect();
 
-    let ws = workbook.add_worksheet();
     ws.set_name("统计")?;
     for (col, width) in WIDTHS.iter().enumerate() {
         ws.set_column_width(col as u16, *width)?;

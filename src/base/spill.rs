@@ -1,0 +1,131 @@
+//! Text kept on disk until it is written out: a streaming consolidation keeps each project's
+//! long texts (its goal and its 绩效指标 cell, by far the largest part of what 汇总表 needs)
+//! in an anonymous temporary file rather than in memory, and reads them back when 汇总表 is
+//! written. The file is deleted by the system when the process ends, however it ends.
+
+use std::fmt;
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::sync::{Arc, Mutex};
+
+/// Bytes gathered before they are written to the file.
+const BUFFER_BYTES: usize = 1 << 20;
+
+/// The temporary file and what is not yet written to it.
+pub struct Spill {
+    inner: Mutex<Inner>,
+}
+
+struct Inner {
+    file: File,
+    /// Bytes already in the file; the buffer follows them.
+    written: u64,
+    buffer: Vec<u8>,
+}
+
+/// A text put in a [`Spill`]: where it is.
+#[derive(Clone)]
+pub struct SpilledText {
+    spill: Arc<Spill>,
+    at: u64,
+    len: usize,
+}
+
+impl fmt::Debug for SpilledText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "SpilledText {{ at: {}, len: {} }}", self.at, self.len)
+    }
+}
+
+impl Spill {
+    /// A new spill, in the system's temporary folder.
+    ///
+    /// # Errors
+    /// The temporary file cannot be created.
+    pub fn new() -> std::io::Result<Arc<Spill>> {
+        Ok(Arc::new(Spill {
+            inner: Mutex::new(Inner {
+                file: tempfile::tempfile()?,
+                written: 0,
+                buffer: Vec::with_capacity(BUFFER_BYTES),
+            }),
+        }))
+    }
+
+    /// Keeps a text.
+    ///
+    /// # Errors
+    /// The temporary file cannot be written (a full disk).
+    pub fn put(self: &Arc<Spill>, text: &str) -> std::io::Result<SpilledText> {
+        let mut inner = self.lock();
+        let at = inner.written + inner.buffer.len() as u64;
+        inner.buffer.extend_from_slice(text.as_bytes());
+        if inner.buffer.len() >= BUFFER_BYTES {
+            inner.flush()?;
+        }
+        Ok(SpilledText {
+            spill: Arc::clone(self),
+            at,
+            len: text.len(),
+        })
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
+        // A panic while the lock was held left the file as it was: still readable.
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl Inner {
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.file.seek(SeekFrom::Start(self.written))?;
+        self.file.write_all(&self.buffer)?;
+        self.written += self.buffer.len() as u64;
+        self.buffer.clear();
+        Ok(())
+    }
+}
+
+impl SpilledText {
+    /// The text, read back.
+    ///
+    /// # Errors
+    /// The temporary file cannot be read.
+    pub fn read(&self) -> std::io::Result<String> {
+        let mut inner = self.spill.lock();
+        let mut bytes = vec![0; self.len];
+        if self.at >= inner.written {
+            let start = (self.at - inner.written) as usize;
+            bytes.copy_from_slice(&inner.buffer[start..start + self.len]);
+        } else {
+            // A text is put whole in the buffer, and the buffer written whole: it is all in
+            // the file.
+            inner.file.seek(SeekFrom::Start(self.at))?;
+            inner.file.read_exact(&mut bytes)?;
+        }
+        String::from_utf8(bytes)
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn texts_read_back_from_the_buffer_and_from_the_file() {
+        let spill = Spill::new().unwrap();
+        let first = spill.put("保障社区养老服务中心正常运营").unwrap();
+        let empty = spill.put("").unwrap();
+        // Past the buffer: written to the file.
+        let long = "数量指标；".repeat(BUFFER_BYTES / 10);
+        let big = spill.put(&long).unwrap();
+        let last = spill.put("最后一段").unwrap();
+        assert_eq!(first.read().unwrap(), "保障社区养老服务中心正常运营");
+        assert_eq!(empty.read().unwrap(), "");
+        assert_eq!(big.read().unwrap(), long);
+        assert_eq!(last.read().unwrap(), "最后一段");
+        // Clones read the same text; reading twice gives it twice.
+        assert_eq!(first.clone().read().unwrap(), first.read().unwrap());
+    }
+}
