@@ -18,10 +18,11 @@ use crate::roster::{load_roster, Roster, RosterError};
 use crate::write::csv::render_csv;
 use crate::write::feedback::feedback_workbooks;
 use crate::write::forms::{form_paths, write_marked_unit_forms, FormLayout};
+use crate::write::json::{render_json, write_json};
 use crate::write::template::build_template;
 use crate::write::text::{render_summary, render_text, written_line};
 use crate::write::workbook::{counted_units, StreamingWorkbook};
-use crate::write::{json::render_json, write_atomically, PreparedOutput, WriteError};
+use crate::write::{write_atomically, PreparedOutput, WriteError};
 
 /// Why a run could not be carried out (exit status 2).
 #[derive(Debug, thiserror::Error)]
@@ -278,8 +279,7 @@ fn run_consolidate(args: &ConsolidateArgs) -> Result<u8, AppError> {
     let mut workbook = streaming.finish(&plan.form, &c).map_err(xlsx_error)?;
     workbook_out.fill_workbook(&mut workbook)?;
     if let Some(out) = &mut json_out {
-        let text = render_json(&plan.form, &c).map_err(WriteError::from)?;
-        out.fill_bytes(text.as_bytes())?;
+        out.fill_with(|w| write_json(&plan.form, &c, w).map_err(std::io::Error::from))?;
     }
     workbook_out.commit()?;
     if let Some(out) = json_out {

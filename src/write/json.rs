@@ -46,11 +46,15 @@ struct UnitEntry<'a> {
     total: rust_decimal::Decimal,
 }
 
-/// Renders the report as pretty JSON.
+/// Writes the report as pretty JSON, as it is serialized (never the whole text in memory).
 ///
 /// # Errors
-/// Serialization failed (not expected for these types).
-pub fn render_json(form: &Form, c: &Consolidation) -> Result<String, serde_json::Error> {
+/// Writing failed.
+pub fn write_json(
+    form: &Form,
+    c: &Consolidation,
+    mut out: impl std::io::Write,
+) -> Result<(), serde_json::Error> {
     let files = c
         .files
         .iter()
@@ -77,11 +81,23 @@ pub fn render_json(form: &Form, c: &Consolidation) -> Result<String, serde_json:
                 .collect(),
         })
         .collect();
-    let mut text = serde_json::to_string_pretty(&Report {
-        summary: &c.summary,
-        files,
-        issues: &c.issues,
-    })?;
-    text.push('\n');
-    Ok(text)
+    serde_json::to_writer_pretty(
+        &mut out,
+        &Report {
+            summary: &c.summary,
+            files,
+            issues: &c.issues,
+        },
+    )?;
+    out.write_all(b"\n").map_err(serde_json::Error::io)
+}
+
+/// The JSON report as text (see [`write_json`]).
+///
+/// # Errors
+/// Serialization failed (not expected: every value is plain data).
+pub fn render_json(form: &Form, c: &Consolidation) -> Result<String, serde_json::Error> {
+    let mut bytes = Vec::new();
+    write_json(form, c, &mut bytes)?;
+    String::from_utf8(bytes).map_err(|e| serde_json::Error::io(std::io::Error::other(e)))
 }

@@ -104,6 +104,21 @@ impl PreparedOutput {
         file.sync_all().map_err(|e| self.io(e))
     }
 
+    /// Fills the temporary file through a buffered writer (not yet in place).
+    ///
+    /// # Errors
+    /// The file could not be written.
+    pub fn fill_with(
+        &mut self,
+        write: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> std::io::Result<()>,
+    ) -> Result<(), WriteError> {
+        let file = std::fs::File::create(&self.tmp_path).map_err(|e| self.io(e))?;
+        let mut out = std::io::BufWriter::new(file);
+        write(&mut out).map_err(|e| self.io(e))?;
+        let file = out.into_inner().map_err(|e| self.io(e.into_error()))?;
+        file.sync_all().map_err(|e| self.io(e))
+    }
+
     /// Saves a workbook into the temporary file (not yet in place).
     ///
     /// # Errors
