@@ -7,9 +7,10 @@ use std::path::{Path, PathBuf};
 use crate::base::form::{Form, FormError};
 use crate::base::issue::{Issue, Rule, Severity};
 use crate::base::model::Unit;
+use crate::base::text::group_digits;
 use crate::cli::{
-    CheckArgs, Cli, Command, CommonArgs, ConsolidateArgs, FeedbackArgs, FormsArgs, LayoutArg,
-    ReportFormat, ServeArgs, SeverityArg, TemplateArgs,
+    CheckArgs, Cli, Command, CommonArgs, ConsolidateArgs, DetailFormat, FeedbackArgs, FormsArgs,
+    LayoutArg, ReportFormat, ServeArgs, SeverityArg, TemplateArgs,
 };
 use crate::consolidate::{consolidate, Consolidation};
 use crate::discover::{discover, DiscoverError};
@@ -21,7 +22,7 @@ use crate::write::forms::{form_paths, write_marked_unit_forms, FormLayout};
 use crate::write::json::{render_json, write_json};
 use crate::write::template::build_template;
 use crate::write::text::{render_summary, render_text, written_line};
-use crate::write::workbook::{counted_units, StreamingWorkbook};
+use crate::write::workbook::{counted_units, DetailTarget, StreamingWorkbook};
 use crate::write::{write_atomically, PreparedOutput, WriteError};
 
 /// Why a run could not be carried out (exit status 2).
@@ -128,17 +129,26 @@ impl Plan {
         let progress = Progress::new(discovery.sources.len() as u64, self.quiet);
         let submissions = match streaming {
             None => process_with(&discovery.sources, &self.form, self.jobs, &progress),
-            Some((workbook, path)) => process_streaming(
-                &discovery.sources,
-                &self.form,
-                self.jobs,
-                &progress,
-                |sub| workbook.add(&self.form, sub),
-            )
-            .map_err(|source| WriteError::Xlsx {
-                path: path.display().to_string(),
-                source,
-            })?,
+            Some((workbook, path)) => {
+                let mut watch = (!self.quiet && workbook.details_in_sheets())
+                    .then(|| OutgrowWatch::new(discovery.sources.len(), EXCEL_DETAIL_ROWS));
+                process_streaming(
+                    &discovery.sources,
+                    &self.form,
+                    self.jobs,
+                    &progress,
+                    |sub| {
+                        if let Some(warning) = watch.as_mut().and_then(|w| w.see(sub)) {
+                            progress.say(&warning);
+                        }
+                        workbook.add(&self.form, sub)
+                    },
+                )
+                .map_err(|source| WriteError::Xlsx {
+                    path: path.display().to_string(),
+                    source,
+                })?
+            }
         };
         let mut c = consolidate(&self.form, submissions, &discovery, self.roster.as_ref());
         // The bar's last count is the summary's: the rules across files add their errors.
@@ -263,18 +273,30 @@ fn exit_status(c: &Consolidation) -> u8 {
 fn run_consolidate(args: &ConsolidateArgs) -> Result<u8, AppError> {
     check_xlsx_output(&args.output, "汇总工作簿")?;
     let plan = Plan::from_args(&args.common)?;
+    let detail_csv = (args.detail == DetailFormat::Csv).then(|| detail_csv_path(&args.output));
     let mut outputs = vec![args.output.as_path()];
     outputs.extend(args.json.as_deref());
+    outputs.extend(detail_csv.as_deref());
     check_distinct_outputs(&outputs)?;
     // Every output's temporary file first: a folder that cannot be written stops the run now,
     // before the work, and a failure of one output never leaves the other replaced.
     let mut workbook_out = PreparedOutput::new(&args.output)?;
     let mut json_out = args.json.as_deref().map(PreparedOutput::new).transpose()?;
+    let detail_out = detail_csv.as_deref().map(PreparedOutput::new).transpose()?;
     let xlsx_error = |source| WriteError::Xlsx {
         path: args.output.display().to_string(),
         source,
     };
-    let mut streaming = StreamingWorkbook::new().map_err(xlsx_error)?;
+    let target = match (&detail_out, &detail_csv) {
+        (Some(out), Some(path)) => DetailTarget::Csv {
+            file: out.file()?,
+            name: path
+                .file_name()
+                .map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
+        },
+        _ => DetailTarget::Sheets,
+    };
+    let mut streaming = StreamingWorkbook::new(target).map_err(xlsx_error)?;
     let (c, _) = plan.consolidate_into(&outputs, Some((&mut streaming, &args.output)))?;
     let mut workbook = streaming.finish(&plan.form, &c).map_err(xlsx_error)?;
     workbook_out.fill_workbook(&mut workbook)?;
@@ -285,9 +307,15 @@ fn run_consolidate(args: &ConsolidateArgs) -> Result<u8, AppError> {
     if let Some(out) = json_out {
         out.commit()?;
     }
+    if let Some(out) = detail_out {
+        out.commit()?;
+    }
     if !plan.quiet {
         eprint!("{}", render_summary(&plan.form, &c));
         eprint!("{}", written_line("汇总工作簿", &args.output));
+        if let Some(path) = &detail_csv {
+            eprint!("{}", written_line("指标明细 CSV", path));
+        }
         if let Some(json) = &args.json {
             eprint!("{}", written_line("JSON 报告", json));
         }
@@ -295,6 +323,60 @@ fn run_consolidate(args: &ConsolidateArgs) -> Result<u8, AppError> {
     let status = exit_status(&c);
     left_for_exit(c);
     Ok(status)
+}
+
+/// Where `--detail csv` writes 指标明细: beside the workbook, "<its stem>_指标明细.csv".
+fn detail_csv_path(workbook: &Path) -> PathBuf {
+    let stem = workbook
+        .file_stem()
+        .map_or_else(|| "汇总".into(), |s| s.to_string_lossy().into_owned());
+    workbook.with_file_name(format!("{stem}_指标明细.csv"))
+}
+
+/// Watches the first files of a run for whether 指标明细 will outgrow one Excel sheet, and says
+/// so once, early: their indicators per file times the number of files.
+struct OutgrowWatch {
+    files: usize,
+    /// The rows one sheet holds.
+    limit: usize,
+    /// How many files are counted before the estimate: 1%, at least 50.
+    sample: usize,
+    seen: usize,
+    indicators: usize,
+}
+
+/// The rows of 指标明细 one Excel sheet holds, below its header.
+const EXCEL_DETAIL_ROWS: usize = crate::write::workbook::MAX_ROWS as usize - 1;
+
+impl OutgrowWatch {
+    fn new(files: usize, limit: usize) -> OutgrowWatch {
+        OutgrowWatch {
+            files,
+            limit,
+            sample: (files / 100).max(50).min(files),
+            seen: 0,
+            indicators: 0,
+        }
+    }
+
+    /// Counts a file; returns the warning when the sample is complete and points past the limit.
+    fn see(&mut self, sub: &crate::base::model::Submission) -> Option<String> {
+        self.seen += 1;
+        self.indicators += sub.units().map(|u| u.indicator_count()).sum::<usize>();
+        if self.seen != self.sample {
+            return None;
+        }
+        let estimate = self.indicators * self.files / self.seen.max(1);
+        let limit = self.limit;
+        (estimate > limit).then(|| {
+            format!(
+                "提示：按前 {} 个文件推算，本次约有 {} 条指标，超过 Excel 单个工作表的 {} 行，指标明细将续写到“指标明细2”等工作表，工作簿会很大、打开很慢；可加 --detail csv 把指标明细另存为工作簿旁的 CSV 文件。",
+                self.seen,
+                group_digits(&estimate.to_string()),
+                group_digits(&limit.to_string()),
+            )
+        })
+    }
 }
 
 fn run_forms(args: &FormsArgs) -> Result<u8, AppError> {
@@ -425,4 +507,45 @@ fn run_check(args: &CheckArgs) -> Result<u8, AppError> {
 /// row one by one only costs time (4% of a large `check`, measured with perf).
 fn left_for_exit(c: Consolidation) {
     std::mem::forget(c);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::base::model::{FileStatus, Indicator, Submission};
+    use crate::check::tests::{project, table};
+
+    /// A file of one project with `n` indicators.
+    fn file_with(n: usize) -> Submission {
+        let mut p = project("项目", &["1", "1", "", ""]);
+        p.indicators = vec![Indicator::default(); n];
+        let mut sub = Submission::empty(Path::new("a.xlsx"), "a.xlsx", FileStatus::Ok, Vec::new());
+        sub.tables.push(table(vec![p]));
+        sub
+    }
+
+    #[test]
+    fn a_run_that_outgrows_a_sheet_is_told_after_its_first_files() {
+        // 200 files of 10 indicators against a sheet of 1,000 rows: the first 50 tell.
+        let mut watch = OutgrowWatch::new(200, 1_000);
+        let said: Vec<Option<String>> = (0..60).map(|_| watch.see(&file_with(10))).collect();
+        assert!(said[..49].iter().all(Option::is_none));
+        let warning = said[49].as_deref().expect("a warning at the 50th file");
+        assert!(
+            warning.contains("按前 50 个文件推算，本次约有 2,000 条指标"),
+            "{warning}"
+        );
+        assert!(
+            warning.contains("超过 Excel 单个工作表的 1,000 行"),
+            "{warning}"
+        );
+        assert!(warning.contains("--detail csv"), "{warning}");
+        assert!(said[50..].iter().all(Option::is_none), "said once");
+        // A run that fits says nothing; nor does one of fewer files than the sample.
+        let mut fits = OutgrowWatch::new(200, 2_000);
+        assert!((0..200).all(|_| fits.see(&file_with(10)).is_none()));
+        let mut few = OutgrowWatch::new(3, 10);
+        let said: Vec<_> = (0..3).map(|_| few.see(&file_with(5))).collect();
+        assert!(said[2].is_some() && said[..2].iter().all(Option::is_none));
+    }
 }

@@ -163,6 +163,24 @@ pub struct ConsolidateArgs {
     /// 同时把 JSON 报告写入此文件
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,
+    /// 指标明细的写法：sheet 为汇总工作簿中的工作表（默认，超过 Excel 单表行数上限时续写到“指标明细2”…）；csv 为汇总工作簿旁的 CSV 文件“<工作簿名>_指标明细.csv”（UTF-8 带 BOM，可直接用 Excel/WPS 打开），适合指标很多、工作簿难以打开的汇总
+    #[arg(
+        long,
+        value_enum,
+        default_value_t = DetailFormat::Sheet,
+        hide_possible_values = true,
+        hide_default_value = true
+    )]
+    pub detail: DetailFormat,
+}
+
+/// Where 指标明细 goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DetailFormat {
+    /// 汇总工作簿中的工作表
+    Sheet,
+    /// 汇总工作簿旁的 CSV 文件
+    Csv,
 }
 
 #[derive(Debug, Args)]

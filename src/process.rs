@@ -112,6 +112,11 @@ impl Progress {
         self.bar.finish();
     }
 
+    /// Prints a line on stderr above the bar.
+    pub fn say(&self, line: &str) {
+        self.bar.suspend(|| eprintln!("{line}"));
+    }
+
     /// Removes the bar from the screen.
     pub fn clear(&self) {
         self.bar.finish_and_clear();

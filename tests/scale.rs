@@ -63,7 +63,9 @@ fn indicator_detail_continues_on_a_new_sheet_past_the_row_limit() {
     write::save_workbook_atomically(&path, &mut workbook).unwrap();
     // Streamed: 指标明细 written as the files are processed, their indicators then dropped; the
     // same workbook, cell for cell, and the same report.
-    let mut streaming = write::workbook::StreamingWorkbook::with_limit(100).unwrap();
+    let mut streaming =
+        write::workbook::StreamingWorkbook::with_limit(100, write::workbook::DetailTarget::Sheets)
+            .unwrap();
     let progress = process::Progress::new(discovery.sources.len() as u64, true);
     let streamed = process::process_streaming(&discovery.sources, &form, 2, &progress, |sub| {
         streaming.add(&form, sub)
@@ -111,4 +113,53 @@ fn indicator_detail_continues_on_a_new_sheet_past_the_row_limit() {
     let book: calamine::Xlsx<_> = calamine::open_workbook(&path).unwrap();
     use calamine::Reader;
     assert!(!book.sheet_names().contains(&"指标明细4".to_string()));
+}
+
+/// `--detail csv`: 指标明细 goes to a CSV beside the workbook, row for row what the sheet would
+/// hold (numbers exact), and the workbook's 指标明细 says where it is; the other sheets are as
+/// without the option.
+#[test]
+fn indicator_detail_as_a_csv_beside_the_workbook() {
+    let samples = root().join("samples");
+    let (_keep, sheet_out, run) = consolidate_to_temp(&samples, &[]);
+    assert_eq!(status(&run), 1);
+    let (dir, csv_out, run) = consolidate_to_temp(&samples, &["--detail", "csv"]);
+    assert_eq!(status(&run), 1, "{}", String::from_utf8_lossy(&run.stderr));
+    let csv_path = dir.path().join("out_指标明细.csv");
+    let bytes = std::fs::read(&csv_path).unwrap();
+    assert!(
+        bytes.starts_with("\u{feff}".as_bytes()),
+        "a BOM for Excel and WPS"
+    );
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(&bytes[3..]);
+    let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let sheet = read_sheet(&sheet_out, "指标明细");
+    assert_eq!(records.len(), sheet.len());
+    assert_eq!(records.len(), 275, "274 indicators and the header");
+    for (record, row) in records.iter().zip(&sheet) {
+        assert_eq!(record.len(), 16);
+        for (field, cell) in record.iter().zip(row) {
+            match cell {
+                calamine::Data::Float(f) => {
+                    assert_eq!(field.parse::<f64>().unwrap(), *f, "{record:?}")
+                }
+                other => assert_eq!(field, text(other), "{record:?}"),
+            }
+        }
+    }
+    let note = read_sheet(&csv_out, "指标明细");
+    assert_eq!(text(&note[0][0]), "说明");
+    assert_eq!(
+        text(&note[1][0]),
+        "指标明细共 274 行，另存为本工作簿旁的 CSV 文件：out_指标明细.csv"
+    );
+    for name in ["汇总表", "问题清单", "报送情况", "统计"] {
+        assert_eq!(
+            read_sheet(&csv_out, name),
+            read_sheet(&sheet_out, name),
+            "{name}"
+        );
+    }
 }

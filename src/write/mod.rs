@@ -104,6 +104,15 @@ impl PreparedOutput {
         file.sync_all().map_err(|e| self.io(e))
     }
 
+    /// The temporary file, opened for writing from its start, for an output written as the
+    /// work goes (not yet in place).
+    ///
+    /// # Errors
+    /// The file could not be opened.
+    pub fn file(&self) -> Result<std::fs::File, WriteError> {
+        std::fs::File::create(&self.tmp_path).map_err(|e| self.io(e))
+    }
+
     /// Fills the temporary file through a buffered writer (not yet in place).
     ///
     /// # Errors

@@ -1,12 +1,16 @@
-//! 指标明细: one row per indicator, continued on 指标明细2… past Excel's row limit. Written one
-//! submission at a time, in input order, so that a streaming consolidation writes the rows as
-//! the files are processed.
+//! 指标明细: one row per indicator, continued on 指标明细2… past Excel's row limit, or written
+//! to a CSV beside the workbook (`--detail csv`). Written one submission at a time, in input
+//! order, so that a streaming consolidation writes the rows as the files are processed.
 
+use std::borrow::Cow;
+use std::io::Write;
+
+use rust_decimal::Decimal;
 use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
 
 use super::write_header;
 use crate::base::model::{NumericTarget, Submission, Target};
-use crate::base::text::excel_text;
+use crate::base::text::{csv_safe, excel_text};
 use crate::write::official::{number, Formats};
 
 /// The columns of 指标明细, with their widths.
@@ -29,27 +33,124 @@ const COLUMNS: [(&str, f64); 16] = [
     ("来源位置", 14.0),
 ];
 
-/// 指标明细 being written: its sheets (indexes in the workbook) and the next row of the last.
+/// One cell of an 指标明细 row.
+enum Value<'a> {
+    Text(Cow<'a, str>),
+    Number(Decimal),
+    Empty,
+}
+
+/// The rows of a submission's indicators, with the parsed parts of both targets.
+fn indicator_rows(sub: &Submission) -> impl Iterator<Item = [Value<'_>; 16]> + '_ {
+    sub.tables.iter().flat_map(move |table| {
+        let sheet = table.sheet.as_deref();
+        table.units.iter().flat_map(move |unit| {
+            unit.projects.iter().flat_map(move |project| {
+                let place = match sheet {
+                    Some(s) => format!("{s}!第 {} 行", project.row),
+                    None => format!("第 {} 行", project.row),
+                };
+                project.indicators.iter().enumerate().map(move |(n, ind)| {
+                    let [p_op, p_num, p_unit] = target_parts(&ind.period);
+                    let [a_op, a_num, a_unit] = target_parts(&ind.annual);
+                    [
+                        Value::Text(Cow::Borrowed(&unit.name)),
+                        Value::Text(Cow::Borrowed(&project.name)),
+                        Value::Number(Decimal::from(ind.seq.unwrap_or(n as u32 + 1))),
+                        Value::Text(Cow::Owned(ind.level1.render())),
+                        Value::Text(Cow::Owned(ind.level2.render())),
+                        Value::Text(Cow::Borrowed(&ind.name)),
+                        Value::Text(Cow::Borrowed(&ind.period.text)),
+                        Value::Text(Cow::Borrowed(&ind.annual.text)),
+                        p_op,
+                        p_num,
+                        p_unit,
+                        a_op,
+                        a_num,
+                        a_unit,
+                        Value::Text(Cow::Borrowed(&sub.display)),
+                        Value::Text(Cow::Owned(place.clone())),
+                    ]
+                })
+            })
+        })
+    })
+}
+
+/// A numeric target's comparison, number and unit; empty cells for another target.
+fn target_parts(target: &Target) -> [Value<'_>; 3] {
+    match target.numeric() {
+        Some(NumericTarget {
+            comparison,
+            number,
+            unit,
+        }) => [
+            comparison.map_or(Value::Empty, |op| Value::Text(Cow::Borrowed(op.symbol()))),
+            Value::Number(*number),
+            if unit.is_empty() {
+                Value::Empty
+            } else {
+                Value::Text(Cow::Borrowed(unit))
+            },
+        ],
+        None => [Value::Empty, Value::Empty, Value::Empty],
+    }
+}
+
+/// Where 指标明细 goes: sheets of the workbook, or a CSV file beside it.
+pub enum DetailTarget {
+    Sheets,
+    /// The CSV (UTF-8 with a BOM, for Excel and WPS), written as the rows come; the workbook's
+    /// 指标明细 sheet then only says where the rows are, under this name.
+    Csv {
+        file: std::fs::File,
+        name: String,
+    },
+}
+
+/// 指标明细 being written: its sheets (indexes in the workbook) and the next row of the last,
+/// or the CSV.
 pub(super) struct Details {
     sheets: Vec<usize>,
     row: u32,
     max_rows: u32,
+    csv: Option<(csv::Writer<std::io::BufWriter<std::fs::File>>, String)>,
+    /// Rows written in all.
+    rows: u64,
 }
 
 impl Details {
     /// Adds 指标明细 to the workbook, with its header. Past `max_rows` rows (Excel's limit) the
-    /// rows continue on 指标明细2, 指标明细3…, each with its header, added when needed.
+    /// rows continue on 指标明细2, 指标明细3…, each with its header, added when needed. With a
+    /// CSV target, the header goes to the CSV, and the sheet is filled at the end with a note.
     pub(super) fn new(
         workbook: &mut Workbook,
         f: &Formats,
         max_rows: u32,
+        target: DetailTarget,
     ) -> Result<Details, XlsxError> {
         let mut details = Details {
             sheets: Vec::new(),
             row: 1,
             max_rows: max_rows.max(2),
+            csv: None,
+            rows: 0,
         };
-        details.add_sheet(workbook, f)?;
+        match target {
+            DetailTarget::Sheets => details.add_sheet(workbook, f)?,
+            DetailTarget::Csv { file, name } => {
+                let mut out = std::io::BufWriter::new(file);
+                out.write_all("\u{feff}".as_bytes())?;
+                let mut csv = csv::Writer::from_writer(out);
+                csv.write_record(COLUMNS.iter().map(|(label, _)| *label))
+                    .map_err(csv_error)?;
+                details.csv = Some((csv, name));
+                details.sheets.push(workbook.worksheets().len());
+                workbook
+                    .add_worksheet_with_constant_memory()?
+                    .set_name("指标明细")?;
+            }
+        }
         Ok(details)
     }
 
@@ -66,44 +167,47 @@ impl Details {
         Ok(())
     }
 
-    /// Writes the rows of a submission's indicators, with the parsed parts of both targets.
+    /// Whether the rows go to sheets (not to a CSV).
+    pub(super) fn in_sheets(&self) -> bool {
+        self.csv.is_none()
+    }
+
+    /// Writes the rows of a submission's indicators.
     pub(super) fn add(
         &mut self,
         workbook: &mut Workbook,
         sub: &Submission,
         f: &Formats,
     ) -> Result<(), XlsxError> {
-        for table in &sub.tables {
-            let sheet = table.sheet.as_deref();
-            for unit in &table.units {
-                for project in &unit.projects {
-                    let place = match sheet {
-                        Some(s) => format!("{s}!第 {} 行", project.row),
-                        None => format!("第 {} 行", project.row),
-                    };
-                    for (n, ind) in project.indicators.iter().enumerate() {
-                        if self.row >= self.max_rows {
-                            self.finish_sheet(workbook)?;
-                            self.add_sheet(workbook, f)?;
-                        }
-                        let row = self.row;
-                        let ws = self.sheet(workbook)?;
-                        ws.write_string(row, 0, excel_text(&unit.name))?;
-                        ws.write_string(row, 1, excel_text(&project.name))?;
-                        ws.write_number(row, 2, f64::from(ind.seq.unwrap_or(n as u32 + 1)))?;
-                        ws.write_string(row, 3, excel_text(&ind.level1.render()))?;
-                        ws.write_string(row, 4, excel_text(&ind.level2.render()))?;
-                        ws.write_string(row, 5, excel_text(&ind.name))?;
-                        ws.write_string(row, 6, excel_text(&ind.period.text))?;
-                        ws.write_string(row, 7, excel_text(&ind.annual.text))?;
-                        write_target_parts(ws, row, 8, &ind.period)?;
-                        write_target_parts(ws, row, 11, &ind.annual)?;
-                        ws.write_string(row, 14, excel_text(&sub.display))?;
-                        ws.write_string(row, 15, excel_text(&place))?;
-                        self.row += 1;
+        for values in indicator_rows(sub) {
+            self.rows += 1;
+            if let Some((csv, _)) = &mut self.csv {
+                csv.write_record(values.iter().map(|v| match v {
+                    Value::Text(t) => csv_safe(t).into_owned(),
+                    Value::Number(n) => n.normalize().to_string(),
+                    Value::Empty => String::new(),
+                }))
+                .map_err(csv_error)?;
+                continue;
+            }
+            if self.row >= self.max_rows {
+                self.finish_sheet(workbook)?;
+                self.add_sheet(workbook, f)?;
+            }
+            let row = self.row;
+            let ws = self.sheet(workbook)?;
+            for (col, value) in values.iter().enumerate() {
+                match value {
+                    Value::Text(t) => {
+                        ws.write_string(row, col as u16, excel_text(t))?;
                     }
+                    Value::Number(n) => {
+                        ws.write_number(row, col as u16, number(*n))?;
+                    }
+                    Value::Empty => {}
                 }
             }
+            self.row += 1;
         }
         Ok(())
     }
@@ -113,8 +217,33 @@ impl Details {
         workbook.worksheet_from_index(index)
     }
 
+    /// Ends 指标明细: the last sheet's filter, or the CSV written out and the note on where it is.
+    pub(super) fn finish(&mut self, workbook: &mut Workbook, f: &Formats) -> Result<(), XlsxError> {
+        let Some((csv, name)) = self.csv.take() else {
+            return self.finish_sheet(workbook);
+        };
+        let file = csv
+            .into_inner()
+            .map_err(|e| XlsxError::IoError(e.into_error()))?
+            .into_inner()
+            .map_err(|e| XlsxError::IoError(e.into_error()))?;
+        file.sync_all()?;
+        let ws = self.sheet(workbook)?;
+        ws.set_column_width(0, 90)?;
+        ws.write_string_with_format(0, 0, "说明", &f.header)?;
+        ws.write_string(
+            1,
+            0,
+            format!(
+                "指标明细共 {} 行，另存为本工作簿旁的 CSV 文件：{name}",
+                self.rows
+            ),
+        )?;
+        Ok(())
+    }
+
     /// The filter over the last sheet's rows: called when a sheet is full, and at the end.
-    pub(super) fn finish_sheet(&self, workbook: &mut Workbook) -> Result<(), XlsxError> {
+    fn finish_sheet(&self, workbook: &mut Workbook) -> Result<(), XlsxError> {
         let last = self.row - 1;
         if last >= 1 {
             self.sheet(workbook)?
@@ -124,25 +253,7 @@ impl Details {
     }
 }
 
-fn write_target_parts(
-    ws: &mut Worksheet,
-    row: u32,
-    col: u16,
-    target: &Target,
-) -> Result<(), XlsxError> {
-    if let Some(NumericTarget {
-        comparison,
-        number: n,
-        unit,
-    }) = target.numeric()
-    {
-        if let Some(op) = comparison {
-            ws.write_string(row, col, op.symbol())?;
-        }
-        ws.write_number(row, col + 1, number(*n))?;
-        if !unit.is_empty() {
-            ws.write_string(row, col + 2, excel_text(unit))?;
-        }
-    }
-    Ok(())
+/// A CSV error as the workbook's error type.
+fn csv_error(e: csv::Error) -> XlsxError {
+    XlsxError::IoError(std::io::Error::other(e))
 }

@@ -27,6 +27,7 @@ use crate::consolidate::Consolidation;
 use crate::write::official::{
     indicator_cell, widest_line, write_official_sheet_marked, Formats, Heading, RowMarks, UnitMarks,
 };
+pub use details::DetailTarget;
 use details::Details;
 
 /// Builds the consolidated workbook, ready to save; its large sheets are in constant-memory mode
@@ -47,7 +48,7 @@ pub fn build_workbook_with_limit(
     c: &Consolidation,
     max_rows: u32,
 ) -> Result<Workbook, XlsxError> {
-    let mut streaming = StreamingWorkbook::with_limit(max_rows)?;
+    let mut streaming = StreamingWorkbook::with_limit(max_rows, DetailTarget::Sheets)?;
     for sub in counted(c) {
         streaming.write_details(sub)?;
     }
@@ -75,15 +76,15 @@ impl StreamingWorkbook {
     ///
     /// # Errors
     /// As [`build_workbook`].
-    pub fn new() -> Result<StreamingWorkbook, XlsxError> {
-        StreamingWorkbook::with_limit(MAX_ROWS)
+    pub fn new(target: DetailTarget) -> Result<StreamingWorkbook, XlsxError> {
+        StreamingWorkbook::with_limit(MAX_ROWS, target)
     }
 
     /// [`StreamingWorkbook::new`] with another row limit for 指标明细.
     ///
     /// # Errors
     /// As [`build_workbook`].
-    pub fn with_limit(max_rows: u32) -> Result<StreamingWorkbook, XlsxError> {
+    pub fn with_limit(max_rows: u32, target: DetailTarget) -> Result<StreamingWorkbook, XlsxError> {
         let mut workbook = Workbook::new();
         // Marks the workbook as jixiao's own, so that one left among the inputs of a later run
         // is skipped rather than read as a submission.
@@ -98,7 +99,7 @@ impl StreamingWorkbook {
         workbook
             .add_worksheet_with_constant_memory()?
             .set_name("汇总表")?;
-        let details = Details::new(&mut workbook, &formats, max_rows)?;
+        let details = Details::new(&mut workbook, &formats, max_rows, target)?;
         Ok(StreamingWorkbook {
             workbook,
             formats,
@@ -128,6 +129,11 @@ impl StreamingWorkbook {
         Ok(())
     }
 
+    /// Whether 指标明细 goes to sheets of the workbook (not to a CSV).
+    pub fn details_in_sheets(&self) -> bool {
+        self.details.in_sheets()
+    }
+
     fn write_details(&mut self, sub: &Submission) -> Result<(), XlsxError> {
         self.details.add(&mut self.workbook, sub, &self.formats)
     }
@@ -145,7 +151,7 @@ impl StreamingWorkbook {
             categories,
             ..
         } = &mut self;
-        details.finish_sheet(workbook)?;
+        details.finish(workbook, formats)?;
         workbook
             .add_worksheet_with_constant_memory()?
             .set_name("问题清单")?;
@@ -400,4 +406,4 @@ fn written_col(form: &Form, table: &Table, project: Option<&Project>, issue: &Is
 pub const ZIP_LEVEL: u8 = 6;
 
 /// Excel's rows per sheet.
-const MAX_ROWS: u32 = 1_048_576;
+pub const MAX_ROWS: u32 = 1_048_576;
