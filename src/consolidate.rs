@@ -22,8 +22,12 @@ use crate::roster::{Roster, RosterEntry};
 pub struct Consolidation {
     /// One entry per input file (read, failed, duplicate or skipped), sorted by path.
     pub files: Vec<Submission>,
-    /// Every issue, sorted by file, sheet, row, column.
+    /// Every issue, sorted by file, sheet, row, column. A file that was read hands its issues
+    /// over (its `issues` are then empty, its counts in `file_counts`); one that failed, a
+    /// duplicate or a skipped one keeps a copy, its reason.
     pub issues: Vec<Issue>,
+    /// Each file's (errors, warnings) before any filter, in the order of `files`.
+    pub file_counts: Vec<(usize, usize)>,
     pub summary: Summary,
     /// Roster units that no file holds (empty without a roster).
     pub not_submitted: Vec<RosterEntry>,
@@ -145,15 +149,23 @@ pub fn consolidate(
         ..Summary::default()
     };
     let mut issues = Vec::new();
-    for (order, sub) in submissions.iter().enumerate() {
+    let mut file_counts = Vec::with_capacity(submissions.len());
+    for sub in &mut submissions {
         for unit in sub.units() {
             summary.projects += unit.projects.len();
             summary.indicators += unit.indicator_count();
             summary.total += unit_total(form, unit);
         }
-        let mut file_issues: Vec<(usize, &Issue)> = sub.issues.iter().map(|i| (order, i)).collect();
-        file_issues.sort_by(|a, b| a.1.sort_key().cmp(&b.1.sort_key()));
-        issues.extend(file_issues.into_iter().map(|(_, i)| i.clone()));
+        let count = |sev| sub.issues.iter().filter(|i| i.severity == sev).count();
+        file_counts.push((count(Severity::Error), count(Severity::Warning)));
+        // Moved, not copied: a large run's issues are held once.
+        let mut file_issues = if sub.tables.is_empty() {
+            sub.issues.clone()
+        } else {
+            std::mem::take(&mut sub.issues)
+        };
+        file_issues.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        issues.append(&mut file_issues);
     }
     summary.units = consolidated_units(&submissions).len();
     issues.extend(roster_issues);
@@ -168,6 +180,7 @@ pub fn consolidate(
     Consolidation {
         files: submissions,
         issues,
+        file_counts,
         summary,
         not_submitted,
     }
@@ -471,7 +484,8 @@ mod tests {
         assert!(dup.message.contains("a.xlsx 第 7 行"), "{}", dup.message);
         assert_eq!(c.files[0].status, FileStatus::Ok);
         assert_eq!(c.files[1].status, FileStatus::Issues);
-        assert_eq!(c.files[1].issues, c.issues);
+        assert!(c.files[1].issues.is_empty(), "handed over to c.issues");
+        assert_eq!(c.file_counts, [(0, 0), (1, 0)]);
         let s = &c.summary;
         assert_eq!((s.units, s.projects, s.errors), (2, 2, 1));
         assert_eq!(s.total, dec("3"));

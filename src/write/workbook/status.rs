@@ -5,7 +5,6 @@ use rust_xlsxwriter::{Format, Worksheet, XlsxError};
 
 use super::write_header;
 use crate::base::form::Form;
-use crate::base::issue::Severity;
 use crate::base::model::{FileStatus, Unit};
 use crate::base::text::excel_text;
 use crate::base::text::format_amount;
@@ -58,9 +57,9 @@ pub(super) fn write_status_sheet(
             ws.write_number(row, 5, indicators as f64)?;
             ws.write_number_with_format(row, 6, number(total), &amount)?;
         }
-        let count = |sev| sub.issues.iter().filter(|i| i.severity == sev).count() as f64;
-        ws.write_number(row, 7, count(Severity::Error))?;
-        ws.write_number(row, 8, count(Severity::Warning))?;
+        let (errors, warnings) = c.file_counts.get(i).copied().unwrap_or_default();
+        ws.write_number(row, 7, errors as f64)?;
+        ws.write_number(row, 8, warnings as f64)?;
         ws.write_string(row, 9, sub.status.label())?;
         let note = sub.note.clone().or_else(|| {
             matches!(sub.status, FileStatus::Failed | FileStatus::Duplicate)
