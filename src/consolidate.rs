@@ -148,7 +148,9 @@ pub fn consolidate(
             .count(),
         ..Summary::default()
     };
-    let mut issues = Vec::new();
+    let mut issues = Vec::with_capacity(
+        submissions.iter().map(|s| s.issues.len()).sum::<usize>() + roster_issues.len(),
+    );
     let mut file_counts = Vec::with_capacity(submissions.len());
     for sub in &mut submissions {
         for unit in sub.units() {

@@ -175,6 +175,11 @@ impl Amounts {
         self.values.iter().map(|(f, a)| (*f, a))
     }
 
+    /// Gives back the spare capacity of the values (see [`Submission::compact`]).
+    pub fn shrink_to_fit(&mut self) {
+        self.values.shrink_to_fit();
+    }
+
     /// Whether every amount is blank.
     pub fn is_blank(&self) -> bool {
         self.values.iter().all(|(_, a)| *a == Amount::Blank)
@@ -536,6 +541,30 @@ impl Submission {
 
     pub fn units(&self) -> impl Iterator<Item = &Unit> {
         self.tables.iter().flat_map(|t| t.units.iter())
+    }
+
+    /// Gives back the spare capacity of what a submission keeps for the rest of a run (its
+    /// tables, units, projects and issues, built by pushing, hold up to twice their length):
+    /// a streaming consolidation keeps every submission until the end.
+    pub fn compact(&mut self) {
+        for table in &mut self.tables {
+            for unit in &mut table.units {
+                for project in &mut unit.projects {
+                    project.name.shrink_to_fit();
+                    project.amounts.shrink_to_fit();
+                    project.indicator_faults.shrink_to_fit();
+                    project.funding.shrink_to_fit();
+                    project.cells.shrink_to_fit();
+                }
+                unit.projects.shrink_to_fit();
+            }
+            table.units.shrink_to_fit();
+        }
+        self.tables.shrink_to_fit();
+        for issue in &mut self.issues {
+            issue.message.shrink_to_fit();
+        }
+        self.issues.shrink_to_fit();
     }
 
     /// The layout of the first table, if any.

@@ -126,6 +126,7 @@ impl StreamingWorkbook {
                 }
             }
         }
+        sub.compact();
         Ok(())
     }
 
