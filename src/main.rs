@@ -5,11 +5,6 @@ use std::process::ExitCode;
 
 use clap::FromArgMatches;
 
-/// mimalloc in place of the system allocator, with `--features mimalloc`.
-#[cfg(feature = "mimalloc")]
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> ExitCode {
     let matches = jixiao::cli::command().get_matches();
     let cli = match jixiao::cli::Cli::from_arg_matches(&matches) {
