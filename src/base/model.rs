@@ -552,8 +552,6 @@ impl Submission {
                 for project in &mut unit.projects {
                     project.name.shrink_to_fit();
                     project.amounts.shrink_to_fit();
-                    project.indicator_faults.shrink_to_fit();
-                    project.funding.shrink_to_fit();
                     project.cells.shrink_to_fit();
                 }
                 unit.projects.shrink_to_fit();

@@ -196,8 +196,10 @@ impl StreamingWorkbook {
     }
 }
 
-/// Keeps a digest of a project's indicators and drops them (and the indicator text as written,
-/// which the digest's cell replaces); the cell and the goal go to the spill.
+/// Keeps a digest of a project's indicators and drops them (and the indicator text as written
+/// and its faults, which the digest's cell replaces); the cell and the goal go to the spill. What
+/// only a per-project form (`forms --layout project`) shows, the funding block and the period's
+/// goal, is dropped too: no sheet of this workbook has it, and the checks have run.
 fn digest_indicators(
     form: &Form,
     project: &mut Project,
@@ -217,6 +219,9 @@ fn digest_indicators(
     });
     project.indicators = Vec::new();
     project.indicator_text = String::new();
+    project.indicator_faults = Vec::new();
+    project.funding = Vec::new();
+    project.goal_period = String::new();
     Ok(())
 }
 
