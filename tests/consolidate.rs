@@ -406,3 +406,54 @@ fn a_stray_cell_at_the_end_of_the_sheet_costs_nothing() {
     assert_eq!(report["summary"]["total"], "1700.68");
     assert_eq!(report["files"][0]["units"][0]["name"], "示例单位乾");
 }
+
+/// The entries of a zip (an .xlsx): name → bytes.
+fn zip_entries(path: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    use std::io::Read;
+    let mut archive = zip::ZipArchive::new(fs::File::open(path).unwrap()).unwrap();
+    (0..archive.len())
+        .map(|i| {
+            let mut entry = archive.by_index(i).unwrap();
+            let mut bytes = Vec::new();
+            entry.read_to_end(&mut bytes).unwrap();
+            (entry.name().unwrap().to_string(), bytes)
+        })
+        .collect()
+}
+
+/// 汇总表 is written on a thread beside the other sheets, and both number their styles in one
+/// table of the workbook's: every style is numbered before they start, so the workbook's bytes
+/// do not depend on which thread came first. Only its creation time differs between two runs.
+#[test]
+fn the_workbook_is_the_same_bytes_every_run() {
+    let (_a, first, run) = consolidate_to_temp(&root().join("samples"), &["-j", "2"]);
+    assert_eq!(status(&run), 1, "{}", String::from_utf8_lossy(&run.stderr));
+    let (_b, second, _) = consolidate_to_temp(&root().join("samples"), &["-j", "2"]);
+    let (mut a, mut b) = (zip_entries(&first), zip_entries(&second));
+    a.remove("docProps/core.xml");
+    b.remove("docProps/core.xml");
+    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+    for (name, bytes) in &a {
+        assert!(bytes == &b[name], "{name} differs between two runs");
+    }
+
+    // No sheet numbered a style of its own while they were written: the workbook holds the
+    // registered styles and Excel's default, no more.
+    let styles = String::from_utf8(a["xl/styles.xml"].clone()).unwrap();
+    let cell_xfs = styles
+        .split("<cellXfs")
+        .nth(1)
+        .and_then(|s| s.split("</cellXfs>").next())
+        .unwrap();
+    let registered: std::collections::HashSet<rust_xlsxwriter::Format> =
+        jixiao::write::official::Formats::new()
+            .all()
+            .into_iter()
+            .chain([rust_xlsxwriter::Format::default()])
+            .collect();
+    assert_eq!(
+        cell_xfs.matches("<xf ").count(),
+        registered.len(),
+        "{cell_xfs}"
+    );
+}

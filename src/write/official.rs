@@ -37,6 +37,16 @@ pub struct Formats {
     pub total_amount: Format,
     pub left: Format,
     pub right: Format,
+    /// A wrapped text at the top of its cell, without border (问题清单).
+    pub wrap_top: Format,
+    /// A text at the top of its cell, without border (问题清单).
+    pub top: Format,
+    /// An amount without border (报送情况).
+    pub plain_amount: Format,
+    /// A count in a bordered cell (统计).
+    pub count: Format,
+    /// The heading of a part of a sheet (统计).
+    pub subtitle: Format,
 }
 
 impl Formats {
@@ -49,24 +59,57 @@ impl Formats {
             .clone()
             .set_num_format(AMOUNT_FORMAT)
             .set_align(FormatAlign::Right);
+        let title = Format::new()
+            .set_bold()
+            .set_font_size(16)
+            .set_align(FormatAlign::Center)
+            .set_align(FormatAlign::VerticalCenter);
         Formats {
-            title: Format::new()
-                .set_bold()
-                .set_font_size(16)
-                .set_align(FormatAlign::Center)
-                .set_align(FormatAlign::VerticalCenter),
+            subtitle: title.clone().set_font_size(12),
+            title,
             header: cell
                 .clone()
                 .set_bold()
                 .set_align(FormatAlign::Center)
                 .set_background_color("#F2F2F2"),
+            count: cell.clone().set_num_format("0"),
             text: cell.clone(),
             total_text: cell.clone().set_bold(),
             total_amount: amount.clone().set_bold(),
             amount,
             left: Format::new().set_align(FormatAlign::Left),
             right: Format::new().set_align(FormatAlign::Right),
+            wrap_top: Format::new().set_text_wrap().set_align(FormatAlign::Top),
+            top: Format::new().set_align(FormatAlign::Top),
+            plain_amount: Format::new().set_num_format(AMOUNT_FORMAT),
         }
+    }
+
+    /// Every format a consolidated workbook can use, in a fixed order: each of these, then each
+    /// filled as [`marked_format`] fills a faulty cell. Registered with the workbook before any
+    /// sheet is written, so that sheets written on two threads at once find every style's
+    /// number already fixed, and the workbook's bytes do not depend on which thread came first.
+    pub fn all(&self) -> Vec<Format> {
+        let plain = [
+            &self.title,
+            &self.header,
+            &self.text,
+            &self.amount,
+            &self.total_text,
+            &self.total_amount,
+            &self.left,
+            &self.right,
+            &self.wrap_top,
+            &self.top,
+            &self.plain_amount,
+            &self.count,
+            &self.subtitle,
+        ];
+        let mut all: Vec<Format> = plain.iter().map(|f| (*f).clone()).collect();
+        for severity in [Severity::Error, Severity::Warning] {
+            all.extend(plain.iter().map(|f| marked_format(f, severity)));
+        }
+        all
     }
 }
 

@@ -1,6 +1,6 @@
 //! 问题清单: one row per issue.
 
-use rust_xlsxwriter::{Format, FormatAlign, Worksheet, XlsxError};
+use rust_xlsxwriter::{Worksheet, XlsxError};
 
 use super::write_header;
 use crate::base::issue::Issue;
@@ -47,8 +47,7 @@ pub(super) fn write_issue_sheet(
         ],
         f,
     )?;
-    let wrap = Format::new().set_text_wrap().set_align(FormatAlign::Top);
-    let top = Format::new().set_align(FormatAlign::Top);
+    let (wrap, top) = (&f.wrap_top, &f.top);
     for (i, issue) in issues_by_severity(c).into_iter().enumerate() {
         let row = i as u32 + 1;
         let rule = rule_label(issue);
@@ -62,25 +61,25 @@ pub(super) fn write_issue_sheet(
         if let Some(height) = height {
             ws.set_row_height(row, height)?;
         }
-        ws.write_string_with_format(row, 0, issue.severity.label(), &top)?;
-        ws.write_string_with_format(row, 1, excel_text(&rule), &wrap)?;
-        ws.write_string_with_format(row, 2, excel_text(&issue.message), &wrap)?;
-        ws.write_string_with_format(row, 3, excel_text(&issue.place.file), &top)?;
+        ws.write_string_with_format(row, 0, issue.severity.label(), top)?;
+        ws.write_string_with_format(row, 1, excel_text(&rule), wrap)?;
+        ws.write_string_with_format(row, 2, excel_text(&issue.message), wrap)?;
+        ws.write_string_with_format(row, 3, excel_text(&issue.place.file), top)?;
         if let Some(s) = &issue.place.sheet {
-            ws.write_string_with_format(row, 4, excel_text(s), &top)?;
+            ws.write_string_with_format(row, 4, excel_text(s), top)?;
         }
         let at = issue
             .place
             .cell()
             .or_else(|| issue.place.row.map(|r| format!("第 {r} 行")));
         if let Some(at) = at {
-            ws.write_string_with_format(row, 5, excel_text(&at), &top)?;
+            ws.write_string_with_format(row, 5, excel_text(&at), top)?;
         }
         if let Some(u) = &issue.unit {
-            ws.write_string_with_format(row, 6, excel_text(u), &top)?;
+            ws.write_string_with_format(row, 6, excel_text(u), top)?;
         }
         if let Some(p) = &issue.project {
-            ws.write_string_with_format(row, 7, excel_text(p), &top)?;
+            ws.write_string_with_format(row, 7, excel_text(p), top)?;
         }
     }
     ws.autofilter(0, 0, c.issues.len() as u32, 7)?;

@@ -94,6 +94,12 @@ impl StreamingWorkbook {
         );
         workbook.set_zip_compression_level(ZIP_LEVEL);
         let formats = Formats::new();
+        // Every style numbered now, in one order: 汇总表 and the other sheets are written at once
+        // on two threads (`finish`), and a style first met there would be numbered by whichever
+        // thread met it first.
+        for format in formats.all() {
+            workbook.register_format(&format);
+        }
         // The large sheets are written in constant-memory mode: one row in memory at a time.
         // 汇总表 comes first in the workbook, though written last.
         workbook

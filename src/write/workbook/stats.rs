@@ -82,8 +82,8 @@ pub(super) fn write_stats_sheet(
     digested: &BTreeMap<(String, String), usize>,
     f: &Formats,
 ) -> Result<(), XlsxError> {
-    let count_format = f.text.clone().set_num_format("0");
-    let money_format = f.amount.clone();
+    let count_format = &f.count;
+    let money_format = &f.amount;
     // A unit that appears more than once (sent in two files) is told apart by its file.
     let owned = counted_units(c);
     let files: Vec<String> = unit_parts(c)
@@ -152,12 +152,7 @@ pub(super) fn write_stats_sheet(
     // Printed like the other sheets; the charts sit side by side on the first page, right of
     // the tables: fitted to the width, a page holds each of them whole.
     set_print(ws);
-    ws.write_string_with_format(
-        0,
-        0,
-        "各单位总计（万元）",
-        &f.title.clone().set_font_size(12),
-    )?;
+    ws.write_string_with_format(0, 0, "各单位总计（万元）", &f.subtitle)?;
     write_table(
         ws,
         1,
@@ -165,19 +160,14 @@ pub(super) fn write_stats_sheet(
         &["单位", "项目数", "指标数", "总计"],
         &units,
         f,
-        &count_format,
+        count_format,
     )?;
     // Amounts in the 总计 column.
     for (r, (_, numbers)) in units.iter().enumerate() {
-        ws.write_number_with_format(2 + r as u32, 3, numbers[2], &money_format)?;
+        ws.write_number_with_format(2 + r as u32, 3, numbers[2], money_format)?;
     }
     let rule_row = units.len() as u32 + 4;
-    ws.write_string_with_format(
-        rule_row,
-        0,
-        "问题按规则",
-        &f.title.clone().set_font_size(12),
-    )?;
+    ws.write_string_with_format(rule_row, 0, "问题按规则", &f.subtitle)?;
     write_table(
         ws,
         rule_row + 1,
@@ -185,10 +175,10 @@ pub(super) fn write_stats_sheet(
         &["规则", "级别", "说明", "数量"],
         &rules,
         f,
-        &count_format,
+        count_format,
     )?;
     let cat_row = rule_row + rules.len() as u32 + 3;
-    ws.write_string_with_format(cat_row, 0, "指标按类别", &f.title.clone().set_font_size(12))?;
+    ws.write_string_with_format(cat_row, 0, "指标按类别", &f.subtitle)?;
     write_table(
         ws,
         cat_row + 1,
@@ -196,7 +186,7 @@ pub(super) fn write_stats_sheet(
         &["一级指标", "二级指标", "指标数"],
         &categories,
         f,
-        &count_format,
+        count_format,
     )?;
 
     if !units.is_empty() {

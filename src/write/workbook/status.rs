@@ -1,7 +1,7 @@
 //! 报送情况: one row per input file, and per roster unit that did not submit.
 
 use rust_decimal::Decimal;
-use rust_xlsxwriter::{Format, Worksheet, XlsxError};
+use rust_xlsxwriter::{Worksheet, XlsxError};
 
 use super::write_header;
 use crate::base::form::Form;
@@ -9,7 +9,7 @@ use crate::base::model::{FileStatus, Unit};
 use crate::base::text::excel_text;
 use crate::base::text::format_amount;
 use crate::consolidate::{unit_total, Consolidation};
-use crate::write::official::{number, Formats, AMOUNT_FORMAT};
+use crate::write::official::{number, Formats};
 
 /// 报送情况: one row per input file.
 pub(super) fn write_status_sheet(
@@ -36,7 +36,7 @@ pub(super) fn write_status_sheet(
         ],
         f,
     )?;
-    let amount = Format::new().set_num_format(AMOUNT_FORMAT);
+    let amount = &f.plain_amount;
     for (i, sub) in c.files.iter().enumerate() {
         let row = i as u32 + 1;
         let units: Vec<&Unit> = sub.units().collect();
@@ -55,7 +55,7 @@ pub(super) fn write_status_sheet(
             let total: Decimal = units.iter().map(|u| unit_total(form, u)).sum();
             ws.write_number(row, 4, projects as f64)?;
             ws.write_number(row, 5, indicators as f64)?;
-            ws.write_number_with_format(row, 6, number(total), &amount)?;
+            ws.write_number_with_format(row, 6, number(total), amount)?;
         }
         let (errors, warnings) = c.file_counts.get(i).copied().unwrap_or_default();
         ws.write_number(row, 7, errors as f64)?;
