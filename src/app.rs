@@ -303,13 +303,14 @@ fn run_consolidate(args: &ConsolidateArgs) -> Result<u8, AppError> {
     if let Some(out) = &mut json_out {
         out.fill_with(|w| write_json(&plan.form, &c, w).map_err(std::io::Error::from))?;
     }
-    workbook_out.commit()?;
-    if let Some(out) = json_out {
-        out.commit()?;
-    }
+    // The workbook last: once it is in place, what its 指标明细 note names is in place too.
     if let Some(out) = detail_out {
         out.commit()?;
     }
+    if let Some(out) = json_out {
+        out.commit()?;
+    }
+    workbook_out.commit()?;
     if !plan.quiet {
         eprint!("{}", render_summary(&plan.form, &c));
         eprint!("{}", written_line("汇总工作簿", &args.output));
@@ -318,6 +319,14 @@ fn run_consolidate(args: &ConsolidateArgs) -> Result<u8, AppError> {
         }
         if let Some(json) = &args.json {
             eprint!("{}", written_line("JSON 报告", json));
+        }
+        if detail_csv.is_none() {
+            if let Some(stale) = earlier_detail_csv(&args.output) {
+                eprintln!(
+                    "注意：{} 是之前一次运行（--detail csv）写出的指标明细，不属于本次汇总；本次的指标明细在汇总工作簿的“指标明细”工作表中",
+                    stale.display()
+                );
+            }
         }
     }
     let status = exit_status(&c);
@@ -331,6 +340,17 @@ fn detail_csv_path(workbook: &Path) -> PathBuf {
         .file_stem()
         .map_or_else(|| "汇总".into(), |s| s.to_string_lossy().into_owned());
     workbook.with_file_name(format!("{stem}_指标明细.csv"))
+}
+
+/// The 指标明细 CSV an earlier `--detail csv` run left beside this workbook, if there is one:
+/// a run that writes 指标明细 into the workbook leaves it as it is, and says so.
+fn earlier_detail_csv(workbook: &Path) -> Option<PathBuf> {
+    let path = detail_csv_path(workbook);
+    let mut head = [0u8; 1024];
+    let n = std::fs::File::open(&path)
+        .and_then(|mut f| std::io::Read::read(&mut f, &mut head))
+        .ok()?;
+    crate::base::own::own_csv(&head[..n]).map(|_| path)
 }
 
 /// Watches the first files of a run for whether 指标明细 will outgrow one Excel sheet, and says

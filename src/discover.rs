@@ -5,6 +5,8 @@
 //! are found so that each is counted once.
 
 use serde::Serialize;
+
+use crate::base::own::{own_csv, OWN_OUTPUT_PROPERTY};
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -43,9 +45,6 @@ const SPREADSHEET_EXTENSIONS: &[&str] = &[
 /// The most bytes a file may have; a larger one is not read at all, not even to find
 /// duplicates.
 pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
-
-/// The custom document property jixiao writes into its consolidated workbook.
-pub const OWN_OUTPUT_PROPERTY: &str = "jixiao-output";
 
 /// Whether an .xlsx is a consolidated workbook written by jixiao (its custom property).
 fn is_own_output(path: &Path) -> bool {
@@ -142,6 +141,10 @@ pub fn discover(inputs: &[PathBuf]) -> Result<Discovery, DiscoverError> {
                 display,
                 "jixiao 生成的汇总工作簿（之前一次运行的输出），不是报送表格".to_string(),
             ));
+            continue;
+        }
+        if let Some(what) = (kind == SourceKind::Text).then(|| own_csv(&head)).flatten() {
+            discovery.skipped.push((path, display, what.to_string()));
             continue;
         }
         discovery.sources.push(Source {

@@ -548,6 +548,82 @@ fn an_earlier_consolidated_workbook_among_the_inputs_is_skipped() {
         .contains("jixiao 生成的汇总工作簿"));
 }
 
+#[test]
+fn earlier_csv_outputs_among_the_inputs_are_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::copy(
+        root().join("samples/示例单位甲.xls"),
+        dir.path().join("示例单位甲.xls"),
+    )
+    .unwrap();
+    let out = dir.path().join("汇总表.xlsx");
+    let json = dir.path().join("report.json");
+    let consolidate = || {
+        jixiao(&[
+            "consolidate",
+            dir.path().to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "--detail",
+            "csv",
+            "--json",
+            json.to_str().unwrap(),
+            "-q",
+        ])
+    };
+    let first = consolidate();
+    assert_eq!(
+        status(&first),
+        0,
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    // check's CSV report, saved into the same folder as people do.
+    let report = jixiao(&["check", "--format", "csv", dir.path().to_str().unwrap()]);
+    assert_eq!(status(&report), 0);
+    fs::write(dir.path().join("问题.csv"), &report.stdout).unwrap();
+    // The same command again: the detail CSV it is about to replace is found in the folder,
+    // known as jixiao's own and skipped, not refused as an input; so is the report.
+    let again = consolidate();
+    assert_eq!(
+        status(&again),
+        0,
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&fs::read(&json).unwrap()).unwrap();
+    assert_eq!(report["summary"]["units"], 1);
+    assert_eq!(report["summary"]["total"], "1700.68");
+    let note_of = |name: &str| {
+        let file = report["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["path"].as_str().unwrap().ends_with(name))
+            .unwrap_or_else(|| panic!("{name} not listed: {report}"));
+        assert_eq!(file["status"], "skipped", "{file}");
+        file["note"].as_str().unwrap().to_string()
+    };
+    assert!(note_of("汇总表_指标明细.csv").contains("jixiao 生成的指标明细 CSV"));
+    assert!(note_of("问题.csv").contains("jixiao 生成的问题清单 CSV"));
+    assert!(note_of("汇总表.xlsx").contains("jixiao 生成的汇总工作簿"));
+
+    // A run that writes 指标明细 into the workbook leaves the earlier CSV alone, and says so.
+    let sheets = jixiao(&[
+        "consolidate",
+        dir.path().to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(status(&sheets), 0);
+    let said = String::from_utf8_lossy(&sheets.stderr);
+    assert!(
+        said.contains("汇总表_指标明细.csv 是之前一次运行（--detail csv）写出的指标明细"),
+        "{said}"
+    );
+    assert!(dir.path().join("汇总表_指标明细.csv").exists());
+}
+
 #[cfg(unix)]
 #[test]
 fn a_fifo_in_the_input_folder_never_blocks_the_run() {

@@ -3,22 +3,9 @@
 //! the file as GBK), CRLF line ends, Chinese headers and severities, and the rule's Chinese
 //! title beside its code.
 
+use crate::base::own::REPORT_HEADERS;
 use crate::base::text::csv_safe;
 use crate::consolidate::Consolidation;
-
-/// The header row of the CSV report.
-pub const CSV_HEADERS: [&str; 10] = [
-    "级别",
-    "规则",
-    "规则说明",
-    "文件",
-    "工作表",
-    "行",
-    "单元格",
-    "单位",
-    "项目",
-    "说明",
-];
 
 /// The UTF-8 byte order mark that tells Excel the file is UTF-8.
 const BOM: &str = "\u{FEFF}";
@@ -31,7 +18,7 @@ pub fn render_csv(c: &Consolidation) -> Result<String, csv::Error> {
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(Vec::new());
-    w.write_record(CSV_HEADERS)?;
+    w.write_record(REPORT_HEADERS)?;
     for i in &c.issues {
         // Names, files and messages come from the submissions: a cell starting with "=" must
         // not run as a formula when the report is opened.

@@ -10,28 +10,23 @@ use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
 
 use super::write_header;
 use crate::base::model::{NumericTarget, Submission, Target};
+use crate::base::own::DETAIL_HEADERS;
 use crate::base::text::{csv_safe, excel_text};
 use crate::write::official::{number, Formats};
 
 /// The columns of 指标明细, with their widths.
-const COLUMNS: [(&str, f64); 16] = [
-    ("单位", 30.0),
-    ("项目", 36.0),
-    ("序号", 6.0),
-    ("一级指标", 14.0),
-    ("二级指标", 16.0),
-    ("三级指标", 30.0),
-    ("实施周期指标值", 18.0),
-    ("年度指标值", 18.0),
-    ("实施周期比较符", 8.0),
-    ("实施周期数值", 12.0),
-    ("实施周期计量单位", 10.0),
-    ("年度比较符", 8.0),
-    ("年度数值", 12.0),
-    ("年度计量单位", 10.0),
-    ("来源文件", 40.0),
-    ("来源位置", 14.0),
-];
+const COLUMNS: [(&str, f64); 16] = {
+    const WIDTHS: [f64; 16] = [
+        30.0, 36.0, 6.0, 14.0, 16.0, 30.0, 18.0, 18.0, 8.0, 12.0, 10.0, 8.0, 12.0, 10.0, 40.0, 14.0,
+    ];
+    let mut columns = [("", 0.0); 16];
+    let mut i = 0;
+    while i < 16 {
+        columns[i] = (DETAIL_HEADERS[i], WIDTHS[i]);
+        i += 1;
+    }
+    columns
+};
 
 /// One cell of an 指标明细 row.
 enum Value<'a> {

@@ -90,7 +90,7 @@ impl StreamingWorkbook {
         // is skipped rather than read as a submission.
         workbook.set_properties(
             &rust_xlsxwriter::DocProperties::new()
-                .set_custom_property(crate::discover::OWN_OUTPUT_PROPERTY, "汇总表"),
+                .set_custom_property(crate::base::own::OWN_OUTPUT_PROPERTY, "汇总表"),
         );
         workbook.set_zip_compression_level(ZIP_LEVEL);
         let formats = Formats::new();
