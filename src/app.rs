@@ -22,7 +22,7 @@ use crate::write::forms::{form_paths, write_marked_unit_forms, FormLayout};
 use crate::write::json::{render_json, write_json};
 use crate::write::template::build_template;
 use crate::write::text::{render_summary, render_text, written_line};
-use crate::write::workbook::{counted_units, DetailTarget, StreamingWorkbook};
+use crate::write::workbook::{counted_units, DetailTarget, StreamError, StreamingWorkbook};
 use crate::write::{write_atomically, PreparedOutput, WriteError};
 
 /// Why a run could not be carried out (exit status 2).
@@ -114,12 +114,12 @@ impl Plan {
         self.consolidate_into(outputs, None)
     }
 
-    /// [`Plan::consolidate`], writing 指标明细 into `streaming` (named `workbook_path` in
-    /// messages) while the files are processed, when given.
+    /// [`Plan::consolidate`], writing 指标明细 into `streaming` while the files are processed,
+    /// when given; its first error (told by `named`) stops the run.
     fn consolidate_into(
         &self,
         outputs: &[&Path],
-        streaming: Option<(&mut StreamingWorkbook, &Path)>,
+        streaming: Option<(&mut StreamingWorkbook, &dyn Fn(StreamError) -> WriteError)>,
     ) -> Result<(Consolidation, Vec<PathBuf>), AppError> {
         let discovery = discover(&self.inputs)?;
         let inputs: Vec<PathBuf> = discovery.sources.iter().map(|s| s.path.clone()).collect();
@@ -129,7 +129,7 @@ impl Plan {
         let progress = Progress::new(discovery.sources.len() as u64, self.quiet);
         let submissions = match streaming {
             None => process_with(&discovery.sources, &self.form, self.jobs, &progress),
-            Some((workbook, path)) => {
+            Some((workbook, named)) => {
                 let mut watch = (!self.quiet && workbook.details_in_sheets())
                     .then(|| OutgrowWatch::new(discovery.sources.len(), EXCEL_DETAIL_ROWS));
                 process_streaming(
@@ -144,10 +144,7 @@ impl Plan {
                         workbook.add(&self.form, sub)
                     },
                 )
-                .map_err(|source| WriteError::Xlsx {
-                    path: path.display().to_string(),
-                    source,
-                })?
+                .map_err(named)?
             }
         };
         let mut c = consolidate(&self.form, submissions, &discovery, self.roster.as_ref());
@@ -283,10 +280,7 @@ fn run_consolidate(args: &ConsolidateArgs) -> Result<u8, AppError> {
     let mut workbook_out = PreparedOutput::new(&args.output)?;
     let mut json_out = args.json.as_deref().map(PreparedOutput::new).transpose()?;
     let detail_out = detail_csv.as_deref().map(PreparedOutput::new).transpose()?;
-    let xlsx_error = |source| WriteError::Xlsx {
-        path: args.output.display().to_string(),
-        source,
-    };
+    let named = |e| stream_error(e, &args.output, detail_csv.as_deref());
     let target = match (&detail_out, &detail_csv) {
         (Some(out), Some(path)) => DetailTarget::Csv {
             file: out.file()?,
@@ -296,9 +290,9 @@ fn run_consolidate(args: &ConsolidateArgs) -> Result<u8, AppError> {
         },
         _ => DetailTarget::Sheets,
     };
-    let mut streaming = StreamingWorkbook::new(target).map_err(xlsx_error)?;
-    let (c, _) = plan.consolidate_into(&outputs, Some((&mut streaming, &args.output)))?;
-    let mut workbook = streaming.finish(&plan.form, &c).map_err(xlsx_error)?;
+    let mut streaming = StreamingWorkbook::new(target).map_err(named)?;
+    let (c, _) = plan.consolidate_into(&outputs, Some((&mut streaming, &named)))?;
+    let mut workbook = streaming.finish(&plan.form, &c).map_err(named)?;
     workbook_out.fill_workbook(&mut workbook)?;
     if let Some(out) = &mut json_out {
         out.fill_with(|w| write_json(&plan.form, &c, w).map_err(std::io::Error::from))?;
@@ -332,6 +326,25 @@ fn run_consolidate(args: &ConsolidateArgs) -> Result<u8, AppError> {
     let status = exit_status(&c);
     left_for_exit(c);
     Ok(status)
+}
+
+/// A streaming workbook's error as the error of the file at fault: the workbook, the 指标明细
+/// CSV, or the temporary folder that holds the long texts.
+fn stream_error(e: StreamError, workbook: &Path, detail_csv: Option<&Path>) -> WriteError {
+    match e {
+        StreamError::Workbook(source) => WriteError::Xlsx {
+            path: workbook.display().to_string(),
+            source,
+        },
+        StreamError::DetailCsv(source) => WriteError::Io {
+            path: detail_csv.unwrap_or(workbook).display().to_string(),
+            source,
+        },
+        StreamError::Spill(source) => WriteError::Io {
+            path: format!("临时文件夹 {}", std::env::temp_dir().display()),
+            source,
+        },
+    }
 }
 
 /// Where `--detail csv` writes 指标明细: beside the workbook, "<its stem>_指标明细.csv".

@@ -164,7 +164,8 @@ const BATCH_PER_THREAD: usize = 16;
 /// the sink left them.
 ///
 /// # Errors
-/// The sink's first error; the remaining files are still processed, not sunk.
+/// The sink's first error. It stops the run: the batch being processed is finished, and no
+/// further file is read.
 pub fn process_streaming<E: Send>(
     sources: &[Source],
     form: &Form,
@@ -183,21 +184,15 @@ pub fn process_streaming<E: Send>(
         let (send, receive) = std::sync::mpsc::sync_channel::<Vec<Submission>>(1);
         let sinking = scope.spawn(move || {
             let mut all = Vec::with_capacity(sources.len());
-            let mut failure = None;
             for done in receive {
                 for mut submission in done {
-                    if failure.is_none() {
-                        if let Err(e) = sink(&mut submission) {
-                            failure = Some(e);
-                        }
-                    }
+                    // The first error ends the loop and drops the receiver: the next send
+                    // fails, and the processing stops after the batch at hand.
+                    sink(&mut submission)?;
                     all.push(submission);
                 }
             }
-            match failure {
-                Some(e) => Err(e),
-                None => Ok(all),
-            }
+            Ok(all)
         });
         in_pool(jobs, || {
             for chunk in sources.chunks(batch) {
@@ -278,4 +273,62 @@ fn progress_bar(len: u64, quiet: bool) -> ProgressBar {
         .unwrap_or_else(|_| ProgressStyle::default_bar());
     bar.set_style(style);
     bar
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::discover::SourceKind;
+
+    /// Files that cannot be opened: each is processed in no time into a submission with an issue.
+    fn missing_sources(n: usize) -> Vec<Source> {
+        (0..n)
+            .map(|i| Source {
+                path: format!("/nonexistent/jixiao/{i}.csv").into(),
+                display: format!("{i}.csv"),
+                kind: SourceKind::Text,
+                size: 0,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn results_reach_the_sink_in_input_order() {
+        let sources = missing_sources(100);
+        let progress = Progress::new(100, true);
+        let mut seen = Vec::new();
+        let all = process_streaming(&sources, &Form::default_form(), 2, &progress, |sub| {
+            seen.push(sub.display.clone());
+            Ok::<(), ()>(())
+        })
+        .unwrap();
+        let expected: Vec<String> = sources.iter().map(|s| s.display.clone()).collect();
+        assert_eq!(seen, expected);
+        assert_eq!(all.len(), 100);
+        assert_eq!(progress.bar.position(), 100);
+    }
+
+    #[test]
+    fn the_first_sink_error_stops_the_run() {
+        let sources = missing_sources(2_000);
+        let progress = Progress::new(2_000, true);
+        let mut sunk = 0;
+        let result = process_streaming(&sources, &Form::default_form(), 1, &progress, |_| {
+            sunk += 1;
+            if sunk == 3 {
+                Err("disk full")
+            } else {
+                Ok(())
+            }
+        });
+        assert_eq!(result.err(), Some("disk full"));
+        assert_eq!(sunk, 3, "nothing is sunk after the error");
+        // One thread: batches of 16. The one that failed, the one in the channel, the one being
+        // processed when the sink stopped; no more.
+        let processed = progress.bar.position();
+        assert!(
+            processed <= 3 * BATCH_PER_THREAD as u64,
+            "{processed} files processed"
+        );
+    }
 }

@@ -8,7 +8,7 @@ use std::io::Write;
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
 
-use super::write_header;
+use super::{write_header, StreamError};
 use crate::base::model::{NumericTarget, Submission, Target};
 use crate::base::own::DETAIL_HEADERS;
 use crate::base::text::{csv_safe, excel_text};
@@ -123,7 +123,7 @@ impl Details {
         f: &Formats,
         max_rows: u32,
         target: DetailTarget,
-    ) -> Result<Details, XlsxError> {
+    ) -> Result<Details, StreamError> {
         let mut details = Details {
             sheets: Vec::new(),
             row: 1,
@@ -135,7 +135,8 @@ impl Details {
             DetailTarget::Sheets => details.add_sheet(workbook, f)?,
             DetailTarget::Csv { file, name } => {
                 let mut out = std::io::BufWriter::new(file);
-                out.write_all("\u{feff}".as_bytes())?;
+                out.write_all("\u{feff}".as_bytes())
+                    .map_err(StreamError::DetailCsv)?;
                 let mut csv = csv::Writer::from_writer(out);
                 csv.write_record(COLUMNS.iter().map(|(label, _)| *label))
                     .map_err(csv_error)?;
@@ -173,7 +174,7 @@ impl Details {
         workbook: &mut Workbook,
         sub: &Submission,
         f: &Formats,
-    ) -> Result<(), XlsxError> {
+    ) -> Result<(), StreamError> {
         for values in indicator_rows(sub) {
             self.rows += 1;
             if let Some((csv, _)) = &mut self.csv {
@@ -213,16 +214,20 @@ impl Details {
     }
 
     /// Ends 指标明细: the last sheet's filter, or the CSV written out and the note on where it is.
-    pub(super) fn finish(&mut self, workbook: &mut Workbook, f: &Formats) -> Result<(), XlsxError> {
+    pub(super) fn finish(
+        &mut self,
+        workbook: &mut Workbook,
+        f: &Formats,
+    ) -> Result<(), StreamError> {
         let Some((csv, name)) = self.csv.take() else {
-            return self.finish_sheet(workbook);
+            return Ok(self.finish_sheet(workbook)?);
         };
         let file = csv
             .into_inner()
-            .map_err(|e| XlsxError::IoError(e.into_error()))?
+            .map_err(|e| StreamError::DetailCsv(e.into_error()))?
             .into_inner()
-            .map_err(|e| XlsxError::IoError(e.into_error()))?;
-        file.sync_all()?;
+            .map_err(|e| StreamError::DetailCsv(e.into_error()))?;
+        file.sync_all().map_err(StreamError::DetailCsv)?;
         let ws = self.sheet(workbook)?;
         ws.set_column_width(0, 90)?;
         ws.write_string_with_format(0, 0, "说明", &f.header)?;
@@ -248,7 +253,7 @@ impl Details {
     }
 }
 
-/// A CSV error as the workbook's error type.
-fn csv_error(e: csv::Error) -> XlsxError {
-    XlsxError::IoError(std::io::Error::other(e))
+/// A CSV writer's error, as the error of the CSV file.
+fn csv_error(e: csv::Error) -> StreamError {
+    StreamError::DetailCsv(std::io::Error::other(e))
 }

@@ -30,6 +30,29 @@ use crate::write::official::{
 pub use details::DetailTarget;
 use details::Details;
 
+/// Why the streaming workbook could not take a submission or be finished, by the file at fault.
+#[derive(Debug, thiserror::Error)]
+pub enum StreamError {
+    /// The workbook (rust_xlsxwriter refused a value, or its row files could not be written).
+    #[error(transparent)]
+    Workbook(#[from] XlsxError),
+    /// The 指标明细 CSV of `--detail csv`.
+    #[error("{0}")]
+    DetailCsv(std::io::Error),
+    /// The temporary file that keeps the long texts until 汇总表 is written (see `base::spill`).
+    #[error("{0}")]
+    Spill(std::io::Error),
+}
+
+impl From<StreamError> for XlsxError {
+    fn from(e: StreamError) -> XlsxError {
+        match e {
+            StreamError::Workbook(e) => e,
+            StreamError::DetailCsv(e) | StreamError::Spill(e) => XlsxError::IoError(e),
+        }
+    }
+}
+
 /// Builds the consolidated workbook, ready to save; its large sheets are in constant-memory mode
 /// (their rows already on disk, in temporary files).
 ///
@@ -52,7 +75,7 @@ pub fn build_workbook_with_limit(
     for sub in counted(c) {
         streaming.write_details(sub)?;
     }
-    streaming.finish(form, c)
+    Ok(streaming.finish(form, c)?)
 }
 
 /// The consolidated workbook written while the files are processed: 指标明细, the one sheet
@@ -76,7 +99,7 @@ impl StreamingWorkbook {
     ///
     /// # Errors
     /// As [`build_workbook`].
-    pub fn new(target: DetailTarget) -> Result<StreamingWorkbook, XlsxError> {
+    pub fn new(target: DetailTarget) -> Result<StreamingWorkbook, StreamError> {
         StreamingWorkbook::with_limit(MAX_ROWS, target)
     }
 
@@ -84,7 +107,10 @@ impl StreamingWorkbook {
     ///
     /// # Errors
     /// As [`build_workbook`].
-    pub fn with_limit(max_rows: u32, target: DetailTarget) -> Result<StreamingWorkbook, XlsxError> {
+    pub fn with_limit(
+        max_rows: u32,
+        target: DetailTarget,
+    ) -> Result<StreamingWorkbook, StreamError> {
         let mut workbook = Workbook::new();
         // Marks the workbook as jixiao's own, so that one left among the inputs of a later run
         // is skipped rather than read as a submission.
@@ -110,7 +136,7 @@ impl StreamingWorkbook {
             workbook,
             formats,
             details,
-            spill: Spill::new()?,
+            spill: Spill::new().map_err(StreamError::Spill)?,
             categories: BTreeMap::new(),
         })
     }
@@ -120,14 +146,15 @@ impl StreamingWorkbook {
     ///
     /// # Errors
     /// As [`build_workbook`].
-    pub fn add(&mut self, form: &Form, sub: &mut Submission) -> Result<(), XlsxError> {
+    pub fn add(&mut self, form: &Form, sub: &mut Submission) -> Result<(), StreamError> {
         self.write_details(sub)?;
         for table in &mut sub.tables {
             for unit in &mut table.units {
                 for project in &mut unit.projects {
                     if project.digest.is_none() {
                         stats::add_category_counts(&mut self.categories, form, &project.indicators);
-                        digest_indicators(form, project, &self.spill)?;
+                        digest_indicators(form, project, &self.spill)
+                            .map_err(StreamError::Spill)?;
                     }
                 }
             }
@@ -141,7 +168,7 @@ impl StreamingWorkbook {
         self.details.in_sheets()
     }
 
-    fn write_details(&mut self, sub: &Submission) -> Result<(), XlsxError> {
+    fn write_details(&mut self, sub: &Submission) -> Result<(), StreamError> {
         self.details.add(&mut self.workbook, sub, &self.formats)
     }
 
@@ -150,7 +177,7 @@ impl StreamingWorkbook {
     ///
     /// # Errors
     /// As [`build_workbook`].
-    pub fn finish(mut self, form: &Form, c: &Consolidation) -> Result<Workbook, XlsxError> {
+    pub fn finish(mut self, form: &Form, c: &Consolidation) -> Result<Workbook, StreamError> {
         let StreamingWorkbook {
             workbook,
             formats,
@@ -176,7 +203,7 @@ impl StreamingWorkbook {
         let sheets = workbook.worksheets_mut();
         let (summary, rest) = sheets.split_at_mut(1);
         let [.., issue_sheet, status_sheet, stats_sheet] = rest else {
-            return Err(XlsxError::ParameterError("工作表缺失".to_string()));
+            return Err(XlsxError::ParameterError("工作表缺失".to_string()).into());
         };
         let formats = &*formats;
         let (summary_written, others) = std::thread::scope(|scope| {
