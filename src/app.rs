@@ -239,8 +239,7 @@ fn remove_temporary_outputs_on_signals() {
         if let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM]) {
             std::thread::spawn(move || {
                 if let Some(signal) = signals.forever().next() {
-                    crate::write::remove_pending_outputs();
-                    std::process::exit(128 + signal);
+                    crate::write::remove_pending_outputs_and_exit(128 + signal);
                 }
             });
         }

@@ -36,12 +36,16 @@ pub enum WriteError {
 /// The temporary files being written, so that a run stopped by a signal can remove them.
 static PENDING: std::sync::Mutex<Vec<std::path::PathBuf>> = std::sync::Mutex::new(Vec::new());
 
-/// Removes every temporary output not yet renamed into place (on SIGINT or SIGTERM).
-pub fn remove_pending_outputs() {
-    let pending = PENDING.lock().map(|p| p.clone()).unwrap_or_default();
-    for path in pending {
+/// Removes every temporary output not yet renamed into place and ends the process with `code`
+/// (on SIGINT or SIGTERM). The list stays locked until the exit, and a temporary file is made
+/// and listed under the same lock ([`PreparedOutput::new`]): none can appear unlisted, or after
+/// the removal.
+pub fn remove_pending_outputs_and_exit(code: i32) -> ! {
+    let pending = PENDING.lock().unwrap_or_else(|e| e.into_inner());
+    for path in pending.iter() {
         let _ = std::fs::remove_file(path);
     }
+    std::process::exit(code)
 }
 
 /// An output whose temporary file already exists beside its target: made before any work, so
@@ -63,6 +67,8 @@ impl PreparedOutput {
             Some(d) if !d.as_os_str().is_empty() => d,
             _ => Path::new("."),
         };
+        // Made and listed under the lock: a signal between the two would leave it behind.
+        let mut pending = PENDING.lock().unwrap_or_else(|e| e.into_inner());
         let tmp = tempfile::Builder::new()
             .prefix(".jixiao-")
             .suffix(".tmp")
@@ -72,9 +78,8 @@ impl PreparedOutput {
                 source,
             })?;
         let tmp_path = tmp.path().to_path_buf();
-        if let Ok(mut pending) = PENDING.lock() {
-            pending.push(tmp_path.clone());
-        }
+        pending.push(tmp_path.clone());
+        drop(pending);
         Ok(PreparedOutput {
             path: path.to_path_buf(),
             tmp: Some(tmp),
@@ -85,6 +90,16 @@ impl PreparedOutput {
     /// The target's path.
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// The temporary file, opened for writing from its start. Never created anew: once a signal
+    /// has removed it, the run is ending, and it must not appear again.
+    fn reopen(&self) -> Result<std::fs::File, WriteError> {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .truncate(true)
+            .open(&self.tmp_path)
+            .map_err(|e| self.io(e))
     }
 
     fn io(&self, source: std::io::Error) -> WriteError {
@@ -99,7 +114,7 @@ impl PreparedOutput {
     /// # Errors
     /// The disk refused the bytes.
     pub fn fill_bytes(&mut self, bytes: &[u8]) -> Result<(), WriteError> {
-        let mut file = std::fs::File::create(&self.tmp_path).map_err(|e| self.io(e))?;
+        let mut file = self.reopen()?;
         file.write_all(bytes).map_err(|e| self.io(e))?;
         file.sync_all().map_err(|e| self.io(e))
     }
@@ -110,7 +125,7 @@ impl PreparedOutput {
     /// # Errors
     /// The file could not be opened.
     pub fn file(&self) -> Result<std::fs::File, WriteError> {
-        std::fs::File::create(&self.tmp_path).map_err(|e| self.io(e))
+        self.reopen()
     }
 
     /// Fills the temporary file through a buffered writer (not yet in place).
@@ -121,7 +136,7 @@ impl PreparedOutput {
         &mut self,
         write: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> std::io::Result<()>,
     ) -> Result<(), WriteError> {
-        let file = std::fs::File::create(&self.tmp_path).map_err(|e| self.io(e))?;
+        let file = self.reopen()?;
         let mut out = std::io::BufWriter::new(file);
         write(&mut out).map_err(|e| self.io(e))?;
         let file = out.into_inner().map_err(|e| self.io(e.into_error()))?;
@@ -137,7 +152,7 @@ impl PreparedOutput {
         workbook: &mut rust_xlsxwriter::Workbook,
     ) -> Result<(), WriteError> {
         workbook
-            .save(&self.tmp_path)
+            .save_to_writer(self.reopen()?)
             .map_err(|source| WriteError::Xlsx {
                 path: self.path.display().to_string(),
                 source,
