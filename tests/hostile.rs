@@ -499,63 +499,11 @@ fn reports_are_safe_to_open_in_a_spreadsheet_and_to_print_on_a_terminal() {
     assert!(shown.contains("\\x1b[2J"), "{shown}");
 }
 
+/// Outputs of earlier runs written into the folder the submissions are in: the workbook, the
+/// 指标明细 CSV and check's CSV report are each known as jixiao's own and skipped.
 #[test]
-fn an_earlier_consolidated_workbook_among_the_inputs_is_skipped() {
-    let dir = tempfile::tempdir().unwrap();
-    fs::copy(
-        root().join("samples/示例单位甲.xls"),
-        dir.path().join("示例单位甲.xls"),
-    )
-    .unwrap();
-    let out = dir.path().join("汇总表.xlsx");
-    let args = [
-        "consolidate",
-        dir.path().to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-        "--json",
-    ];
-    let json = dir.path().join("report.json");
-    let first = jixiao(&[&args[..], &[json.to_str().unwrap(), "-q"]].concat());
-    assert_eq!(
-        status(&first),
-        0,
-        "{}",
-        String::from_utf8_lossy(&first.stderr)
-    );
-    // The same command again: the workbook of the first run is in the folder now. It is
-    // skipped with its reason, the totals do not double, and the run does not refuse to write.
-    let again = jixiao(&[&args[..], &[json.to_str().unwrap(), "-q"]].concat());
-    assert_eq!(
-        status(&again),
-        0,
-        "{}",
-        String::from_utf8_lossy(&again.stderr)
-    );
-    let report: serde_json::Value = serde_json::from_slice(&fs::read(&json).unwrap()).unwrap();
-    assert_eq!(report["summary"]["units"], 1);
-    assert_eq!(report["summary"]["total"], "1700.68");
-    let skipped = report["files"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["path"].as_str().unwrap().ends_with("汇总表.xlsx"))
-        .unwrap();
-    assert_eq!(skipped["status"], "skipped");
-    assert!(skipped["note"]
-        .as_str()
-        .unwrap()
-        .contains("jixiao 生成的汇总工作簿"));
-}
-
-#[test]
-fn earlier_csv_outputs_among_the_inputs_are_skipped() {
-    let dir = tempfile::tempdir().unwrap();
-    fs::copy(
-        root().join("samples/示例单位甲.xls"),
-        dir.path().join("示例单位甲.xls"),
-    )
-    .unwrap();
+fn earlier_outputs_among_the_inputs_are_skipped() {
+    let dir = folder_with(&[root().join("samples/示例单位甲.xls")]);
     let out = dir.path().join("汇总表.xlsx");
     let json = dir.path().join("report.json");
     let consolidate = || {
