@@ -110,6 +110,37 @@ fn main() {
         w.join().unwrap();
     }
     let web = start.elapsed();
+
+    // The department's page after the round, twice (the second finds the consolidation of the
+    // same current files made), then the consolidated workbook's download.
+    let dept = lines[2][lines[2].find("http").unwrap()..].to_string();
+    let agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(600)))
+        .build()
+        .new_agent();
+    let timed_get = |url: &str| {
+        let t = Instant::now();
+        let mut response = agent.get(url).call().unwrap();
+        assert_eq!(response.status().as_u16(), 200, "{url}");
+        let bytes = response
+            .body_mut()
+            .with_config()
+            .limit(1 << 30)
+            .read_to_vec()
+            .unwrap();
+        (t.elapsed().as_secs_f64(), bytes.len())
+    };
+    let (page_first, page_bytes) = timed_get(&dept);
+    let (page_again, _) = timed_get(&dept);
+    let name: String = "汇总表.xlsx"
+        .bytes()
+        .map(|b| match b {
+            b if b.is_ascii_alphanumeric() || b == b'.' => (b as char).to_string(),
+            b => format!("%{b:02X}"),
+        })
+        .collect();
+    let (workbook, workbook_bytes) = timed_get(&format!("{dept}/download/{name}"));
     let _ = server.kill();
     let _ = server.wait();
 
@@ -124,5 +155,10 @@ fn main() {
         at(0.5),
         at(0.95),
         at(0.5) / cli_per_file
+    );
+    println!(
+        "department page after the round ({:.1} MiB): {page_first:.2} s, again {page_again:.3} s; 汇总表.xlsx ({:.1} MiB) {workbook:.2} s",
+        page_bytes as f64 / 1048576.0,
+        workbook_bytes as f64 / 1048576.0
     );
 }

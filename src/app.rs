@@ -490,13 +490,13 @@ fn run_serve(args: &ServeArgs) -> Result<u8, AppError> {
     };
     let (store, round) = crate::serve::store::Store::open(&args.data, &args.round)
         .map_err(|e| AppError::Serve(e.to_string()))?;
-    let served = crate::serve::Served {
-        max_file_bytes: args.max_file_mb.min(256) * 1024 * 1024,
+    let served = crate::serve::Served::new(
+        args.max_file_mb.min(256) * 1024 * 1024,
         form,
         roster,
         round,
-        store: std::sync::Mutex::new(store),
-    };
+        store,
+    );
     crate::serve::serve(served, std::net::SocketAddr::new(args.bind, args.port))
         .map_err(|e| AppError::Serve(format!("无法在 {}:{} 上启动：{e}", args.bind, args.port)))?;
     Ok(0)

@@ -42,6 +42,29 @@ pub struct Served {
     pub roster: Option<Roster>,
     pub round: Round,
     pub store: Mutex<Store>,
+    /// The department's last consolidation and the current files it was made of (see
+    /// [`department_consolidation`]).
+    latest: Mutex<Option<(Vec<StoredFile>, Arc<Consolidation>)>>,
+}
+
+impl Served {
+    /// A round served from `store`, its uploads capped at `max_file_bytes` a file.
+    pub fn new(
+        max_file_bytes: u64,
+        form: Form,
+        roster: Option<Roster>,
+        round: Round,
+        store: Store,
+    ) -> Served {
+        Served {
+            max_file_bytes,
+            form,
+            roster,
+            round,
+            store: Mutex::new(store),
+            latest: Mutex::new(None),
+        }
+    }
 }
 
 type Shared = Arc<Served>;
@@ -438,9 +461,22 @@ pub struct IssueQuery {
     pub unit: Option<String>,
 }
 
-fn department_consolidation(s: &Served) -> Option<Consolidation> {
+/// The consolidation of the units' current files, as the department's page and downloads show
+/// it. Stored files never change (a new upload is new files), so while the current files are
+/// the ones of the last consolidation, it is that one: the page, then each download, cost one
+/// run of the pipeline between two uploads, not one each. Requests that come together wait for
+/// the one run.
+fn department_consolidation(s: &Served) -> Option<Arc<Consolidation>> {
     let files = s.store.lock().ok()?.current_files().ok()?;
-    Some(run_pipeline(&s.form, s.roster.as_ref(), &files))
+    let mut latest = s.latest.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((made_of, c)) = latest.as_ref() {
+        if *made_of == files {
+            return Some(Arc::clone(c));
+        }
+    }
+    let c = Arc::new(run_pipeline(&s.form, s.roster.as_ref(), &files));
+    *latest = Some((files, Arc::clone(&c)));
+    Some(c)
 }
 
 async fn dept_page(
@@ -581,5 +617,54 @@ mod tests {
         assert!(!same_secret("abc", "abd"));
         assert!(!same_secret("abc", "ab"));
         assert!(!same_secret("", "a"));
+    }
+
+    /// Uploads a sample as the current submission of the units it holds.
+    fn submit(s: &Served, sample: &str) {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("samples")
+            .join(sample);
+        let bytes = std::fs::read(path).unwrap();
+        let store = s.store.lock().unwrap();
+        let (token, stored) = store
+            .add_upload(
+                &[(sample.to_string(), bytes)],
+                "2026-12-04 12:00:00",
+                "browser",
+            )
+            .unwrap();
+        for sub in &run_pipeline(&s.form, None, &stored).files {
+            for unit in sub.units() {
+                store
+                    .set_current(&token, &name_key(&unit.name), &unit.name)
+                    .unwrap();
+            }
+        }
+    }
+
+    #[test]
+    fn the_department_sees_one_consolidation_until_the_next_upload() {
+        let dir = tempfile::tempdir().unwrap();
+        let (store, round) = Store::open(dir.path(), "测试轮次").unwrap();
+        let s = Served::new(1 << 20, Form::default_form(), None, round, store);
+        submit(&s, "示例单位乙.csv");
+        let first = department_consolidation(&s).unwrap();
+        assert_eq!(first.summary.units, 1);
+        let again = department_consolidation(&s).unwrap();
+        assert!(
+            Arc::ptr_eq(&first, &again),
+            "the same files: the same consolidation"
+        );
+
+        submit(&s, "示例单位甲.xls");
+        let after = department_consolidation(&s).unwrap();
+        assert!(!Arc::ptr_eq(&first, &after));
+        assert_eq!(after.summary.units, 2);
+        // Unit 乙 sends again: its current files change, and so does the consolidation.
+        submit(&s, "示例单位乙.csv");
+        let resent = department_consolidation(&s).unwrap();
+        assert!(!Arc::ptr_eq(&after, &resent));
+        assert_eq!(resent.summary.units, 2);
+        assert_eq!(resent.summary.total, after.summary.total);
     }
 }

@@ -31,7 +31,7 @@ pub struct Round {
 }
 
 /// One stored file of an upload.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredFile {
     /// The file's name as the unit sent it (shown, never used as a path).
     pub name: String,
