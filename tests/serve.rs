@@ -284,6 +284,47 @@ fn wrong_links_oversized_uploads_and_hostile_files() {
     assert_eq!(get(&server.unit).0, 200);
 }
 
+/// A round with more issues than a page should hold: the department's page lists the most
+/// severe first, up to its limit, and says how many there are and where the rest are.
+#[test]
+fn the_department_page_lists_the_worst_issues_first_up_to_its_limit() {
+    let server = start(&[]);
+    let mut csv = String::from("单位名称：示例单位坤\n单位：万元\n项目名称,总计,财政拨款,财政专户拨款,其他资金,绩效目标,绩效指标\n");
+    for i in 0..1_100 {
+        csv.push_str(&format!("项目{i},十万,,,,保障运行,\n"));
+    }
+    let (code, _) = upload(&server.unit, &[("坤.csv", csv.into_bytes())]);
+    assert_eq!(code, 200);
+    let page = String::from_utf8(get(&server.dept).1).unwrap();
+    let listed = page.matches("<br><small>").count();
+    assert_eq!(listed, 1_000, "the page's limit");
+    let total: usize = page
+        .split("共 ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no count of all issues on the page"));
+    assert!(total > 1_100, "{total}");
+    assert!(
+        page.contains("列出最严重的前 1000 个；请用上面的筛选缩小范围，或下载 CSV 报告查看全部")
+    );
+    // Errors come first: none of the listed issues is less than an error while errors remain.
+    let first_rows = &page[page.find("<h2>问题清单</h2>").unwrap()..];
+    assert!(
+        !first_rows.contains("<td>警告</td>"),
+        "only errors in the first 1,000"
+    );
+    // The filters count what they keep: bad-amount alone is 1,100, still over the limit; a unit
+    // with no issue lists none.
+    let note = |query: &str| {
+        let page = String::from_utf8(get(&format!("{}?{query}", server.dept)).1).unwrap();
+        let note = page.split("class=\"note\">").last().unwrap();
+        note.split("</p>").next().unwrap().to_string()
+    };
+    assert!(note("rule=bad-amount").starts_with("共 1100 个问题，列出最严重的前 1000 个"));
+    assert_eq!(note("unit=%E5%85%B6%E4%BB%96"), "列出 0 个问题。");
+}
+
 #[test]
 fn two_units_uploading_at_once_both_land() {
     let server = start(&[]);

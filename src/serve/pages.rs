@@ -1,5 +1,6 @@
 //! The pages: plain server-rendered HTML in Chinese, readable on a phone, every text escaped.
 
+use std::collections::HashMap;
 use std::fmt::Write;
 
 use crate::base::form::Form;
@@ -26,6 +27,10 @@ pub fn esc(text: &str) -> String {
     }
     out
 }
+
+/// The most issues the department's page lists at once: past it, the most severe first, with a
+/// note pointing to the filters and the CSV report (a round of 1,000 files has some 14,000).
+pub const MAX_ISSUE_ROWS: usize = 1_000;
 
 const STYLE: &str = "body{font-family:system-ui,'PingFang SC','Microsoft YaHei',sans-serif;margin:0 auto;max-width:1100px;padding:1em;color:#222}\
 h1{font-size:1.4em}h2{font-size:1.15em;margin-top:1.5em}table{border-collapse:collapse;width:100%;font-size:.92em}\
@@ -383,28 +388,26 @@ pub fn dept_page(
     }
     body.push_str("</p><h2>报送情况</h2><div class=\"wrap\"><table id=\"status\"><tr><th>单位</th><th>状态</th><th>错误</th><th>警告</th><th>报送次数</th></tr>");
     let mut rows: Vec<(String, &'static str, usize, usize, i64)> = Vec::new();
-    let count = |name: &str, sev: Severity| {
-        c.issues
-            .iter()
-            .filter(|i| {
-                i.severity == sev
-                    && i.unit
-                        .as_deref()
-                        .is_some_and(|u| name_key(u) == name_key(name))
-            })
-            .count()
-    };
-    let times = |name: &str| {
-        history
-            .iter()
-            .find(|(k, _, _)| *k == name_key(name))
-            .map_or(0, |h| h.2)
-    };
+    // Errors and warnings by unit key, in one pass over the issues.
+    let mut counts: HashMap<String, (usize, usize)> = HashMap::new();
+    for issue in &c.issues {
+        if let Some(unit) = issue.unit.as_deref() {
+            let entry = counts.entry(name_key(unit)).or_default();
+            match issue.severity {
+                Severity::Error => entry.0 += 1,
+                Severity::Warning => entry.1 += 1,
+                Severity::Info => {}
+            }
+        }
+    }
+    let submissions: HashMap<&str, i64> = history
+        .iter()
+        .map(|(key, _, n)| (key.as_str(), *n))
+        .collect();
+    let times = |key: &str| submissions.get(key).copied().unwrap_or(0);
     for unit in crate::consolidate::consolidated_units(&c.files) {
-        let (e, w) = (
-            count(&unit.name, Severity::Error),
-            count(&unit.name, Severity::Warning),
-        );
+        let key = name_key(&unit.name);
+        let (e, w) = counts.get(&key).copied().unwrap_or_default();
         let status = if e > 0 {
             "有错误"
         } else if w > 0 {
@@ -412,7 +415,7 @@ pub fn dept_page(
         } else {
             "通过"
         };
-        rows.push((unit.name.clone(), status, e, w, times(&unit.name)));
+        rows.push((unit.name.clone(), status, e, w, times(&key)));
     }
     for entry in &c.not_submitted {
         rows.push((entry.name.clone(), "未报送", 0, 0, 0));
@@ -460,7 +463,16 @@ pub fn dept_page(
         })
         .collect();
     issues.sort_by_key(|i| i.severity);
-    let _ = write!(body, "<p class=\"note\">列出 {} 个问题。</p>", issues.len());
+    if issues.len() > MAX_ISSUE_ROWS {
+        let _ = write!(
+            body,
+            "<p class=\"note\">共 {} 个问题，列出最严重的前 {MAX_ISSUE_ROWS} 个；请用上面的筛选缩小范围，或下载 CSV 报告查看全部。</p>",
+            issues.len()
+        );
+        issues.truncate(MAX_ISSUE_ROWS);
+    } else {
+        let _ = write!(body, "<p class=\"note\">列出 {} 个问题。</p>", issues.len());
+    }
     issue_rows(&mut body, &issues, None);
     page(&round.name, &body)
 }
