@@ -260,3 +260,91 @@ fn localize(cmd: ClapCommand) -> ClapCommand {
             localize(sub)
         })
 }
+
+/// A refused command line in Chinese, as `jixiao` prints it on stderr: what is wrong, the usage
+/// (用法) and where the help is. `None` for what is not a mistake: the help and the version,
+/// which clap prints itself.
+pub fn parse_error_message(e: &clap::Error) -> Option<String> {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    let text = |kind| match e.get(kind) {
+        Some(ContextValue::String(s)) => Some(s.clone()),
+        Some(ContextValue::Strings(v)) if !v.is_empty() => Some(v.join("、")),
+        Some(ContextValue::StyledStr(s)) => Some(s.to_string()),
+        Some(ContextValue::StyledStrs(v)) if !v.is_empty() => Some(
+            v.iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("、"),
+        ),
+        Some(ContextValue::Number(n)) => Some(n.to_string()),
+        _ => None,
+    };
+    let arg = text(ContextKind::InvalidArg).unwrap_or_default();
+    let value = text(ContextKind::InvalidValue).unwrap_or_default();
+    let mut what = match e.kind() {
+        ErrorKind::DisplayHelp
+        | ErrorKind::DisplayVersion
+        | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => return None,
+        ErrorKind::UnknownArgument => format!("无法识别的参数“{arg}”"),
+        ErrorKind::InvalidSubcommand => format!(
+            "无法识别的命令“{}”",
+            text(ContextKind::InvalidSubcommand).unwrap_or_default()
+        ),
+        ErrorKind::MissingRequiredArgument => format!("缺少必需的参数：{arg}"),
+        ErrorKind::MissingSubcommand => "缺少命令".to_string(),
+        ErrorKind::InvalidValue if value.is_empty() => format!("{arg} 需要一个值"),
+        ErrorKind::InvalidValue => {
+            let mut what = format!("{arg} 的值“{value}”无效");
+            if let Some(valid) = text(ContextKind::ValidValue) {
+                what.push_str(&format!("，可选：{valid}"));
+            }
+            what
+        }
+        ErrorKind::ValueValidation => match std::error::Error::source(e) {
+            Some(why) => format!(
+                "{arg} 的值“{value}”无效（{}）",
+                why_in_chinese(&why.to_string())
+            ),
+            None => format!("{arg} 的值“{value}”无效"),
+        },
+        ErrorKind::NoEquals => format!("{arg} 的值须用“=”连接"),
+        ErrorKind::TooManyValues => format!("{arg} 的值太多：“{value}”"),
+        ErrorKind::TooFewValues | ErrorKind::WrongNumberOfValues => {
+            format!("{arg} 的值个数不对")
+        }
+        ErrorKind::ArgumentConflict => format!(
+            "{arg} 不能与 {} 同时使用",
+            text(ContextKind::PriorArg).unwrap_or_default()
+        ),
+        ErrorKind::InvalidUtf8 => "参数不是有效的 UTF-8 文本".to_string(),
+        _ => format!("命令行参数有误（{}）", e.kind().as_str().unwrap_or("clap")),
+    };
+    let suggested =
+        text(ContextKind::SuggestedArg).or_else(|| text(ContextKind::SuggestedSubcommand));
+    if let Some(s) = suggested {
+        what.push_str(&format!("；是否想用“{s}”？"));
+    }
+    let mut out = format!("jixiao: {what}\n");
+    if let Some(usage) = text(ContextKind::Usage) {
+        let usage = usage.trim().trim_start_matches("Usage:").trim();
+        out.push_str(&format!("\n用法：{usage}\n"));
+    }
+    out.push_str("\n运行 jixiao --help（或 jixiao <命令> --help）查看帮助。\n");
+    Some(out)
+}
+
+/// Why clap refused a number, in Chinese: the messages of the standard library's integer parsing
+/// and of clap's range check; any other as it is.
+fn why_in_chinese(why: &str) -> String {
+    if why.contains("invalid digit") {
+        "不是整数".to_string()
+    } else if why.contains("too large") || why.contains("too small") {
+        "数字超出范围".to_string()
+    } else if why.contains("empty string") {
+        "值为空".to_string()
+    } else if let Some((_, range)) = why.split_once(" is not in ") {
+        format!("须在 {} 之内", range.replace("..=", " 到 "))
+    } else {
+        why.to_string()
+    }
+}

@@ -538,3 +538,51 @@ fn the_progress_bar_ends_with_the_summary_count_of_errors() {
     );
     assert_eq!(last_bar, total, "{seen}");
 }
+
+/// A mistake on the command line is said in Chinese, with the usage and where the help is, and
+/// exits with 2; nothing goes to stdout.
+#[test]
+fn command_line_mistakes_are_said_in_chinese() {
+    let cases: [(&[&str], &str); 7] = [
+        (
+            &["consolidate", "--foo", "samples"],
+            "无法识别的参数“--foo”；是否想用“--form”？",
+        ),
+        (
+            &["consolidate", "samples"],
+            "缺少必需的参数：--output <OUT.xlsx>",
+        ),
+        (&["frobnicate"], "无法识别的命令“frobnicate”"),
+        (
+            &["check", "--format", "xml", "samples"],
+            "--format <FORMAT> 的值“xml”无效，可选：text、json、csv",
+        ),
+        (
+            &["check", "-j", "abc", "samples"],
+            "--jobs <N> 的值“abc”无效（不是整数）",
+        ),
+        (
+            &["serve", "--port", "99999"],
+            "--port <N> 的值“99999”无效（须在 0 到 65535 之内）",
+        ),
+        (&["check", "--severity"], "--severity <LEVEL> 需要一个值"),
+    ];
+    for (args, said) in cases {
+        let out = jixiao(args);
+        assert_eq!(status(&out), 2, "{args:?}");
+        assert!(out.stdout.is_empty(), "{args:?}");
+        let err = stderr(&out);
+        assert!(
+            err.starts_with(&format!("jixiao: {said}")),
+            "{args:?}: {err}"
+        );
+        assert!(err.contains("运行 jixiao --help"), "{err}");
+        for english in ["error:", "Usage:", "For more information", "tip:"] {
+            assert!(!err.contains(english), "{english} in {err}");
+        }
+    }
+    // The help itself is no mistake: stdout, exit 0.
+    let help = jixiao(&["check", "--help"]);
+    assert_eq!(status(&help), 0);
+    assert!(stdout(&help).contains("用法：jixiao check"));
+}
