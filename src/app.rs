@@ -358,11 +358,7 @@ fn detail_csv_path(workbook: &Path) -> PathBuf {
 /// a run that writes 指标明细 into the workbook leaves it as it is, and says so.
 fn earlier_detail_csv(workbook: &Path) -> Option<PathBuf> {
     let path = detail_csv_path(workbook);
-    let mut head = [0u8; 1024];
-    let n = std::fs::File::open(&path)
-        .and_then(|mut f| std::io::Read::read(&mut f, &mut head))
-        .ok()?;
-    crate::base::own::own_csv(&head[..n]).map(|_| path)
+    crate::base::own::own_csv(&crate::discover::read_head(&path)).map(|_| path)
 }
 
 /// Watches the first files of a run for whether 指标明细 will outgrow one Excel sheet, and says

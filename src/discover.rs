@@ -201,7 +201,9 @@ pub fn extension_of(path: &Path) -> String {
         .unwrap_or_default()
 }
 
-fn read_head(path: &Path) -> Vec<u8> {
+/// A file's first bytes (up to 4 KB), enough to tell its kind and whether jixiao wrote it;
+/// empty when it cannot be read.
+pub(crate) fn read_head(path: &Path) -> Vec<u8> {
     let mut head = vec![0u8; 4096];
     match fs::File::open(path).and_then(|mut f| f.read(&mut head)) {
         Ok(n) => {
