@@ -149,7 +149,16 @@ pub fn display_width(text: &str) -> usize {
 /// default-ignorable (zero-width space and joiners, a BOM inside the name, the soft hyphen,
 /// direction marks). Names are still shown as written.
 pub fn name_key(name: &str) -> String {
-    use unicode_normalization::UnicodeNormalization;
+    use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
+    // Most names are plain text already in NFKC: the quick check (a table lookup per character)
+    // tells so without building the normalized copy.
+    if !name
+        .chars()
+        .any(|c| c.is_whitespace() || is_default_ignorable(c))
+        && is_nfkc_quick(name.chars()) == IsNormalized::Yes
+    {
+        return name.to_string();
+    }
     name.chars()
         .filter(|&c| !is_default_ignorable(c))
         .nfkc()

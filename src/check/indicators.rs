@@ -166,13 +166,13 @@ pub fn which(ind: &Indicator, n: usize) -> String {
 /// duplicate-indicator: a level-3 name a second time in one project; the later one is reported.
 pub fn duplicate_indicators(ctx: &Context, project: &Project) -> Vec<Issue> {
     let mut issues = Vec::new();
+    // Each name's key once, and where it was first seen.
+    let mut first_seen: std::collections::HashMap<String, usize> =
+        std::collections::HashMap::with_capacity(project.indicators.len());
     for (n, ind) in project.indicators.iter().enumerate() {
-        let key = name_key(&ind.name);
-        if let Some((m, first)) = project.indicators[..n]
-            .iter()
-            .enumerate()
-            .find(|(_, p)| name_key(&p.name) == key)
-        {
+        let m = *first_seen.entry(name_key(&ind.name)).or_insert(n);
+        if m != n {
+            let first = &project.indicators[m];
             issues.push(Issue::new(
                 Rule::DuplicateIndicator,
                 ctx.place_of_indicator(project, ind),
