@@ -280,6 +280,26 @@ pub struct Form {
     /// built once on first use.
     #[serde(skip)]
     pub(crate) label_index: std::sync::OnceLock<std::collections::HashMap<String, LabelTarget>>,
+    /// The per-project form's labels as compared (see `locate::blocks`), built once on first
+    /// use.
+    #[serde(skip)]
+    pub(crate) block_index: std::sync::OnceLock<BlockLabelIndex>,
+}
+
+/// The labels of the per-project form, reduced as `locate::blocks` reduces a cell's text, with
+/// what they name.
+#[derive(Debug, Clone)]
+pub struct BlockLabelIndex {
+    /// A reduced head label and the field it names (an index into [`ProjectForm::labels`]).
+    pub labels: std::collections::HashMap<String, usize>,
+    /// A reduced indicator-table column label and the column it names.
+    pub columns: std::collections::HashMap<String, BlockColumn>,
+    /// Finds any key of `labels` in a text: a reduced label is a run of its cell's text with
+    /// spaces removed and brackets and colons folded, so a text without one names no label.
+    /// `None` when the form's labels are too many for an automaton: every text is then reduced.
+    pub label_words: Option<aho_corasick::AhoCorasick>,
+    /// The same for the keys of `columns`.
+    pub column_words: Option<aho_corasick::AhoCorasick>,
 }
 
 /// The column a header label names.

@@ -5,9 +5,12 @@
 //! 一级指标, 三级指标 and a value column. Several blocks may be stacked on one sheet; each ends
 //! where the next one's title begins.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
-use crate::base::form::{BlockColumn, BlockField, BlockLabel, Form, ProjectForm};
+use aho_corasick::AhoCorasick;
+
+use crate::base::form::{BlockColumn, BlockField, BlockLabel, BlockLabelIndex, Form, ProjectForm};
 use crate::locate::normalize_label;
 use crate::read::grid::{Cell, Sheet};
 
@@ -163,35 +166,78 @@ fn strip_numbering(s: &str, chinese: bool) -> Option<&str> {
         .or_else(|| (!chinese).then(|| rest.strip_prefix('.')).flatten())
 }
 
-/// The labels of the per-project form, indexed by their reduced text.
+/// The labels of the per-project form, indexed by their reduced text (built once per form).
 struct Labels<'a> {
-    index: HashMap<String, &'a BlockField>,
-    columns: HashMap<String, BlockColumn>,
+    index: &'a BlockLabelIndex,
     form: &'a Form,
     project: &'a ProjectForm,
 }
 
+/// Indexes the per-project form's labels and columns by their reduced text.
+fn index_labels(form: &Form, project: &ProjectForm) -> BlockLabelIndex {
+    let norm = |s: &str| reduce(s, form).label;
+    let mut labels = HashMap::new();
+    for (i, field) in project.labels.iter().enumerate() {
+        for v in std::iter::once(&field.label).chain(&field.variants) {
+            labels.entry(norm(v)).or_insert(i);
+        }
+    }
+    let mut columns = HashMap::new();
+    for c in &project.columns {
+        for v in std::iter::once(&c.label).chain(&c.variants) {
+            columns.entry(norm(v)).or_insert(c.kind);
+        }
+    }
+    // A form too large for an automaton (not one of ours) goes without the quick look.
+    let words = |keys: Vec<&String>| AhoCorasick::new(keys).ok();
+    BlockLabelIndex {
+        label_words: words(labels.keys().collect()),
+        column_words: words(columns.keys().collect()),
+        labels,
+        columns,
+    }
+}
+
+/// A text with spaces removed and full-width brackets and colons folded, as `normalize_label`
+/// folds them: every reduced label of the text is a run of it.
+fn folded(text: &str) -> Cow<'_, str> {
+    let folds = |c: char| c.is_whitespace() || matches!(c, '（' | '）' | '：');
+    if !text.chars().any(folds) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(
+        text.chars()
+            .filter(|c| !c.is_whitespace())
+            .map(|c| match c {
+                '（' => '(',
+                '）' => ')',
+                '：' => ':',
+                c => c,
+            })
+            .collect(),
+    )
+}
+
+/// Whether a text may hold one of the words: false only when none is in its folded form.
+fn may_hold(words: Option<&AhoCorasick>, text: &str) -> bool {
+    words.is_none_or(|w| w.is_match(folded(text).as_ref()))
+}
+
 impl<'a> Labels<'a> {
     fn new(form: &'a Form, project: &'a ProjectForm) -> Labels<'a> {
-        let norm = |s: &str| reduce(s, form).label;
-        let mut index = HashMap::new();
-        for field in &project.labels {
-            for v in std::iter::once(&field.label).chain(&field.variants) {
-                index.entry(norm(v)).or_insert(field);
-            }
-        }
-        let mut columns = HashMap::new();
-        for c in &project.columns {
-            for v in std::iter::once(&c.label).chain(&c.variants) {
-                columns.entry(norm(v)).or_insert(c.kind);
-            }
-        }
         Labels {
-            index,
-            columns,
+            index: form.block_index.get_or_init(|| index_labels(form, project)),
             form,
             project,
         }
+    }
+
+    /// The head field a reduced label names.
+    fn field(&self, label: &str) -> Option<&'a BlockField> {
+        self.index
+            .labels
+            .get(label)
+            .map(|&i| &self.project.labels[i])
     }
 
     /// The label a text is, with the value written after it in the same text (after a colon,
@@ -199,6 +245,11 @@ impl<'a> Labels<'a> {
     fn parse(&self, text: &str) -> Option<(&'a BlockField, Reduced, String)> {
         let text = text.trim();
         if text.is_empty() || text.chars().count() > MAX_LABEL_CHARS + 40 || !has_han(text) {
+            return None;
+        }
+        // Most cells (indicators, values, goals) hold no label at all: one pass of the
+        // automaton tells so before any reduction.
+        if !may_hold(self.index.label_words.as_ref(), text) {
             return None;
         }
         let folded = text.replace('：', ":");
@@ -215,7 +266,7 @@ impl<'a> Labels<'a> {
             return None;
         }
         let reduced = reduce(&head, self.form);
-        if let Some(field) = self.index.get(&reduced.label) {
+        if let Some(field) = self.field(&reduced.label) {
             return Some((field, reduced, tail));
         }
         // A value glued to its label: "上级资金16".
@@ -225,7 +276,7 @@ impl<'a> Labels<'a> {
                 .char_indices()
                 .find(|(_, c)| c.is_ascii_digit())
                 .map(|(i, _)| i)?;
-            let field = self.index.get(&label[..split])?;
+            let field = self.field(&label[..split])?;
             let value = label[split..].to_string();
             let reduced = Reduced {
                 label: label[..split].to_string(),
@@ -238,11 +289,11 @@ impl<'a> Labels<'a> {
 
     /// The indicator-table column a header text names, and whether it is the period's.
     fn column(&self, text: &str) -> Option<(BlockColumn, bool)> {
-        if !has_han(text) {
+        if !has_han(text) || !may_hold(self.index.column_words.as_ref(), text) {
             return None;
         }
         let reduced = reduce(text, self.form);
-        let kind = *self.columns.get(&reduced.label)?;
+        let kind = *self.index.columns.get(&reduced.label)?;
         let period = self
             .project
             .period_words
@@ -270,20 +321,23 @@ fn has_han(text: &str) -> bool {
 
 /// The non-empty cells of a row, with merged copies (the same text in the next column) folded
 /// into the first.
-fn distinct_cells(sheet: &Sheet, r: usize) -> Vec<(usize, String)> {
-    let mut out: Vec<(usize, String)> = Vec::new();
-    let mut previous: Option<String> = None;
+fn distinct_cells(sheet: &Sheet, r: usize) -> Vec<(usize, Cow<'_, str>)> {
+    let mut out: Vec<(usize, Cow<str>)> = Vec::new();
+    let mut previous_blank = true;
     for c in 0..sheet.rows.get(r).map_or(0, Vec::len) {
-        let text = sheet.cell(r, c).display().trim().to_string();
+        let text = match sheet.cell(r, c).shown() {
+            Cow::Borrowed(s) => Cow::Borrowed(s.trim()),
+            Cow::Owned(s) => Cow::Owned(s.trim().to_string()),
+        };
         if text.is_empty() {
-            previous = None;
+            previous_blank = true;
             continue;
         }
-        if previous.as_deref() == Some(text.as_str()) {
-            continue;
+        let repeated = !previous_blank && out.last().is_some_and(|(_, p)| *p == text);
+        previous_blank = false;
+        if !repeated {
+            out.push((c, text));
         }
-        previous = Some(text.clone());
-        out.push((c, text));
     }
     out
 }
@@ -296,32 +350,16 @@ fn distinct_cells(sheet: &Sheet, r: usize) -> Vec<(usize, String)> {
 fn may_name_a_project(sheet: &Sheet, labels: &Labels) -> bool {
     let names: Vec<&str> = labels
         .index
+        .labels
         .iter()
-        .filter(|(key, field)| field.kind == BlockLabel::Name && !key.is_empty())
+        .filter(|(key, &i)| labels.project.labels[i].kind == BlockLabel::Name && !key.is_empty())
         .map(|(key, _)| key.as_str())
         .collect();
-    let mut squeezed = String::new();
     sheet.rows.iter().flatten().any(|cell| {
         let Cell::Text(text) = cell else {
             return false;
         };
-        let folded = |c: char| c.is_whitespace() || matches!(c, '（' | '）' | '：');
-        let text: &str = if text.chars().any(folded) {
-            squeezed.clear();
-            squeezed.extend(
-                text.chars()
-                    .filter(|c| !c.is_whitespace())
-                    .map(|c| match c {
-                        '（' => '(',
-                        '）' => ')',
-                        '：' => ':',
-                        c => c,
-                    }),
-            );
-            &squeezed
-        } else {
-            text
-        };
+        let text = folded(text);
         names.iter().any(|n| text.contains(n))
     })
 }
@@ -449,7 +487,7 @@ fn row_pairs(sheet: &Sheet, r: usize, labels: &Labels) -> Vec<Pair> {
                 Some((vc, next))
                     if labels.parse(next).is_none() && !is_list_label(next, labels) =>
                 {
-                    pair.value = next.clone();
+                    pair.value = next.to_string();
                     pair.value_col = *vc;
                 }
                 _ if matches!(pair.kind, BlockLabel::GoalAnnual | BlockLabel::GoalPeriod) => {

@@ -29,13 +29,21 @@ impl Cell {
 
     /// The cell as a person reads it; numbers with at most 15 significant digits, as Excel shows.
     pub fn display(&self) -> String {
+        self.shown().into_owned()
+    }
+
+    /// [`Cell::display`] without copying a text cell's text.
+    pub fn shown(&self) -> std::borrow::Cow<'_, str> {
+        use std::borrow::Cow;
         match self {
-            Cell::Empty => String::new(),
-            Cell::Text(s) | Cell::Date(s) | Cell::Error(s) => s.clone(),
-            Cell::Number(n) => crate::base::text::float_as_shown(*n)
-                .map(|d| d.normalize().to_string())
-                .unwrap_or_else(|| n.to_string()),
-            Cell::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
+            Cell::Empty => Cow::Borrowed(""),
+            Cell::Text(s) | Cell::Date(s) | Cell::Error(s) => Cow::Borrowed(s),
+            Cell::Number(n) => Cow::Owned(
+                crate::base::text::float_as_shown(*n)
+                    .map(|d| d.normalize().to_string())
+                    .unwrap_or_else(|| n.to_string()),
+            ),
+            Cell::Bool(b) => Cow::Borrowed(if *b { "TRUE" } else { "FALSE" }),
         }
     }
 }

@@ -25,7 +25,8 @@ fn decode(bytes: &[u8]) -> String {
     // well-formed GB18030 and hold one of the form's own words in simplified characters, that is
     // the answer, without chardetng's statistics (which took a tenth of `check` over GBK files).
     // Big5 or Shift_JIS bytes read as GB18030 give no such word, and go on to chardetng.
-    if let Some(text) = encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(bytes)
+    if let Some(text) =
+        encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(bytes)
     {
         if FORM_WORDS.iter().any(|w| text.contains(w)) {
             return text.into_owned();
@@ -340,7 +341,8 @@ mod tests {
     fn other_encodings_of_the_form_words_are_not_taken_for_gbk() {
         // The shortcut takes well-formed GB18030 holding a form word; the same words in
         // traditional characters (Big5) or Japanese (Shift_JIS) must still reach chardetng.
-        let traditional = "項目名稱,單位名稱,績效指標,年度指標值\n臺北市立圖書館,項目一,產出指標,100\n";
+        let traditional =
+            "項目名稱,單位名稱,績效指標,年度指標值\n臺北市立圖書館,項目一,產出指標,100\n";
         let (big5, _, _) = encoding_rs::BIG5.encode(traditional);
         assert_eq!(decode(&big5), traditional);
         let japanese = "項目名,単位,指標,目標値\n東京都立図書館,利用者数,100\n";
