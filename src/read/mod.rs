@@ -5,6 +5,7 @@
 pub mod formula;
 pub mod grid;
 pub mod html;
+pub mod merges;
 pub mod text;
 pub mod workbook;
 

@@ -13,6 +13,7 @@ use std::collections::HashMap;
 
 use crate::read::formula::SheetFormulas;
 use crate::read::grid::{Cell, Grid, Sheet, UnevaluatedFormula};
+use crate::read::merges::MergeFinder;
 use crate::read::{CellCountPlace, NotASpreadsheet, ReadError, MAX_CELLS, MAX_TEXT_BYTES};
 
 type Bytes<'a> = Cursor<&'a [u8]>;
@@ -26,7 +27,8 @@ pub fn read_workbook(bytes: &[u8], kind: SourceKind) -> Result<Grid, ReadError> 
     match kind {
         SourceKind::Xlsx => {
             let mut wb: Xlsx<Bytes> = Xlsx::new(cursor).map_err(xlsx_error)?;
-            read_xlsx_sheets(&mut wb)
+            let finder = MergeFinder::new(bytes, &wb.sheet_names());
+            read_xlsx_sheets(&mut wb, finder)
         }
         SourceKind::Xls => {
             let mut wb: Xls<Bytes> = Xls::new(cursor).map_err(xls_error)?;
@@ -52,7 +54,10 @@ pub fn read_workbook(bytes: &[u8], kind: SourceKind) -> Result<Grid, ReadError> 
 /// Reads every worksheet of an .xlsx cell by cell, through calamine's cell reader, so that a
 /// sheet is as large as its cells, not as the rectangle between its first and last cell: a stray
 /// cell at XFD1048576 costs one row of cells and a million empty rows, not 17 billion cells.
-fn read_xlsx_sheets(wb: &mut Xlsx<Bytes>) -> Result<Grid, ReadError> {
+fn read_xlsx_sheets(
+    wb: &mut Xlsx<Bytes>,
+    mut finder: Option<MergeFinder>,
+) -> Result<Grid, ReadError> {
     let mut sheets = Vec::new();
     let mut unevaluated = Vec::new();
     let mut cells = 0usize;
@@ -117,7 +122,10 @@ fn read_xlsx_sheets(wb: &mut Xlsx<Bytes>) -> Result<Grid, ReadError> {
             }
         }
         evaluate_formulas(&meta.name, &mut rows, &pending, &mut unevaluated);
-        let merged = wb.merge_cells_by_sheet_name(&meta.name).unwrap_or_default();
+        let merged = finder
+            .as_mut()
+            .and_then(|f| f.merges(&meta.name))
+            .unwrap_or_else(|| wb.merge_cells_by_sheet_name(&meta.name).unwrap_or_default());
         let mut sheet = Sheet {
             name: Some(meta.name),
             hidden: meta.visible != SheetVisible::Visible,
