@@ -460,6 +460,15 @@ pub fn locate_blocks(sheet: &Sheet, form: &Form) -> Vec<Block> {
 
 /// The label/value pairs of one row.
 fn row_pairs(sheet: &Sheet, r: usize, labels: &Labels) -> Vec<Pair> {
+    // A pair needs a label, and a label is in a text cell: a row where no text holds one of
+    // the label words (most rows: indicators, values) has none.
+    let words = labels.index.label_words.as_ref();
+    if !sheet.rows[r]
+        .iter()
+        .any(|cell| matches!(cell, Cell::Text(t) if may_hold(words, t)))
+    {
+        return Vec::new();
+    }
     let cells = distinct_cells(sheet, r);
     let mut pairs = Vec::new();
     for (i, (c, text)) in cells.iter().enumerate() {

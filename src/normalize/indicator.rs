@@ -136,16 +136,35 @@ fn parse_item(item: &str) -> Result<Indicator, String> {
 /// "1-产出指标" → code 1, name 产出指标; "产出指标" → name only.
 pub fn parse_category(text: &str) -> CategoryRef {
     let text = text.trim();
-    match CATEGORY.captures(text) {
-        Some(c) => CategoryRef {
-            code: Some(c[1].to_string()),
-            name: c[2].trim().to_string(),
+    match split_code(text) {
+        Some((code, name)) => CategoryRef {
+            code: Some(code.to_string()),
+            name: name.trim().to_string(),
         },
         None => CategoryRef {
             code: None,
             name: text.to_string(),
         },
     }
+}
+
+/// [`CATEGORY`]'s match: the code and the rest. Text that starts with one to three ASCII digits,
+/// or with no digit at all, is read by hand (most categories, and the regex's captures were a
+/// tenth of reading an indicator); other digits go to the regex.
+fn split_code(text: &str) -> Option<(&str, &str)> {
+    let ascii = text.bytes().take_while(u8::is_ascii_digit).count();
+    let after = text[ascii..].chars().next();
+    if ascii == 0 && !after.is_some_and(char::is_numeric) {
+        return None;
+    }
+    if ascii == 0 || ascii > 3 || after.is_some_and(char::is_numeric) {
+        let c = CATEGORY.captures(text)?;
+        let (code, rest) = (c.get(1)?, c.get(2)?);
+        return Some((code.as_str(), rest.as_str()));
+    }
+    let rest = text[ascii..].trim_start();
+    let rest = rest.strip_prefix(['-', '－', '—', '–'])?.trim_start();
+    (!rest.contains('\n')).then_some((&text[..ascii], rest))
 }
 
 /// Renders indicators in the canonical text of the official form.
@@ -173,6 +192,20 @@ mod tests {
     use crate::base::model::Comparison;
 
     const SEED_CELL: &str = "1、1-产出指标；11-数量指标；信息更正完成率；实施周期指标值:100%；年度指标值:100%。2、1-产出指标；11-数量指标；农村集体经济组织成员与宅基地上房屋关联数（人数）；实施周期指标值:≥210万人；年度指标值:≥210万人。3、2-效益指标；22-社会效益；网站考评结果；实施周期指标值:良好及以上；年度指标值:良好及以上。4、3-满意度指标；31-服务对象满意度；被调查用户满意度；实施周期指标值:≥90%；年度指标值:≥90%。";
+
+    proptest::proptest! {
+        /// The hand-read code is the regex's, whatever the text.
+        #[test]
+        fn codes_split_as_the_regex_splits_them(
+            text in "[0-9１٣①½ \t\n\u{3000}\\-－—–产出指标a]{0,9}"
+        ) {
+            let by_regex = CATEGORY
+                .captures(&text)
+                .map(|c| (c[1].to_string(), c[2].trim().to_string()));
+            let by_hand = split_code(&text).map(|(c, n)| (c.to_string(), n.trim().to_string()));
+            proptest::prop_assert_eq!(by_hand, by_regex);
+        }
+    }
 
     #[test]
     fn parses_the_seed_syntax() {

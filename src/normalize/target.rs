@@ -80,10 +80,18 @@ fn classify(text: &str) -> TargetValue {
         "否" | "无" => return TargetValue::YesNo(false),
         _ => {}
     }
-    if GRADE.is_match(t) {
+    // Each regex only where its first character can match: a grade starts with one of its
+    // words, a deadline with a digit of its year.
+    let first = t.chars().next();
+    if first.is_some_and(|c| "优良合达及中较好".contains(c)) && GRADE.is_match(t) {
         return TargetValue::Grade(t.to_string());
     }
-    if let Some(c) = DEADLINE.captures(t) {
+    let deadline = if first.is_some_and(char::is_numeric) && t.contains('年') {
+        DEADLINE.captures(t)
+    } else {
+        None
+    };
+    if let Some(c) = deadline {
         let year = c[1].parse().unwrap_or(0);
         let (month, day) = if c.get(4).is_some() {
             (12, Some(31))
