@@ -171,6 +171,9 @@ struct Labels<'a> {
     index: &'a BlockLabelIndex,
     form: &'a Form,
     project: &'a ProjectForm,
+    /// Whether texts go through [`may_hold`] first (always, but in the test that shows it
+    /// changes nothing).
+    quick: bool,
 }
 
 /// Indexes the per-project form's labels and columns by their reduced text.
@@ -189,7 +192,13 @@ fn index_labels(form: &Form, project: &ProjectForm) -> BlockLabelIndex {
         }
     }
     // A form too large for an automaton (not one of ours) goes without the quick look.
-    let words = |keys: Vec<&String>| AhoCorasick::new(keys).ok();
+    // Leftmost-first: the match that starts first, which is all `may_hold` needs.
+    let words = |keys: Vec<&String>| {
+        AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+            .build(keys)
+            .ok()
+    };
     BlockLabelIndex {
         label_words: words(labels.keys().collect()),
         column_words: words(columns.keys().collect()),
@@ -218,9 +227,20 @@ fn folded(text: &str) -> Cow<'_, str> {
     )
 }
 
-/// Whether a text may hold one of the words: false only when none is in its folded form.
+/// Whether a text may be one of the words, as `reduce` reads a label: a reduced label is a run
+/// of the folded text that starts the text's head, after at most "其中", a colon and a number
+/// ("(一)", "1、", "2."). So one of the words must start where only such characters stand before
+/// it; false when none does.
 fn may_hold(words: Option<&AhoCorasick>, text: &str) -> bool {
-    words.is_none_or(|w| w.is_match(folded(text).as_ref()))
+    let Some(words) = words else {
+        return true;
+    };
+    let text = folded(text);
+    words.find(text.as_ref()).is_some_and(|m| {
+        text[..m.start()].chars().all(|c| {
+            c.is_ascii_digit() || "其中:()、.一二三四五六七八九十".contains(c)
+        })
+    })
 }
 
 impl<'a> Labels<'a> {
@@ -229,6 +249,7 @@ impl<'a> Labels<'a> {
             index: form.block_index.get_or_init(|| index_labels(form, project)),
             form,
             project,
+            quick: true,
         }
     }
 
@@ -249,7 +270,7 @@ impl<'a> Labels<'a> {
         }
         // Most cells (indicators, values, goals) hold no label at all: one pass of the
         // automaton tells so before any reduction.
-        if !may_hold(self.index.label_words.as_ref(), text) {
+        if self.quick && !may_hold(self.index.label_words.as_ref(), text) {
             return None;
         }
         let folded = text.replace('：', ":");
@@ -289,7 +310,7 @@ impl<'a> Labels<'a> {
 
     /// The indicator-table column a header text names, and whether it is the period's.
     fn column(&self, text: &str) -> Option<(BlockColumn, bool)> {
-        if !has_han(text) || !may_hold(self.index.column_words.as_ref(), text) {
+        if !has_han(text) || (self.quick && !may_hold(self.index.column_words.as_ref(), text)) {
             return None;
         }
         let reduced = reduce(text, self.form);
@@ -463,9 +484,10 @@ fn row_pairs(sheet: &Sheet, r: usize, labels: &Labels) -> Vec<Pair> {
     // A pair needs a label, and a label is in a text cell: a row where no text holds one of
     // the label words (most rows: indicators, values) has none.
     let words = labels.index.label_words.as_ref();
+    let may_label = |t: &str| may_hold(words, t) || t.lines().skip(1).any(|l| may_hold(words, l));
     if !sheet.rows[r]
         .iter()
-        .any(|cell| matches!(cell, Cell::Text(t) if may_hold(words, t)))
+        .any(|cell| matches!(cell, Cell::Text(t) if may_label(t)))
     {
         return Vec::new();
     }
@@ -617,6 +639,47 @@ mod tests {
 
     fn sheet(rows: &[&[&str]]) -> Sheet {
         Sheet::from_text(rows)
+    }
+
+    /// Texts made of what a label cell holds: a numbering, a label of the form (any variant),
+    /// a colon and value, a bracketed note, spaces, and other text around.
+    fn label_like() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let form = Form::default_form();
+        let project = form.project.clone().unwrap();
+        let mut words: Vec<String> = Vec::new();
+        for f in &project.labels {
+            words.push(f.label.clone());
+            words.extend(f.variants.iter().cloned());
+        }
+        for c in &project.columns {
+            words.push(c.label.clone());
+            words.extend(c.variants.iter().cloned());
+        }
+        let pieces = [
+            "", "其中", "其中：", "（一）", "一、", "1、", "2.", "(3)", "：", ":", "16", "（万元）",
+            "（长期）", " ", "　", "\n", "说明", "合计", "年度", "（", "）", "项目", "单位",
+        ];
+        let piece = proptest::sample::select(pieces.to_vec()).prop_map(str::to_string);
+        let word = proptest::sample::select(words);
+        proptest::collection::vec(prop_oneof![piece, word], 1..5).prop_map(|v| v.concat())
+    }
+
+    proptest::proptest! {
+        /// The quick look turns away only texts that hold no label: with it and without it,
+        /// every text reads the same.
+        #[test]
+        fn the_quick_look_changes_no_reading(text in label_like()) {
+            let form = Form::default_form();
+            let project = form.project.as_ref().unwrap();
+            let quick = Labels::new(&form, project);
+            let full = Labels { quick: false, ..Labels::new(&form, project) };
+            let read = |l: &Labels, t: &str| {
+                l.parse(t).map(|(f, r, v)| (f.kind, r.label, r.depth, r.note, v))
+            };
+            proptest::prop_assert_eq!(read(&quick, &text), read(&full, &text));
+            proptest::prop_assert_eq!(quick.column(&text), full.column(&text));
+        }
     }
 
     #[test]
