@@ -237,9 +237,9 @@ fn may_hold(words: Option<&AhoCorasick>, text: &str) -> bool {
     };
     let text = folded(text);
     words.find(text.as_ref()).is_some_and(|m| {
-        text[..m.start()].chars().all(|c| {
-            c.is_ascii_digit() || "其中:()、.一二三四五六七八九十".contains(c)
-        })
+        text[..m.start()]
+            .chars()
+            .all(|c| c.is_ascii_digit() || "其中:()、.一二三四五六七八九十".contains(c))
     })
 }
 
@@ -657,8 +657,29 @@ mod tests {
             words.extend(c.variants.iter().cloned());
         }
         let pieces = [
-            "", "其中", "其中：", "（一）", "一、", "1、", "2.", "(3)", "：", ":", "16", "（万元）",
-            "（长期）", " ", "　", "\n", "说明", "合计", "年度", "（", "）", "项目", "单位",
+            "",
+            "其中",
+            "其中：",
+            "（一）",
+            "一、",
+            "1、",
+            "2.",
+            "(3)",
+            "：",
+            ":",
+            "16",
+            "（万元）",
+            "（长期）",
+            " ",
+            "　",
+            "\n",
+            "说明",
+            "合计",
+            "年度",
+            "（",
+            "）",
+            "项目",
+            "单位",
         ];
         let piece = proptest::sample::select(pieces.to_vec()).prop_map(str::to_string);
         let word = proptest::sample::select(words);

@@ -40,8 +40,8 @@ pub fn parse_indicator_text(text: &str) -> (Vec<Indicator>, Vec<IndicatorFault>)
         return (indicators, faults);
     }
     let starts: Vec<(usize, Option<u32>)> = ITEM_START
-        .captures_iter(text)
-        .filter_map(|c| c.get(1).map(|m| (m.start(), m.as_str().parse().ok())))
+        .find_iter(text)
+        .filter_map(|m| item_number(m.as_str()).map(|(at, n)| (m.start() + at, n)))
         .collect();
     let Some(&(first, _)) = starts.first() else {
         faults.push(IndicatorFault {
@@ -61,6 +61,7 @@ pub fn parse_indicator_text(text: &str) -> (Vec<Indicator>, Vec<IndicatorFault>)
             reason: "第一条指标之前有无法识别的文字".to_string(),
         });
     }
+    indicators.reserve(starts.len());
     for (i, &(start, seq)) in starts.iter().enumerate() {
         let end = starts.get(i + 1).map_or(text.len(), |&(s, _)| s);
         let item = trim_item(&text[start..end]);
@@ -74,6 +75,18 @@ pub fn parse_indicator_text(text: &str) -> (Vec<Indicator>, Vec<IndicatorFault>)
         }
     }
     (indicators, faults)
+}
+
+/// The item number in an [`ITEM_START`] match: where it starts in the match, and its value (its
+/// group 1, read without the regex's slower capturing search). Nothing before the number in a
+/// match is a digit (a separator and spaces), and what follows it is not (spaces and 、), so
+/// the number is the first run of digits.
+fn item_number(found: &str) -> Option<(usize, Option<u32>)> {
+    let at = found.find(char::is_numeric)?;
+    let len = found[at..]
+        .find(|c: char| !c.is_numeric())
+        .unwrap_or(found.len() - at);
+    Some((at, found[at..at + len].parse().ok()))
 }
 
 /// Removes the separators around an item (the final 。, line breaks).
@@ -194,6 +207,22 @@ mod tests {
     const SEED_CELL: &str = "1、1-产出指标；11-数量指标；信息更正完成率；实施周期指标值:100%；年度指标值:100%。2、1-产出指标；11-数量指标；农村集体经济组织成员与宅基地上房屋关联数（人数）；实施周期指标值:≥210万人；年度指标值:≥210万人。3、2-效益指标；22-社会效益；网站考评结果；实施周期指标值:良好及以上；年度指标值:良好及以上。4、3-满意度指标；31-服务对象满意度；被调查用户满意度；实施周期指标值:≥90%；年度指标值:≥90%。";
 
     proptest::proptest! {
+        /// The items start where the regex's capturing search says, with the same numbers.
+        #[test]
+        fn item_numbers_are_the_regexs_group(
+            text in "([0-9١٢①½ \n。；;.．、]{0,3}(产出|1-|12－|效益|x)){0,6}"
+        ) {
+            let by_regex: Vec<(usize, Option<u32>)> = ITEM_START
+                .captures_iter(&text)
+                .filter_map(|c| c.get(1).map(|m| (m.start(), m.as_str().parse().ok())))
+                .collect();
+            let by_hand: Vec<(usize, Option<u32>)> = ITEM_START
+                .find_iter(&text)
+                .filter_map(|m| item_number(m.as_str()).map(|(at, n)| (m.start() + at, n)))
+                .collect();
+            proptest::prop_assert_eq!(by_hand, by_regex);
+        }
+
         /// The hand-read code is the regex's, whatever the text.
         #[test]
         fn codes_split_as_the_regex_splits_them(

@@ -109,14 +109,29 @@ fn sniff_delimiter(text: &str, extension: &str) -> u8 {
         b'\t'
     };
     let mut best = (0usize, preferred);
-    for delimiter in [preferred, b'\t', b',', b';'] {
+    let others = [b'\t', b',', b';'].into_iter().filter(|&d| d != preferred);
+    let mut record = csv::ByteRecord::new();
+    for delimiter in std::iter::once(preferred).chain(others) {
         let mut counts = std::collections::BTreeMap::<usize, usize>::new();
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
             .delimiter(delimiter)
             .from_reader(text.as_bytes());
-        for record in reader.records().take(60).flatten() {
+        // Fields counted as bytes: the text is UTF-8 and every delimiter is ASCII, so no field
+        // could fail the check `records()` would make; a record that cannot be split is
+        // skipped, as before.
+        let mut read = 0;
+        while read < 60 {
+            match reader.read_byte_record(&mut record) {
+                Ok(true) => {}
+                Ok(false) => break,
+                Err(_) => {
+                    read += 1;
+                    continue;
+                }
+            }
+            read += 1;
             if record.len() > 1 {
                 *counts.entry(record.len()).or_default() += 1;
             }
