@@ -59,7 +59,7 @@ fn process_source(source: &Source, form: &Form) -> Submission {
         .flat_map(|u| u.projects.iter_mut())
     {
         for indicator in &mut project.indicators {
-            *indicator = form.taxonomy.canonical(indicator);
+            form.taxonomy.canonicalize(indicator);
         }
     }
     let status = if tables.is_empty() {

@@ -177,7 +177,7 @@ impl Taxonomy {
     }
 
     /// The level-1 and level-2 codes of an indicator as far as the taxonomy resolves them.
-    fn codes_of<'a>(&'a self, ind: &'a Indicator) -> [Option<&'a str>; 2] {
+    pub fn codes_of<'a>(&'a self, ind: &'a Indicator) -> [Option<&'a str>; 2] {
         let level1 = self
             .resolve_level1(&ind.level1)
             .ok()
@@ -296,11 +296,17 @@ impl Taxonomy {
     /// wide one read the same.
     pub fn canonical(&self, ind: &Indicator) -> Indicator {
         let mut out = ind.clone();
+        self.canonicalize(&mut out);
+        out
+    }
+
+    /// [`Taxonomy::canonical`] in place: only the two categories change, where they resolve.
+    pub fn canonicalize(&self, ind: &mut Indicator) {
         if self.check(ind).is_err() {
-            return out;
+            return;
         }
         let Ok(level1) = self.resolve_level1(&ind.level1) else {
-            return out;
+            return;
         };
         let level2 = match &ind.level2.code {
             Some(code) => self.subcategory_by_code(code).map(|(_, s)| s),
@@ -310,16 +316,15 @@ impl Taxonomy {
                 .map(|(_, s)| s),
         };
         if let Some(level2) = level2 {
-            out.level1 = CategoryRef {
+            ind.level1 = CategoryRef {
                 code: Some(level1.code.clone()),
                 name: level1.name.clone(),
             };
-            out.level2 = CategoryRef {
+            ind.level2 = CategoryRef {
                 code: Some(level2.code.clone()),
                 name: level2.name.clone(),
             };
         }
-        out
     }
 
     fn resolve_level1<'a>(&'a self, l1: &CategoryRef) -> Result<&'a Category, (Rule, String)> {

@@ -91,14 +91,23 @@ pub fn required_categories(ctx: &Context, project: &Project) -> Vec<Issue> {
         return Vec::new();
     }
     let form = ctx.form;
+    // Each indicator's codes once, for every requirement.
+    let codes: Vec<[Option<&str>; 2]> = project
+        .indicators
+        .iter()
+        .map(|ind| form.taxonomy.codes_of(ind))
+        .collect();
+    let is_in = |list: &[String]| {
+        codes
+            .iter()
+            .flatten()
+            .flatten()
+            .any(|c| list.iter().any(|code| code == c))
+    };
     form.checks
         .required
         .iter()
-        .filter(|req| {
-            !project.indicators.iter().any(|ind| {
-                form.taxonomy.is_in(ind, &req.categories) || form.taxonomy.is_in(ind, &req.also)
-            })
-        })
+        .filter(|req| !is_in(&req.categories) && !is_in(&req.also))
         .filter_map(|req| {
             let rule = Rule::from_code(&req.rule)?;
             let names: Vec<String> = req
