@@ -492,6 +492,8 @@ fn row_pairs(sheet: &Sheet, r: usize, labels: &Labels) -> Vec<Pair> {
         return Vec::new();
     }
     let cells = distinct_cells(sheet, r);
+    // Each cell read as a label once: a value cell is also asked whether it is a label.
+    let mut whole: Vec<_> = cells.iter().map(|(_, t)| labels.parse(t)).collect();
     let mut pairs = Vec::new();
     for (i, (c, text)) in cells.iter().enumerate() {
         let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
@@ -509,15 +511,13 @@ fn row_pairs(sheet: &Sheet, r: usize, labels: &Labels) -> Vec<Pair> {
                 continue;
             }
         }
-        let Some((field, reduced, inline)) = labels.parse(text) else {
+        let Some((field, reduced, inline)) = whole[i].take() else {
             continue;
         };
         let mut pair = make_pair(field, reduced, r, *c, inline, labels);
         if pair.value.is_empty() && !matches!(pair.kind, BlockLabel::Group | BlockLabel::Other) {
             match cells.get(i + 1) {
-                Some((vc, next))
-                    if labels.parse(next).is_none() && !is_list_label(next, labels) =>
-                {
+                Some((vc, next)) if whole[i + 1].is_none() && !is_list_label(next, labels) => {
                     pair.value = next.to_string();
                     pair.value_col = *vc;
                 }
@@ -573,7 +573,7 @@ fn find_table(sheet: &Sheet, from: usize, limit: usize, labels: &Labels) -> Opti
     (from..limit).find_map(|r| {
         let mut columns: Vec<TableColumn> = Vec::new();
         for c in 0..sheet.rows[r].len() {
-            let text = sheet.cell(r, c).display();
+            let text = sheet.cell(r, c).shown();
             if text.chars().count() > MAX_LABEL_CHARS {
                 continue;
             }
@@ -611,6 +611,12 @@ fn block_money_unit(sheet: &Sheet, from: usize, to: usize, labels: &Labels) -> O
     for r in from..to {
         for (_, text) in distinct_cells(sheet, r) {
             for line in text.lines() {
+                // A unit stands in a closing bracket (项目资金（万元）) or after 单位: other
+                // lines have none.
+                let last = line.trim_end().chars().next_back();
+                if !matches!(last, Some(')' | '）')) && !line.contains('位') {
+                    continue;
+                }
                 if let Some(unit) = reduce(line, form).money_unit {
                     return Some(unit);
                 }
