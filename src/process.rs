@@ -152,59 +152,75 @@ pub fn process_with(
     result
 }
 
-/// The files handed on at once by [`process_streaming`], per thread: enough that every thread
-/// stays busy within a batch, few enough that the batches in flight stay small.
-const BATCH_PER_THREAD: usize = 16;
+/// How many files each thread may be ahead of the one the sink waits for: enough that no thread
+/// waits on a slow file of another's, few enough that what is in flight stays small.
+const AHEAD_PER_THREAD: usize = 8;
 
-/// [`process_with`], handing each result to `sink` as it comes, in the order of `sources`: the
-/// files are processed in parallel a batch at a time, and each finished batch goes, in order,
-/// through a channel of one batch to a thread of its own that runs `sink` while the next batch
-/// is processed. So the output stays deterministic, what is in flight is at most three batches,
-/// and whatever the sink does (writing 指标明细) overlaps the work. Returns the submissions as
-/// the sink left them.
+/// [`process_with`], handing each result to `sink` as it comes, in the order of `sources`. The
+/// worker threads take the files in order, one at a time, and send each result to a thread of
+/// its own that puts them back in order and runs `sink` (writing 指标明细) while the work goes
+/// on. A thread never runs more than `AHEAD_PER_THREAD` files per thread ahead of the file
+/// the sink waits for, so what is in flight stays bounded, and no thread waits at a batch's end
+/// for another's last file. The output is deterministic. Returns the submissions as the sink
+/// left them.
 ///
 /// # Errors
-/// The sink's first error. It stops the run: the batch being processed is finished, and no
+/// The sink's first error. It stops the run: the files being processed are finished, and no
 /// further file is read.
-pub fn process_streaming<E: Send>(
+pub fn process_streaming<P: Send, E: Send>(
     sources: &[Source],
     form: &Form,
     jobs: usize,
     progress: &Progress,
-    mut sink: impl FnMut(&mut Submission) -> Result<(), E> + Send,
+    prepare: impl Fn(&mut Submission) -> Result<P, E> + Sync,
+    mut sink: impl FnMut(&mut Submission, P) -> Result<(), E> + Send,
 ) -> Result<Vec<Submission>, E> {
     let errors = AtomicUsize::new(0);
     let threads = if jobs == 0 {
         rayon::current_num_threads()
     } else {
         jobs
-    };
-    let batch = (threads * BATCH_PER_THREAD).max(1);
+    }
+    .max(1);
+    let window = threads * AHEAD_PER_THREAD;
+    let next = AtomicUsize::new(0);
+    let gate = Gate::default();
     let result = std::thread::scope(|scope| {
-        let (send, receive) = std::sync::mpsc::sync_channel::<Vec<Submission>>(1);
+        let (send, receive) =
+            std::sync::mpsc::sync_channel::<(usize, Submission, Result<P, E>)>(window);
+        let gate = &gate;
         let sinking = scope.spawn(move || {
+            // Whatever way this thread ends, the workers waiting at the gate are let go.
+            let _stop = StopOnDrop(gate);
             let mut all = Vec::with_capacity(sources.len());
-            for done in receive {
-                for mut submission in done {
-                    // The first error ends the loop and drops the receiver: the next send
-                    // fails, and the processing stops after the batch at hand.
-                    sink(&mut submission)?;
+            let mut waiting = std::collections::BTreeMap::new();
+            for (i, submission, prepared) in receive {
+                waiting.insert(i, (submission, prepared));
+                while let Some((mut submission, prepared)) = waiting.remove(&all.len()) {
+                    // The first error ends the loop and drops the receiver: the workers stop
+                    // after the files at hand.
+                    sink(&mut submission, prepared?)?;
                     all.push(submission);
+                    gate.sunk(all.len());
                 }
             }
             Ok(all)
         });
-        in_pool(jobs, || {
-            for chunk in sources.chunks(batch) {
-                let done: Vec<Submission> = chunk
-                    .par_iter()
-                    .map(|source| process_counted(source, form, &errors, progress))
-                    .collect();
-                if send.send(done).is_err() {
+        for _ in 0..threads {
+            let send = send.clone();
+            let (next, errors, prepare) = (&next, &errors, &prepare);
+            scope.spawn(move || loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                if i >= sources.len() || !gate.wait_for(i, window) {
                     break;
                 }
-            }
-        });
+                let mut done = process_counted(&sources[i], form, errors, progress);
+                let prepared = prepare(&mut done);
+                if send.send((i, done, prepared)).is_err() {
+                    break;
+                }
+            });
+        }
         drop(send);
         sinking.join()
     });
@@ -213,6 +229,53 @@ pub fn process_streaming<E: Send>(
         Ok(sunk) => sunk,
         // The sink panicked: a bug, raised here as it would have been without the thread.
         Err(panic) => std::panic::resume_unwind(panic),
+    }
+}
+
+/// How far the sink has come, for the workers of [`process_streaming`] to wait on.
+#[derive(Default)]
+struct Gate {
+    /// Files sunk so far, and whether the sink has stopped.
+    state: std::sync::Mutex<(usize, bool)>,
+    moved: std::sync::Condvar,
+}
+
+impl Gate {
+    /// Waits until file `i` is within `window` files of the sink; false when the sink stopped.
+    fn wait_for(&self, i: usize, window: usize) -> bool {
+        let Ok(mut state) = self.state.lock() else {
+            return false;
+        };
+        while !state.1 && i >= state.0 + window {
+            state = match self.moved.wait(state) {
+                Ok(s) => s,
+                Err(_) => return false,
+            };
+        }
+        !state.1
+    }
+
+    fn sunk(&self, n: usize) {
+        if let Ok(mut state) = self.state.lock() {
+            state.0 = n;
+        }
+        self.moved.notify_all();
+    }
+
+    fn stop(&self) {
+        if let Ok(mut state) = self.state.lock() {
+            state.1 = true;
+        }
+        self.moved.notify_all();
+    }
+}
+
+/// Stops the gate when the sink's thread ends, by an error, a panic or the end of the files.
+struct StopOnDrop<'a>(&'a Gate);
+
+impl Drop for StopOnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.stop();
     }
 }
 
@@ -297,10 +360,19 @@ mod tests {
         let sources = missing_sources(100);
         let progress = Progress::new(100, true);
         let mut seen = Vec::new();
-        let all = process_streaming(&sources, &Form::default_form(), 2, &progress, |sub| {
-            seen.push(sub.display.clone());
-            Ok::<(), ()>(())
-        })
+        let prepare = |sub: &mut Submission| Ok::<String, ()>(sub.display.clone());
+        let all = process_streaming(
+            &sources,
+            &Form::default_form(),
+            2,
+            &progress,
+            prepare,
+            |sub, prepared| {
+                assert_eq!(sub.display, prepared);
+                seen.push(sub.display.clone());
+                Ok(())
+            },
+        )
         .unwrap();
         let expected: Vec<String> = sources.iter().map(|s| s.display.clone()).collect();
         assert_eq!(seen, expected);
@@ -313,22 +385,52 @@ mod tests {
         let sources = missing_sources(2_000);
         let progress = Progress::new(2_000, true);
         let mut sunk = 0;
-        let result = process_streaming(&sources, &Form::default_form(), 1, &progress, |_| {
-            sunk += 1;
-            if sunk == 3 {
-                Err("disk full")
-            } else {
-                Ok(())
-            }
-        });
+        let result = process_streaming(
+            &sources,
+            &Form::default_form(),
+            1,
+            &progress,
+            |_| Ok(()),
+            |_, ()| {
+                sunk += 1;
+                if sunk == 3 {
+                    Err("disk full")
+                } else {
+                    Ok(())
+                }
+            },
+        );
         assert_eq!(result.err(), Some("disk full"));
         assert_eq!(sunk, 3, "nothing is sunk after the error");
-        // One thread: batches of 16. The one that failed, the one in the channel, the one being
-        // processed when the sink stopped; no more.
+        // One thread: at most the window ahead of the sink, and the file at hand.
         let processed = progress.bar.position();
         assert!(
-            processed <= 3 * BATCH_PER_THREAD as u64,
+            processed <= 3 + AHEAD_PER_THREAD as u64 + 1,
             "{processed} files processed"
         );
+    }
+
+    #[test]
+    fn a_panicking_sink_does_not_leave_the_workers_waiting() {
+        // The sink's thread dies on the first file; the workers, held at the gate, must be let
+        // go for the panic to be raised (a hang here is the failure).
+        let sources = missing_sources(500);
+        let progress = Progress::new(500, true);
+        let raised = std::panic::catch_unwind(AssertUnwindSafe(|| {
+            let sink =
+                |_: &mut Submission, (): ()| -> Result<(), ()> { panic!("a bug in the sink") };
+            process_streaming(
+                &sources,
+                &Form::default_form(),
+                2,
+                &progress,
+                |_| Ok(()),
+                sink,
+            )
+            .map(|_| ())
+            .unwrap_or(())
+        }));
+        assert!(raised.is_err());
+        assert!(progress.bar.position() < 500);
     }
 }

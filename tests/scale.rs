@@ -66,10 +66,18 @@ fn indicator_detail_continues_on_a_new_sheet_past_the_row_limit() {
     let mut streaming =
         write::workbook::StreamingWorkbook::with_limit(100, write::workbook::DetailTarget::Sheets)
             .unwrap();
+    // Prepared on the worker threads (rows and digest), written in order by the writer, as
+    // `consolidate` does.
     let progress = process::Progress::new(discovery.sources.len() as u64, true);
-    let streamed = process::process_streaming(&discovery.sources, &form, 2, &progress, |sub| {
-        streaming.add(&form, sub)
-    })
+    let preparer = streaming.preparer();
+    let streamed = process::process_streaming(
+        &discovery.sources,
+        &form,
+        2,
+        &progress,
+        |sub| preparer.prepare(&form, sub),
+        |_, prepared| streaming.add_prepared(prepared),
+    )
     .unwrap();
     assert!(streamed
         .iter()

@@ -29,10 +29,30 @@ const COLUMNS: [(&str, f64); 16] = {
 };
 
 /// One cell of an 指标明细 row.
-enum Value<'a> {
+pub(super) enum Value<'a> {
     Text(Cow<'a, str>),
     Number(Decimal),
     Empty,
+}
+
+/// An 指标明细 row that owns its text, made on a worker thread and written by the writer.
+pub(super) type OwnedRow = [Value<'static>; 16];
+
+impl Value<'_> {
+    fn into_owned(self) -> Value<'static> {
+        match self {
+            Value::Text(t) => Value::Text(Cow::Owned(t.into_owned())),
+            Value::Number(n) => Value::Number(n),
+            Value::Empty => Value::Empty,
+        }
+    }
+}
+
+/// A submission's 指标明细 rows, owning their text (see [`indicator_rows`]).
+pub(super) fn owned_rows(sub: &Submission) -> Vec<OwnedRow> {
+    indicator_rows(sub)
+        .map(|row| row.map(Value::into_owned))
+        .collect()
 }
 
 /// The rows of a submission's indicators, with the parsed parts of both targets.
@@ -168,14 +188,14 @@ impl Details {
         self.csv.is_none()
     }
 
-    /// Writes the rows of a submission's indicators.
+    /// Writes the rows of a submission's indicators (see [`owned_rows`]).
     pub(super) fn add(
         &mut self,
         workbook: &mut Workbook,
-        sub: &Submission,
+        rows: Vec<OwnedRow>,
         f: &Formats,
     ) -> Result<(), StreamError> {
-        for values in indicator_rows(sub) {
+        for values in rows {
             self.rows += 1;
             if let Some((csv, _)) = &mut self.csv {
                 csv.write_record(values.iter().map(|v| match v {

@@ -147,19 +147,28 @@ impl StreamingWorkbook {
     /// # Errors
     /// As [`build_workbook`].
     pub fn add(&mut self, form: &Form, sub: &mut Submission) -> Result<(), StreamError> {
-        self.write_details(sub)?;
-        for table in &mut sub.tables {
-            for unit in &mut table.units {
-                for project in &mut unit.projects {
-                    if project.digest.is_none() {
-                        stats::add_category_counts(&mut self.categories, form, &project.indicators);
-                        digest_indicators(form, project, &self.spill)
-                            .map_err(StreamError::Spill)?;
-                    }
-                }
-            }
+        let prepared = self.preparer().prepare(form, sub)?;
+        self.add_prepared(prepared)
+    }
+
+    /// What prepares submissions for [`StreamingWorkbook::add_prepared`] on other threads.
+    pub fn preparer(&self) -> Preparer {
+        Preparer {
+            spill: Arc::clone(&self.spill),
         }
-        sub.compact();
+    }
+
+    /// Writes a prepared submission's rows to 指标明细 and counts its indicators for 统计, in
+    /// the order the submissions are given.
+    ///
+    /// # Errors
+    /// As [`build_workbook`].
+    pub fn add_prepared(&mut self, prepared: Prepared) -> Result<(), StreamError> {
+        self.details
+            .add(&mut self.workbook, prepared.rows, &self.formats)?;
+        for (key, n) in prepared.categories {
+            *self.categories.entry(key).or_default() += n;
+        }
         Ok(())
     }
 
@@ -168,8 +177,10 @@ impl StreamingWorkbook {
         self.details.in_sheets()
     }
 
+    /// Writes a submission's 指标明细 rows, leaving the submission as it is.
     fn write_details(&mut self, sub: &Submission) -> Result<(), StreamError> {
-        self.details.add(&mut self.workbook, sub, &self.formats)
+        self.details
+            .add(&mut self.workbook, details::owned_rows(sub), &self.formats)
     }
 
     /// Writes the sheets that need the whole run: 汇总表, 问题清单, 报送情况 and 统计; 汇总表,
@@ -226,6 +237,46 @@ impl StreamingWorkbook {
             .map_err(|_| XlsxError::ParameterError("汇总表 writer panicked".to_string()))??;
         others?;
         Ok(self.workbook)
+    }
+}
+
+/// A submission made ready on a worker thread for [`StreamingWorkbook::add_prepared`]: its
+/// 指标明细 rows and its indicators' counts by category (the submission itself is digested).
+pub struct Prepared {
+    rows: Vec<details::OwnedRow>,
+    categories: BTreeMap<(String, String), usize>,
+}
+
+/// The part of a [`StreamingWorkbook`] that the worker threads share: where the digested
+/// projects' long texts go. Preparing a submission (its 指标明细 rows, its digest) is most of
+/// what the writer used to do per file, and the writer is the one thread every file waits for.
+#[derive(Clone)]
+pub struct Preparer {
+    spill: Arc<Spill>,
+}
+
+impl Preparer {
+    /// Makes a processed submission's 指标明细 rows and counts, then keeps only a digest of its
+    /// indicators (what 汇总表, 统计 and the reports need of them).
+    ///
+    /// # Errors
+    /// The temporary file of the long texts cannot be written.
+    pub fn prepare(&self, form: &Form, sub: &mut Submission) -> Result<Prepared, StreamError> {
+        let rows = details::owned_rows(sub);
+        let mut categories = BTreeMap::new();
+        for table in &mut sub.tables {
+            for unit in &mut table.units {
+                for project in &mut unit.projects {
+                    if project.digest.is_none() {
+                        stats::add_category_counts(&mut categories, form, &project.indicators);
+                        digest_indicators(form, project, &self.spill)
+                            .map_err(StreamError::Spill)?;
+                    }
+                }
+            }
+        }
+        sub.compact();
+        Ok(Prepared { rows, categories })
     }
 }
 
