@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use aho_corasick::AhoCorasick;
 
 use crate::base::form::{BlockColumn, BlockField, BlockLabel, BlockLabelIndex, Form, ProjectForm};
-use crate::locate::normalize_label;
+use crate::locate::{folded, normalize_label};
 use crate::read::grid::{Cell, Sheet};
 
 /// Longest cell text read as a label, in characters.
@@ -205,26 +205,6 @@ fn index_labels(form: &Form, project: &ProjectForm) -> BlockLabelIndex {
         labels,
         columns,
     }
-}
-
-/// A text with spaces removed and full-width brackets and colons folded, as `normalize_label`
-/// folds them: every reduced label of the text is a run of it.
-fn folded(text: &str) -> Cow<'_, str> {
-    let folds = |c: char| c.is_whitespace() || matches!(c, '（' | '）' | '：');
-    if !text.chars().any(folds) {
-        return Cow::Borrowed(text);
-    }
-    Cow::Owned(
-        text.chars()
-            .filter(|c| !c.is_whitespace())
-            .map(|c| match c {
-                '（' => '(',
-                '）' => ')',
-                '：' => ':',
-                c => c,
-            })
-            .collect(),
-    )
 }
 
 /// Whether a text may be one of the words, as `reduce` reads a label: a reduced label is a run

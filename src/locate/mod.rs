@@ -7,6 +7,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use crate::base::form::{FieldKind, Form, IndicatorKind, LabelTarget};
@@ -47,19 +48,31 @@ pub struct Layout {
     pub missing: Vec<(String, Vec<String>)>,
 }
 
+/// A text with spaces and line breaks removed and full-width brackets and colons made ASCII:
+/// the first step of [`normalize_label`], and what the per-project blocks' quick look searches
+/// (every reduced label of a text is a run of it). Borrowed when there is nothing to fold.
+pub(crate) fn folded(text: &str) -> Cow<'_, str> {
+    let folds = |c: char| c.is_whitespace() || matches!(c, '（' | '）' | '：');
+    if !text.chars().any(folds) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(
+        text.chars()
+            .filter(|c| !c.is_whitespace())
+            .map(|c| match c {
+                '（' => '(',
+                '）' => ')',
+                '：' => ':',
+                c => c,
+            })
+            .collect(),
+    )
+}
+
 /// A header label reduced for comparison: no spaces or line breaks, ASCII brackets, a trailing
 /// money unit in brackets removed. Returns the label and that money unit, if any.
 pub fn normalize_label(text: &str, form: &Form) -> (String, Option<String>) {
-    let compact: String = text
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .map(|c| match c {
-            '（' => '(',
-            '）' => ')',
-            '：' => ':',
-            _ => c,
-        })
-        .collect();
+    let compact = folded(text).into_owned();
     // The regex only where a bracket closes the label: most cells have none.
     if !compact.ends_with(')') {
         return (compact, None);
