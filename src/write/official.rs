@@ -3,6 +3,7 @@
 //! wrapped text, amounts `#,##0.00` right aligned, column widths measured for Chinese text, A4
 //! landscape, the header repeated on every printed page, fit to the page width, page numbers.
 
+use rayon::prelude::*;
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Formula, Note, Worksheet, XlsxError};
@@ -286,7 +287,27 @@ pub fn write_official_sheet_marked(
         ws.set_column_width(i as u16, *width)?;
     }
     let no_marks = UnitMarks::default();
+    // Each project's texts (a digested project's long texts read back from disk) and the lines
+    // its row needs are made on every core, a chunk of units at a time; the rows are then
+    // written in order, as a constant-memory sheet must be.
+    let mut prepared = units.chunks(UNITS_AT_ONCE).flat_map(|chunk| {
+        let made: Vec<Result<Vec<(Vec<String>, usize)>, XlsxError>> = chunk
+            .par_iter()
+            .map(|unit| {
+                unit.projects
+                    .iter()
+                    .map(|p| {
+                        let texts = project_texts(form, p)?;
+                        let lines = row_lines(&texts, &widths);
+                        Ok((texts, lines))
+                    })
+                    .collect()
+            })
+            .collect();
+        made
+    });
     for (i, unit) in units.iter().enumerate() {
+        let rows = prepared.next().unwrap_or_else(|| Ok(Vec::new()))?;
         let unit_marks = marks.get(i).unwrap_or(&no_marks);
         let um = &unit_marks.unit;
         write_marked(ws, row, 0, &f.total_text, um, |ws, fmt| {
@@ -304,10 +325,10 @@ pub fn write_official_sheet_marked(
         write_blank_cells(ws, form, row, &amount_fields, &f.total_text, um)?;
         set_height(ws, row, std::slice::from_ref(&unit.name), &widths)?;
         row += 1;
-        for (j, project) in unit.projects.iter().enumerate() {
+        for (j, (project, (texts, lines))) in unit.projects.iter().zip(rows).enumerate() {
             let pm = unit_marks.projects.get(j).map_or(&[][..], Vec::as_slice);
-            let texts = write_project_row(ws, form, row, project, f, pm)?;
-            set_height(ws, row, &texts, &widths)?;
+            write_project_row(ws, form, row, project, &texts, f, pm)?;
+            set_lines(ws, row, lines)?;
             row += 1;
         }
     }
@@ -413,17 +434,21 @@ pub fn widest_line(text: &str) -> usize {
     text.lines().map(display_width).max().unwrap_or(0)
 }
 
-/// Writes one project row; returns the texts written, by column, for the row's height.
+/// The units whose project rows are made at once on every core (see
+/// [`write_official_sheet_marked`]): about a megabyte of text.
+const UNITS_AT_ONCE: usize = 64;
+
+/// Writes one project row, its texts by column made by [`project_texts`].
 fn write_project_row(
     ws: &mut Worksheet,
     form: &Form,
     row: u32,
     p: &Project,
+    texts: &[String],
     f: &Formats,
     marks: &[(u16, Severity, String)],
-) -> Result<Vec<String>, XlsxError> {
-    let texts = project_texts(form, p)?;
-    for (id, text) in form.field_ids().zip(&texts) {
+) -> Result<(), XlsxError> {
+    for (id, text) in form.field_ids().zip(texts) {
         let col = col_of(id);
         if form[id].kind != FieldKind::Amount {
             write_marked(ws, row, col, &f.text, marks, |ws, fmt| {
@@ -441,7 +466,7 @@ fn write_project_row(
             .map(|_| ())
         })?;
     }
-    Ok(texts)
+    Ok(())
 }
 
 /// Spreadsheets do not grow a row for wrapped text written by a program: each row gets the
@@ -452,12 +477,21 @@ fn set_height(
     texts: &[String],
     widths: &[f64],
 ) -> Result<(), XlsxError> {
-    let lines = texts
+    set_lines(ws, row, row_lines(texts, widths))
+}
+
+/// The lines a row needs: those of its tallest cell, its text wrapped in its column.
+fn row_lines(texts: &[String], widths: &[f64]) -> usize {
+    texts
         .iter()
         .zip(widths)
         .map(|(text, width)| wrapped_lines(text, *width))
         .max()
-        .unwrap_or(1);
+        .unwrap_or(1)
+}
+
+/// Sets a row's height for this many lines (the default height for one).
+fn set_lines(ws: &mut Worksheet, row: u32, lines: usize) -> Result<(), XlsxError> {
     if lines > 1 {
         ws.set_row_height(row, (lines as f64 * LINE_HEIGHT + 3.0).min(409.0))?;
     }
