@@ -291,7 +291,7 @@ pub fn write_official_sheet_marked(
     // its row needs are made on every core, a chunk of units at a time; the rows are then
     // written in order, as a constant-memory sheet must be.
     let mut prepared = units.chunks(UNITS_AT_ONCE).flat_map(|chunk| {
-        let made: Vec<Result<Vec<(Vec<String>, usize)>, XlsxError>> = chunk
+        let made: Vec<Result<Vec<ProjectRow>, XlsxError>> = chunk
             .par_iter()
             .map(|unit| {
                 unit.projects
@@ -433,6 +433,9 @@ fn project_texts(form: &Form, p: &Project) -> Result<Vec<String>, XlsxError> {
 pub fn widest_line(text: &str) -> usize {
     text.lines().map(display_width).max().unwrap_or(0)
 }
+
+/// A project row made ready: its texts by column, and the lines its height needs.
+type ProjectRow = (Vec<String>, usize);
 
 /// The units whose project rows are made at once on every core (see
 /// [`write_official_sheet_marked`]): about a megabyte of text.
