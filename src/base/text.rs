@@ -149,9 +149,20 @@ pub fn display_width(text: &str) -> usize {
 /// default-ignorable (zero-width space and joiners, a BOM inside the name, the soft hyphen,
 /// direction marks). Names are still shown as written.
 pub fn name_key(name: &str) -> String {
+    // Most names are Chinese characters and ASCII letters, digits and signs, which NFKC leaves
+    // as they are and which are neither white space nor ignorable: no table to look up.
+    let plain = |c: char| c.is_ascii_graphic() || ('\u{4e00}'..='\u{9fff}').contains(&c);
+    if name.chars().all(plain) {
+        return name.to_string();
+    }
+    name_key_checked(name)
+}
+
+/// [`name_key`] for any text.
+fn name_key_checked(name: &str) -> String {
     use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
-    // Most names are plain text already in NFKC: the quick check (a table lookup per character)
-    // tells so without building the normalized copy.
+    // Text already in NFKC: the quick check (a table lookup per character) tells so without
+    // building the normalized copy.
     if !name
         .chars()
         .any(|c| c.is_whitespace() || is_default_ignorable(c))
@@ -234,6 +245,16 @@ pub fn split_code(text: &str) -> (String, Option<String>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The plain-text shortcut gives the key the full path gives.
+        #[test]
+        fn plain_names_key_as_the_full_path_keys_them(
+            name in "[a-zA-Z0-9 （）()一-龥丁\u{3000}\u{f90a}\u{2f00}\u{200b}１Ａ!~-]{0,12}"
+        ) {
+            proptest::prop_assert_eq!(name_key(&name), name_key_checked(&name));
+        }
+    }
 
     fn dec(s: &str) -> Decimal {
         Decimal::from_str_exact(s).unwrap()
