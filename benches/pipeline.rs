@@ -93,31 +93,67 @@ fn run_measured(cmd: &mut Command) -> (Duration, f64) {
 
 /// The floor's read: every sheet of every file, in parallel, nothing else.
 fn floor_read(files: &[PathBuf]) -> usize {
-    files
-        .par_iter()
-        .map(|path| {
-            let bytes = std::fs::read(path).expect("read");
-            if path.extension().is_some_and(|e| e == "xlsx") {
-                let mut wb: Xlsx<_> =
-                    open_workbook_from_rs(std::io::Cursor::new(bytes)).expect("xlsx");
-                wb.sheet_names()
-                    .iter()
-                    .map(|name| {
-                        wb.worksheet_range(name)
-                            .map(|r| r.get_size().0)
-                            .unwrap_or(0)
-                    })
-                    .sum::<usize>()
-            } else {
-                csv::ReaderBuilder::new()
-                    .has_headers(false)
-                    .flexible(true)
-                    .from_reader(bytes.as_slice())
-                    .byte_records()
-                    .count()
-            }
-        })
-        .sum()
+    files.par_iter().map(|path| bare_read(path)).sum()
+}
+
+/// The floor's read of one file: every sheet through calamine, or the csv crate's byte records.
+fn bare_read(path: &Path) -> usize {
+    let bytes = std::fs::read(path).expect("read");
+    if path.extension().is_some_and(|e| e == "xlsx") {
+        let mut wb: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes)).expect("xlsx");
+        wb.sheet_names()
+            .iter()
+            .map(|name| {
+                wb.worksheet_range(name)
+                    .map(|r| r.get_size().0)
+                    .unwrap_or(0)
+            })
+            .sum::<usize>()
+    } else {
+        csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(bytes.as_slice())
+            .byte_records()
+            .count()
+    }
+}
+
+/// `check` on one thread against the bare read on one thread, over each layout's files: where
+/// the gap to the floor is. One run each.
+fn by_layout(files: &[PathBuf], jixiao: &str, report: &Path) -> String {
+    let mut groups: Vec<Vec<&PathBuf>> = vec![Vec::new(); synth::LAYOUTS.len()];
+    for path in files {
+        let number = path
+            .file_name()
+            .and_then(|f| f.to_string_lossy().get(..5).and_then(|n| n.parse().ok()));
+        if let Some(i) = number {
+            groups[synth::layout_of(i)].push(path);
+        }
+    }
+    let mut parts = Vec::new();
+    for (name, group) in synth::LAYOUTS.iter().zip(&groups) {
+        if group.is_empty() {
+            continue;
+        }
+        let mut cmd = Command::new(jixiao);
+        cmd.arg("check")
+            .args(group.iter().copied())
+            .args(["-q", "--format", "json", "--jobs", "1"])
+            .stdout(Stdio::from(std::fs::File::create(report).expect("report")));
+        let (ours, _) = run_measured(&mut cmd);
+        let start = Instant::now();
+        group.iter().map(|p| bare_read(p)).sum::<usize>();
+        let bare = start.elapsed();
+        parts.push(format!(
+            "{name} ({}) {:.2} s vs {:.3} s: {:.1}×",
+            group.len(),
+            secs(ours),
+            secs(bare),
+            secs(ours) / secs(bare)
+        ));
+    }
+    parts.join(" | ")
 }
 
 /// A cell's value as read back from our workbook; text as a range of its sheet's `text`.
@@ -373,6 +409,10 @@ fn bench(n: usize) -> f64 {
         size(&check_out),
         secs(read),
         verdict(ratio <= 2.0),
+    );
+    println!(
+        "  check by layout, one thread each (one run): {}",
+        by_layout(&files, jixiao, &check_out)
     );
     let (jobs1, rss1) = consolidate(Some("1"));
     let (jobs2, _) = consolidate(Some("2"));
