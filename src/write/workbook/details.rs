@@ -56,7 +56,7 @@ pub(super) fn owned_rows(sub: &Submission) -> Vec<OwnedRow> {
 }
 
 /// The rows of a submission's indicators, with the parsed parts of both targets.
-fn indicator_rows(sub: &Submission) -> impl Iterator<Item = [Value<'_>; 16]> + '_ {
+pub(super) fn indicator_rows(sub: &Submission) -> impl Iterator<Item = [Value<'_>; 16]> + '_ {
     sub.tables.iter().flat_map(move |table| {
         let sheet = table.sheet.as_deref();
         table.units.iter().flat_map(move |unit| {
@@ -188,11 +188,12 @@ impl Details {
         self.csv.is_none()
     }
 
-    /// Writes the rows of a submission's indicators (see [`owned_rows`]).
-    pub(super) fn add(
+    /// Writes rows of indicators: a submission's as they are ([`indicator_rows`]), or as a
+    /// worker made them ([`owned_rows`]).
+    pub(super) fn add<'a>(
         &mut self,
         workbook: &mut Workbook,
-        rows: Vec<OwnedRow>,
+        rows: impl IntoIterator<Item = [Value<'a>; 16]>,
         f: &Formats,
     ) -> Result<(), StreamError> {
         for values in rows {

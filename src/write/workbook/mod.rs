@@ -179,8 +179,11 @@ impl StreamingWorkbook {
 
     /// Writes a submission's 指标明细 rows, leaving the submission as it is.
     fn write_details(&mut self, sub: &Submission) -> Result<(), StreamError> {
-        self.details
-            .add(&mut self.workbook, details::owned_rows(sub), &self.formats)
+        self.details.add(
+            &mut self.workbook,
+            details::indicator_rows(sub),
+            &self.formats,
+        )
     }
 
     /// Writes the sheets that need the whole run: 汇总表, 问题清单, 报送情况 and 统计; 汇总表,
