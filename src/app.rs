@@ -93,6 +93,14 @@ impl Plan {
             Some(path) => Some(load_roster(path, &form)?),
             None => None,
         };
+        // `--jobs` bounds every parallel step, not only the files' processing: discover's look
+        // at each file and 汇总表's rows run on rayon's global pool. Built once per process; a
+        // pool already built (never, from the command line) is kept as it is.
+        if args.jobs > 0 {
+            let _ = rayon::ThreadPoolBuilder::new()
+                .num_threads(args.jobs)
+                .build_global();
+        }
         let severity = match args.severity {
             SeverityArg::Error => Severity::Error,
             SeverityArg::Warning => Severity::Warning,
