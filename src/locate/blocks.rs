@@ -171,8 +171,8 @@ struct Labels<'a> {
     index: &'a BlockLabelIndex,
     form: &'a Form,
     project: &'a ProjectForm,
-    /// Whether texts go through [`may_hold`] first (always, but in the test that shows it
-    /// changes nothing).
+    /// Whether texts and rows go through [`may_hold`] first (always, but in the test that
+    /// shows it changes nothing).
     quick: bool,
 }
 
@@ -461,13 +461,14 @@ pub fn locate_blocks(sheet: &Sheet, form: &Form) -> Vec<Block> {
 
 /// The label/value pairs of one row.
 fn row_pairs(sheet: &Sheet, r: usize, labels: &Labels) -> Vec<Pair> {
-    // A pair needs a label, and a label is in a text cell: a row where no text holds one of
-    // the label words (most rows: indicators, values) has none.
+    // A pair needs a label, and a label is in a text cell: a row where no text may hold one
+    // (most rows: indicators, values) has none. A cell of several "label：value" lines passes
+    // by its first line, whose label starts the cell's text.
     let words = labels.index.label_words.as_ref();
-    let may_label = |t: &str| may_hold(words, t) || t.lines().skip(1).any(|l| may_hold(words, l));
-    if !sheet.rows[r]
-        .iter()
-        .any(|cell| matches!(cell, Cell::Text(t) if may_label(t)))
+    if labels.quick
+        && !sheet.rows[r]
+            .iter()
+            .any(|cell| matches!(cell, Cell::Text(t) if may_hold(words, t)))
     {
         return Vec::new();
     }
@@ -686,6 +687,9 @@ mod tests {
             };
             proptest::prop_assert_eq!(read(&quick, &text), read(&full, &text));
             proptest::prop_assert_eq!(quick.column(&text), full.column(&text));
+            // And a row of the text and a value: the same pairs, the row's own look included.
+            let row = sheet(&[&[text.as_str(), "100"]]);
+            proptest::prop_assert_eq!(row_pairs(&row, 0, &quick), row_pairs(&row, 0, &full));
         }
     }
 
