@@ -445,7 +445,7 @@ impl Parser<'_, '_> {
 }
 
 /// "B12", "$B$12" → (11, 1), 0-based.
-fn parse_ref(word: &str) -> Option<(u32, u32)> {
+pub(crate) fn parse_ref(word: &str) -> Option<(u32, u32)> {
     let w = word.replace('$', "").to_ascii_uppercase();
     let letters = w.chars().take_while(|c| c.is_ascii_uppercase()).count();
     if letters == 0 || letters > 3 || letters == w.len() {

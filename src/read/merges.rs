@@ -14,6 +14,8 @@ use std::io::{Cursor, Read};
 use calamine::Dimensions;
 use quick_xml::events::Event;
 
+use crate::read::formula::parse_ref;
+
 /// The parts of one .xlsx package, for reading merged regions by sheet name.
 pub struct MergeFinder<'a> {
     archive: zip::ZipArchive<Cursor<&'a [u8]>>,
@@ -133,24 +135,9 @@ fn elements(xml: &[u8], local: &str, attrs: &[&str]) -> Vec<Vec<Option<String>>>
 fn region(reference: &str) -> Option<Dimensions> {
     let (first, last) = reference.split_once(':').unwrap_or((reference, reference));
     Some(Dimensions {
-        start: cell(first)?,
-        end: cell(last)?,
+        start: parse_ref(first)?,
+        end: parse_ref(last)?,
     })
-}
-
-/// "B12" → (11, 1), 0-based; `$` signs allowed.
-fn cell(reference: &str) -> Option<(u32, u32)> {
-    let r = reference.trim().replace('$', "");
-    let letters = r.bytes().take_while(u8::is_ascii_alphabetic).count();
-    if letters == 0 || letters > 3 || letters == r.len() {
-        return None;
-    }
-    let (col, row) = r.split_at(letters);
-    let row: u32 = row.parse().ok().filter(|r| (1..=1_048_576).contains(r))?;
-    let col = col.bytes().fold(0u32, |n, b| {
-        n * 26 + u32::from(b.to_ascii_uppercase() - b'A' + 1)
-    });
-    (col <= 16_384).then_some((row - 1, col - 1))
 }
 
 #[cfg(test)]
