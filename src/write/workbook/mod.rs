@@ -81,9 +81,10 @@ pub fn build_workbook_with_limit(
 /// The consolidated workbook written while the files are processed: 指标明细, the one sheet
 /// that grows with indicators, takes each submission's rows as it comes (in input order, see
 /// `process::process_streaming`), and the submission then keeps only a digest of its
-/// indicators ([`StreamingWorkbook::add`]); the other sheets, which need the whole run (the
-/// 合计 row, the issues sorted, the cross-file rules), are written by
-/// [`StreamingWorkbook::finish`]. Memory then grows with projects and issues, not indicators.
+/// indicators ([`Preparer::prepare`], then [`StreamingWorkbook::add_prepared`]); the other
+/// sheets, which need the whole run (the 合计 row, the issues sorted, the cross-file rules),
+/// are written by [`StreamingWorkbook::finish`]. Memory then grows with projects and issues,
+/// not indicators.
 pub struct StreamingWorkbook {
     workbook: Workbook,
     formats: Formats,
@@ -139,16 +140,6 @@ impl StreamingWorkbook {
             spill: Spill::new().map_err(StreamError::Spill)?,
             categories: BTreeMap::new(),
         })
-    }
-
-    /// Writes a processed submission's indicators to 指标明细, then drops them, keeping their
-    /// digest (what 汇总表, 统计 and the reports need of them).
-    ///
-    /// # Errors
-    /// As [`build_workbook`].
-    pub fn add(&mut self, form: &Form, sub: &mut Submission) -> Result<(), StreamError> {
-        let prepared = self.preparer().prepare(form, sub)?;
-        self.add_prepared(prepared)
     }
 
     /// What prepares submissions for [`StreamingWorkbook::add_prepared`] on other threads.
