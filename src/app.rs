@@ -448,7 +448,11 @@ fn run_forms(args: &FormsArgs) -> Result<u8, AppError> {
         LayoutArg::Project => FormLayout::Project,
     };
     // Each unit's faults marked in its form, as in the 汇总表.
-    let marks = crate::write::workbook::fault_marks(&plan.form, &c);
+    let marks =
+        crate::write::workbook::fault_marks(&plan.form, &c).map_err(|source| WriteError::Io {
+            path: format!("临时文件夹 {}", std::env::temp_dir().display()),
+            source,
+        })?;
     write_marked_unit_forms(&plan.form, &units, &marks, &paths, layout)?;
     if !plan.quiet {
         eprint!("{}", render_summary(&plan.form, &c));

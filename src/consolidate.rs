@@ -154,7 +154,7 @@ pub fn consolidate(
     let mut file_counts = Vec::with_capacity(submissions.len());
     for sub in &mut submissions {
         for unit in sub.units() {
-            summary.projects += unit.projects.len();
+            summary.projects += unit.project_count();
             summary.indicators += unit.indicator_count();
             summary.total += unit_total(form, unit);
         }

@@ -84,6 +84,19 @@ fn indicator_detail_continues_on_a_new_sheet_past_the_row_limit() {
         .flat_map(|s| s.units())
         .flat_map(|u| &u.projects)
         .all(|p| p.indicators.is_empty() && p.digest.is_some()));
+    // The list layouts' projects are parked on disk, the per-project forms' held (their units
+    // are merged across files).
+    let parked = |parked: bool| {
+        streamed
+            .iter()
+            .flat_map(|s| &s.tables)
+            .flat_map(|t| t.units.iter().map(move |u| (t.layout, u)))
+            .filter(|(_, u)| u.parked.is_some() == parked)
+            .map(|(layout, _)| layout)
+            .collect::<Vec<_>>()
+    };
+    assert!(parked(true).contains(&jixiao::base::model::LayoutKind::Wide));
+    assert!(!parked(true).contains(&jixiao::base::model::LayoutKind::Project));
     let streamed = consolidate::consolidate(&form, streamed, &discovery, None);
     assert_eq!(streamed.summary, c.summary);
     assert_eq!(

@@ -16,7 +16,8 @@ fn fill(ws: &mut Worksheet) {
         ws.write_string(row, 0, format!("第{row}行")).unwrap();
         ws.write_number(row, 1, f64::from(row)).unwrap();
         if row % 7 != 3 {
-            ws.set_row_height(row, 15.0 + f64::from(row % 11) * 14.5).unwrap();
+            ws.set_row_height(row, 15.0 + f64::from(row % 11) * 14.5)
+                .unwrap();
         }
         if row == 150 {
             ws.set_row_format(row, &bold).unwrap();
@@ -41,7 +42,10 @@ fn parts(constant_memory: bool) -> (String, String) {
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
     let mut read = |name: &str| {
         let mut text = String::new();
-        zip.by_name(name).unwrap().read_to_string(&mut text).unwrap();
+        zip.by_name(name)
+            .unwrap()
+            .read_to_string(&mut text)
+            .unwrap();
         text
     };
     (

@@ -325,7 +325,7 @@ fn faults_are_marked_on_each_units_own_form() {
     let units: Vec<&Unit> = owned.iter().map(|u| u.as_ref()).collect();
     let dir = tempfile::tempdir().unwrap();
     let paths = form_paths(&units, dir.path());
-    let marks = fault_marks(&form, &c);
+    let marks = fault_marks(&form, &c).unwrap();
     assert_eq!(marks.len(), units.len());
     write_marked_unit_forms(&form, &units, &marks, &paths, FormLayout::List).unwrap();
 

@@ -439,11 +439,55 @@ pub struct Unit {
     /// The unit row, when the table has one.
     pub declared: Option<DeclaredRow>,
     pub projects: Vec<Project>,
+    /// Projects kept on disk rather than in `projects` (a streaming consolidation): they come
+    /// before those of `projects`. Read them back with `base::park::projects_of`.
+    pub parked: Option<ParkedProjects>,
+}
+
+/// A unit's digested projects, kept on disk once their 指标明细 rows are written (see
+/// `base::park`), and what the run's counts, sums and sheets need of them without reading
+/// them back. Memory then grows with units, not with projects.
+#[derive(Debug, Clone)]
+pub struct ParkedProjects {
+    /// The encoded projects, in order: one part per unit parked (more than one once units are
+    /// merged).
+    pub parts: Vec<SpilledText>,
+    pub count: usize,
+    pub indicators: usize,
+    /// Each amount column's sum over the projects, as [`Unit::column_sum`] makes it.
+    pub sums: Vec<(FieldId, Decimal)>,
+    /// The first project's row (where a unit without a unit row is).
+    pub first_row: Option<u32>,
+    /// Whether a project's indicators show the older scheme, and whether one shows the current
+    /// one (see `Taxonomy::scheme_of`).
+    pub older: bool,
+    pub current: bool,
+    /// The widest line of each of the form's columns over the projects, in display columns
+    /// (汇总表's column widths), in form order.
+    pub widths: Vec<usize>,
 }
 
 impl Unit {
+    /// The number of projects, whether held or parked.
+    pub fn project_count(&self) -> usize {
+        self.projects.len() + self.parked.as_ref().map_or(0, |p| p.count)
+    }
+
+    /// The number of indicators, whether held, digested or parked.
     pub fn indicator_count(&self) -> usize {
-        self.projects.iter().map(Project::indicator_count).sum()
+        self.projects
+            .iter()
+            .map(Project::indicator_count)
+            .sum::<usize>()
+            + self.parked.as_ref().map_or(0, |p| p.indicators)
+    }
+
+    /// The first project's row, whether held or parked.
+    pub fn first_project_row(&self) -> Option<u32> {
+        match &self.parked {
+            Some(p) if p.count > 0 => p.first_row,
+            _ => self.projects.first().map(|p| p.row),
+        }
     }
 
     /// The unit's 总计 recomputed from its project rows (zero for a form without a 总计).
@@ -455,10 +499,18 @@ impl Unit {
     /// cells that are not numbers are left out. Totals are recomputed this way, never copied
     /// from the unit row.
     pub fn column_sum(&self, field: FieldId) -> Decimal {
-        self.projects
-            .iter()
-            .filter_map(|p| p.amounts.get(field).for_sum())
-            .sum()
+        let parked = self.parked.as_ref().map_or(Decimal::ZERO, |p| {
+            p.sums
+                .iter()
+                .find(|(f, _)| *f == field)
+                .map_or(Decimal::ZERO, |(_, sum)| *sum)
+        });
+        parked
+            + self
+                .projects
+                .iter()
+                .filter_map(|p| p.amounts.get(field).for_sum())
+                .sum::<Decimal>()
     }
 }
 

@@ -57,16 +57,24 @@ impl Spill {
     /// # Errors
     /// The temporary file cannot be written (a full disk).
     pub fn put(self: &Arc<Spill>, text: &str) -> std::io::Result<SpilledText> {
+        self.put_bytes(text.as_bytes())
+    }
+
+    /// Keeps bytes (read back with [`SpilledText::read_bytes`]).
+    ///
+    /// # Errors
+    /// As [`Spill::put`].
+    pub fn put_bytes(self: &Arc<Spill>, bytes: &[u8]) -> std::io::Result<SpilledText> {
         let mut inner = self.lock();
         let at = inner.written + inner.buffer.len() as u64;
-        inner.buffer.extend_from_slice(text.as_bytes());
+        inner.buffer.extend_from_slice(bytes);
         if inner.buffer.len() >= BUFFER_BYTES {
             inner.flush()?;
         }
         Ok(SpilledText {
             spill: Arc::clone(self),
             at,
-            len: text.len(),
+            len: bytes.len(),
         })
     }
 
@@ -92,19 +100,46 @@ impl SpilledText {
     /// # Errors
     /// The temporary file cannot be read.
     pub fn read(&self) -> std::io::Result<String> {
+        String::from_utf8(self.read_bytes()?)
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
+    }
+
+    /// Where the text is in its spill and its length in bytes: with [`SpilledText::beside`],
+    /// what a record of it kept in the same spill needs.
+    pub fn place(&self) -> (u64, usize) {
+        (self.at, self.len)
+    }
+
+    /// The text at `place` (a [`SpilledText::place`]) of the spill this one is in.
+    pub fn beside(&self, (at, len): (u64, usize)) -> SpilledText {
+        SpilledText {
+            spill: Arc::clone(&self.spill),
+            at,
+            len,
+        }
+    }
+
+    /// The bytes, read back.
+    ///
+    /// # Errors
+    /// The temporary file cannot be read, or a place given to [`SpilledText::beside`] is
+    /// beyond its end.
+    pub fn read_bytes(&self) -> std::io::Result<Vec<u8>> {
         let mut inner = self.spill.lock();
         let mut bytes = vec![0; self.len];
         if self.at >= inner.written {
             let start = (self.at - inner.written) as usize;
-            bytes.copy_from_slice(&inner.buffer[start..start + self.len]);
+            let kept = inner.buffer.get(start..start + self.len).ok_or_else(|| {
+                std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "暂存文件中没有这段内容")
+            })?;
+            bytes.copy_from_slice(kept);
         } else {
             // A text is put whole in the buffer, and the buffer written whole: it is all in
             // the file.
             inner.file.seek(SeekFrom::Start(self.at))?;
             inner.file.read_exact(&mut bytes)?;
         }
-        String::from_utf8(bytes)
-            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
+        Ok(bytes)
     }
 }
 

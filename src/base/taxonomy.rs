@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use serde::Deserialize;
 
 use crate::base::issue::Rule;
-use crate::base::model::{CategoryRef, Indicator, Project};
+use crate::base::model::{CategoryRef, Indicator, Project, Unit};
 
 /// A level-2 indicator category (二级指标).
 #[derive(Debug, Clone, Deserialize)]
@@ -211,6 +211,12 @@ impl Taxonomy {
         &self,
         projects: impl Iterator<Item = &'p Project>,
     ) -> Option<Scheme> {
+        let (older, current) = self.project_signs(projects);
+        Scheme::of_signs(older, current)
+    }
+
+    /// [`Taxonomy::scheme_signs`] over projects, digested or not.
+    pub fn project_signs<'p>(&self, projects: impl Iterator<Item = &'p Project>) -> (bool, bool) {
         let (mut older, mut current) = (false, false);
         for p in projects {
             let (o, c) = match &p.digest {
@@ -220,7 +226,17 @@ impl Taxonomy {
             older |= o;
             current |= c;
         }
-        Scheme::of_signs(older, current)
+        (older, current)
+    }
+
+    /// [`Taxonomy::scheme_of_projects`] of a unit's projects, held or parked.
+    pub fn scheme_of_unit(&self, unit: &Unit) -> Option<Scheme> {
+        let (older, current) = self.project_signs(unit.projects.iter());
+        let parked = unit
+            .parked
+            .as_ref()
+            .map_or((false, false), |p| (p.older, p.current));
+        Scheme::of_signs(older || parked.0, current || parked.1)
     }
 
     /// Whether some indicator shows the older scheme, and whether one shows the current one.

@@ -190,6 +190,7 @@ pub(crate) mod tests {
                 name_source: NameSource::Title,
                 declared: None,
                 projects,
+                parked: None,
             }],
         }
     }

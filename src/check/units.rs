@@ -18,7 +18,7 @@ fn unit_place(sub: &Submission, table: &Table, unit: &Unit) -> Place {
             .declared
             .as_ref()
             .map(|d| d.row)
-            .or_else(|| unit.projects.first().map(|p| p.row)),
+            .or_else(|| unit.first_project_row()),
         col: None,
     }
 }

@@ -68,6 +68,7 @@ pub fn normalize_blocks(
                 name_source,
                 declared: None,
                 projects: vec![project],
+                parked: None,
             }),
         }
     }

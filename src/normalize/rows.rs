@@ -245,6 +245,7 @@ impl<'a> SheetReader<'a> {
             name_source,
             declared: None,
             projects: Vec::new(),
+            parked: None,
         }
     }
 
@@ -304,6 +305,7 @@ impl<'a> SheetReader<'a> {
                         name_source: NameSource::UnitRow,
                         declared: Some(cells.declared()),
                         projects: Vec::new(),
+                        parked: None,
                     });
                 }
                 continue;
@@ -320,6 +322,7 @@ impl<'a> SheetReader<'a> {
                     name_source: NameSource::UnitRow,
                     declared: None,
                     projects: Vec::new(),
+                    parked: None,
                 });
             }
             if units.is_empty() {
@@ -371,6 +374,7 @@ impl<'a> SheetReader<'a> {
                         name_source: NameSource::UnitRow,
                         declared: Some(cells.declared()),
                         projects: Vec::new(),
+                        parked: None,
                     });
                     fresh = true;
                 }

@@ -534,7 +534,7 @@ async fn dept_download(
             ),
             "forms.zip" => {
                 let owned = crate::write::workbook::counted_units(&c);
-                let marks = crate::write::workbook::fault_marks(form, &c);
+                let marks = crate::write::workbook::fault_marks(form, &c).ok()?;
                 let mut entries = Vec::new();
                 for (i, unit) in owned.iter().enumerate() {
                     let bytes = crate::write::forms::build_unit_form(

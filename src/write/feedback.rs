@@ -136,7 +136,7 @@ fn write_issue_sheet(
             let total = u.total(form.total_field());
             format!(
                 "，{} 个项目、{} 个指标，总计 {} {}",
-                u.projects.len(),
+                u.project_count(),
                 u.indicator_count(),
                 format_amount(total),
                 form.form.money_unit

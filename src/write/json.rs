@@ -72,9 +72,9 @@ pub fn write_json(
                     code: u.code.as_deref(),
                     department: u.department.as_deref(),
                     name_source: u.name_source,
-                    scheme: form.taxonomy.scheme_of_projects(u.projects.iter()),
+                    scheme: form.taxonomy.scheme_of_unit(u),
                     sheet: t.sheet.as_deref(),
-                    projects: u.projects.len(),
+                    projects: u.project_count(),
                     indicators: u.indicator_count(),
                     total: unit_total(form, u),
                 })

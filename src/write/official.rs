@@ -3,6 +3,8 @@
 //! wrapped text, amounts `#,##0.00` right aligned, column widths measured for Chinese text, A4
 //! landscape, the header repeated on every printed page, fit to the page width, page numbers.
 
+use std::borrow::Cow;
+
 use rayon::prelude::*;
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
@@ -11,6 +13,7 @@ use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Formula, Note, Workshee
 use crate::base::form::{FieldKind, Form};
 use crate::base::issue::Severity;
 use crate::base::model::{Amount, FieldId, Project, Unit};
+use crate::base::park::projects_of;
 use crate::base::text::column_name;
 use crate::base::text::{display_width, excel_text, format_amount, money_text};
 use crate::normalize::indicator::render_indicators;
@@ -260,7 +263,7 @@ pub fn write_official_sheet_marked(
 
     let amount_fields: Vec<FieldId> = form.amount_fields().collect();
     let first_data = HEADER_ROW + 1;
-    let rows_of_units: u32 = units.iter().map(|u| 1 + u.projects.len() as u32).sum();
+    let rows_of_units: u32 = units.iter().map(|u| 1 + u.project_count() as u32).sum();
     let mut row = first_data;
     if heading.grand_total {
         let last_row = first_data + rows_of_units;
@@ -282,39 +285,44 @@ pub fn write_official_sheet_marked(
     }
     // Widths first (a first pass over the texts), so that each row can be written once, in
     // order, with its height: the sheet may be in constant-memory mode.
-    let widths = column_widths(form, units)?;
+    let widths = column_widths(form, units);
     for (i, width) in widths.iter().enumerate() {
         ws.set_column_width(i as u16, *width)?;
     }
     let no_marks = UnitMarks::default();
-    // Each project's texts (a digested project's long texts read back from disk) and the lines
-    // its row needs are made on every core, a chunk of units at a time; the rows are then
-    // written in order, as a constant-memory sheet must be.
+    // Each unit's projects (parked ones read back from disk), their texts (a digested
+    // project's long texts read back too) and the lines each row needs are made on every
+    // core, a chunk of units at a time; the rows are then written in order, as a
+    // constant-memory sheet must be.
     let mut prepared = units.chunks(UNITS_AT_ONCE).flat_map(|chunk| {
-        let made: Vec<Result<Vec<ProjectRow>, XlsxError>> = chunk
+        let made: Vec<Result<UnitRows, XlsxError>> = chunk
             .par_iter()
             .map(|unit| {
-                unit.projects
+                let projects = projects_of(unit)?;
+                let rows = projects
                     .iter()
                     .map(|p| {
                         let texts = project_texts(form, p)?;
                         let lines = row_lines(&texts, &widths);
                         Ok((texts, lines))
                     })
-                    .collect()
+                    .collect::<Result<Vec<ProjectRow>, XlsxError>>()?;
+                Ok((projects, rows))
             })
             .collect();
         made
     });
     for (i, unit) in units.iter().enumerate() {
-        let rows = prepared.next().unwrap_or_else(|| Ok(Vec::new()))?;
+        let (projects, rows) = prepared
+            .next()
+            .unwrap_or_else(|| Ok((Cow::Borrowed(&[][..]), Vec::new())))?;
         let unit_marks = marks.get(i).unwrap_or(&no_marks);
         let um = &unit_marks.unit;
         write_marked(ws, row, 0, &f.total_text, um, |ws, fmt| {
             ws.write_string_with_format(row, 0, excel_text(&unit.name), fmt)
                 .map(|_| ())
         })?;
-        let last = row + unit.projects.len() as u32;
+        let last = row + projects.len() as u32;
         for &field in &amount_fields {
             let sum = unit.column_sum(field);
             let col = col_of(field);
@@ -325,7 +333,7 @@ pub fn write_official_sheet_marked(
         write_blank_cells(ws, form, row, &amount_fields, &f.total_text, um)?;
         set_height(ws, row, std::slice::from_ref(&unit.name), &widths)?;
         row += 1;
-        for (j, (project, (texts, lines))) in unit.projects.iter().zip(rows).enumerate() {
+        for (j, (project, (texts, lines))) in projects.iter().zip(rows).enumerate() {
             let pm = unit_marks.projects.get(j).map_or(&[][..], Vec::as_slice);
             write_project_row(ws, form, row, project, &texts, f, pm)?;
             set_lines(ws, row, lines)?;
@@ -414,12 +422,17 @@ fn project_text(form: &Form, p: &Project, id: FieldId) -> Result<String, XlsxErr
         (FieldKind::Goal, None) => p.goal.clone(),
         (FieldKind::Indicators, Some(d)) => d.cell.read()?,
         (FieldKind::Indicators, None) => indicator_cell(p),
-        (FieldKind::Amount, _) => match p.amounts.get(id) {
-            Amount::Value(d) => format_amount(*d),
-            Amount::Bad(text) => text.clone(),
-            Amount::Blank => String::new(),
-        },
+        (FieldKind::Amount, _) => amount_text(p.amounts.get(id)),
     })
+}
+
+/// An amount as 汇总表 writes it in text.
+fn amount_text(amount: &Amount) -> String {
+    match amount {
+        Amount::Value(d) => format_amount(*d),
+        Amount::Bad(text) => text.clone(),
+        Amount::Blank => String::new(),
+    }
 }
 
 /// The text of each cell of a project row (see [`project_text`]).
@@ -436,6 +449,9 @@ pub fn widest_line(text: &str) -> usize {
 
 /// A project row made ready: its texts by column, and the lines its height needs.
 type ProjectRow = (Vec<String>, usize);
+
+/// A unit's projects (read back when parked) and their rows.
+type UnitRows<'u> = (Cow<'u, [Project]>, Vec<ProjectRow>);
 
 /// The units whose project rows are made at once on every core (see
 /// [`write_official_sheet_marked`]): about a megabyte of text.
@@ -523,7 +539,7 @@ fn wrapped_lines(text: &str, width: f64) -> usize {
 /// Column widths from the text they hold, measured in display columns (a Chinese character is
 /// two; rust_xlsxwriter's autofit would count it as one narrow character), between the header's
 /// width and the column kind's maximum; longer text wraps.
-fn column_widths(form: &Form, units: &[&Unit]) -> Result<Vec<f64>, XlsxError> {
+fn column_widths(form: &Form, units: &[&Unit]) -> Vec<f64> {
     let mut widest: Vec<f64> = form
         .fields
         .iter()
@@ -531,20 +547,15 @@ fn column_widths(form: &Form, units: &[&Unit]) -> Result<Vec<f64>, XlsxError> {
         .collect();
     for unit in units {
         widest[0] = widest[0].max(widest_line(&unit.name) as f64);
-        for project in &unit.projects {
-            for (i, id) in form.field_ids().enumerate() {
-                // A digested project's long texts were measured before they went to disk.
-                let width = match (&project.digest, form[id].kind) {
-                    (Some(d), FieldKind::Goal) => d.goal_width,
-                    (Some(d), FieldKind::Indicators) => d.cell_width,
-                    _ => widest_line(&project_text(form, project, id)?),
-                };
-                widest[i] = widest[i].max(width as f64);
+        // A parked unit's projects were measured before they went to disk.
+        let parked = unit.parked.iter().map(|p| p.widths.clone());
+        for widths in parked.chain(unit.projects.iter().map(|p| project_widths(form, p))) {
+            for (w, width) in widest.iter_mut().zip(widths) {
+                *w = w.max(width as f64);
             }
         }
     }
-    Ok(form
-        .fields
+    form.fields
         .iter()
         .zip(widest)
         .map(|(field, w)| {
@@ -553,5 +564,20 @@ fn column_widths(form: &Form, units: &[&Unit]) -> Result<Vec<f64>, XlsxError> {
                 .min(max_width(field.kind).max(header + 2.0))
                 .max(8.0)
         })
-        .collect())
+        .collect()
+}
+
+/// The widest line of each of a project's cells in 汇总表, in display columns, in form order: a
+/// digested project's long texts were measured before they went to disk.
+pub fn project_widths(form: &Form, project: &Project) -> Vec<usize> {
+    form.field_ids()
+        .map(|id| match (&project.digest, form[id].kind) {
+            (Some(d), FieldKind::Goal) => d.goal_width,
+            (Some(d), FieldKind::Indicators) => d.cell_width,
+            (None, FieldKind::Goal) => widest_line(&project.goal),
+            (None, FieldKind::Indicators) => widest_line(&indicator_cell(project)),
+            (_, FieldKind::Name) => widest_line(&project.name),
+            (_, FieldKind::Amount) => widest_line(&amount_text(project.amounts.get(id))),
+        })
+        .collect()
 }

@@ -20,12 +20,14 @@ use crate::base::issue::{Issue, Rule, Severity};
 use crate::base::model::{
     FileStatus, IndicatorDigest, LayoutKind, Project, Submission, Table, Unit,
 };
+use crate::base::park::{park_unit, projects_of};
 use crate::base::spill::Spill;
 use crate::base::text::name_key;
 use crate::consolidate::consolidated_units;
 use crate::consolidate::Consolidation;
 use crate::write::official::{
-    indicator_cell, widest_line, write_official_sheet_marked, Formats, Heading, RowMarks, UnitMarks,
+    indicator_cell, project_widths, widest_line, write_official_sheet_marked, Formats, Heading,
+    RowMarks, UnitMarks,
 };
 pub use details::DetailTarget;
 use details::Details;
@@ -200,7 +202,7 @@ impl StreamingWorkbook {
         workbook.add_worksheet().set_name("统计")?;
         let owned = counted_units(c);
         let units: Vec<&Unit> = owned.iter().map(|u| u.as_ref()).collect();
-        let marks = fault_marks(form, c);
+        let marks = fault_marks(form, c).map_err(StreamError::Spill)?;
         let heading = Heading {
             unit_name: None,
             grand_total: true,
@@ -266,6 +268,12 @@ impl Preparer {
                         digest_indicators(form, project, &self.spill)
                             .map_err(StreamError::Spill)?;
                     }
+                }
+                // The per-project forms of one unit are merged across files into one unit
+                // (`consolidated_units`), which takes their projects as held: they stay.
+                if table.layout != LayoutKind::Project {
+                    park_unit(form, unit, &self.spill, |p| project_widths(form, p))
+                        .map_err(StreamError::Spill)?;
                 }
             }
         }
@@ -369,7 +377,10 @@ type IssueKey<'a> = (&'a str, Option<&'a str>, Option<&'a str>);
 /// cell: its row is the project whose source row it is (else the project it names, else the
 /// unit row), its column the form field whose source column it is (else the field its rule
 /// is about, else the name). Infos are not marked.
-pub fn fault_marks(form: &Form, c: &Consolidation) -> Vec<UnitMarks> {
+///
+/// # Errors
+/// A parked unit's projects cannot be read back (see `base::park`).
+pub fn fault_marks(form: &Form, c: &Consolidation) -> std::io::Result<Vec<UnitMarks>> {
     // Issues by (file, sheet, unit), indexed once.
     let mut index: HashMap<IssueKey, Vec<&Issue>> = HashMap::new();
     for issue in c.issues.iter().filter(|i| i.severity != Severity::Info) {
@@ -388,7 +399,7 @@ pub fn fault_marks(form: &Form, c: &Consolidation) -> Vec<UnitMarks> {
                 let first = marks.projects.len();
                 marks
                     .projects
-                    .resize(first + unit.projects.len(), RowMarks::new());
+                    .resize(first + unit.project_count(), RowMarks::new());
                 let file = sub.display.as_str();
                 let sheet = table.sheet.as_deref();
                 let named = index.get(&(file, sheet, Some(unit.name.as_str())));
@@ -396,9 +407,11 @@ pub fn fault_marks(form: &Form, c: &Consolidation) -> Vec<UnitMarks> {
                 if named.is_none() && unnamed.is_none() {
                     continue;
                 }
+                // Parked projects are read back only for the units that have issues.
+                let projects = projects_of(unit)?;
                 let mut by_row: HashMap<u32, usize> = HashMap::new();
                 let mut by_name: HashMap<&str, usize> = HashMap::new();
-                for (j, p) in unit.projects.iter().enumerate() {
+                for (j, p) in projects.iter().enumerate() {
                     by_row.entry(p.row).or_insert(j);
                     by_name.entry(p.name.as_str()).or_insert(j);
                 }
@@ -419,13 +432,13 @@ pub fn fault_marks(form: &Form, c: &Consolidation) -> Vec<UnitMarks> {
                         }
                         None => continue,
                     };
-                    let p = project.map(|j| &unit.projects[j]);
+                    let p = project.map(|j| &projects[j]);
                     let col = written_col(form, table, p, issue);
                     let message = format!("{}：{}", issue.severity.label(), issue.message);
                     target.push((col, issue.severity, message));
                 }
             }
-            marks
+            Ok(marks)
         })
         .collect()
 }

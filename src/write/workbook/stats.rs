@@ -111,7 +111,7 @@ pub(super) fn write_stats_sheet(
             (
                 vec![label],
                 vec![
-                    u.projects.len() as f64,
+                    u.project_count() as f64,
                     u.indicator_count() as f64,
                     number(unit_total(form, u)),
                 ],

@@ -50,7 +50,7 @@ pub(super) fn write_status_sheet(
             ws.write_string(row, 3, layout.label())?;
         }
         if !units.is_empty() {
-            let projects: usize = units.iter().map(|u| u.projects.len()).sum();
+            let projects: usize = units.iter().map(|u| u.project_count()).sum();
             let indicators: usize = units.iter().map(|u| u.indicator_count()).sum();
             let total: Decimal = units.iter().map(|u| unit_total(form, u)).sum();
             ws.write_number(row, 4, projects as f64)?;

@@ -1,0 +1,358 @@
+//! A unit's projects kept on disk: once a streaming consolidation has written a submission's
+//! 指标明细 rows and digested its projects (`write::workbook::Preparer`), what is left of each
+//! project (its name, amounts, cells and digest) is encoded into the run's [`Spill`], and the
+//! unit keeps only [`ParkedProjects`]: the counts, column sums, scheme signs and column widths
+//! that the summary, the JSON report, 统计 and 汇总表's widths need. 汇总表 and the fault marks
+//! read the projects back a few units at a time. Memory then grows with units, not projects.
+
+use std::borrow::Cow;
+use std::io::{Error, ErrorKind};
+use std::sync::Arc;
+
+use rust_decimal::Decimal;
+
+use crate::base::form::Form;
+use crate::base::model::{Amount, FieldId, IndicatorDigest, ParkedProjects, Project, Unit};
+use crate::base::spill::{Spill, SpilledText};
+
+/// Whether a project can be parked: digested, with nothing left beside the parts that are kept
+/// (see `write::workbook::digest_indicators`, which leaves a project so).
+fn parkable(p: &Project) -> bool {
+    p.digest.is_some()
+        && p.goal.is_empty()
+        && p.indicator_text.is_empty()
+        && p.indicators.is_empty()
+        && p.indicator_faults.is_empty()
+        && p.goal_period.is_empty()
+        && p.funding.is_empty()
+}
+
+/// Moves a unit's projects to `spill`, when every one is digested; `widths` gives a project's
+/// widest line in each of the form's columns (汇总表's measure). Returns whether it did.
+///
+/// # Errors
+/// The temporary file cannot be written.
+pub fn park_unit(
+    form: &Form,
+    unit: &mut Unit,
+    spill: &Arc<Spill>,
+    widths: impl Fn(&Project) -> Vec<usize>,
+) -> std::io::Result<bool> {
+    if unit.parked.is_some() || !unit.projects.iter().all(parkable) {
+        return Ok(false);
+    }
+    let mut bytes = Vec::new();
+    let mut column_widths = vec![0; form.fields.len()];
+    for p in &unit.projects {
+        encode(p, &mut bytes);
+        for (w, width) in column_widths.iter_mut().zip(widths(p)) {
+            *w = (*w).max(width);
+        }
+    }
+    let sums = form
+        .amount_fields()
+        .map(|f| (f, unit.column_sum(f)))
+        .collect();
+    let (older, current) = form.taxonomy.project_signs(unit.projects.iter());
+    let parked = ParkedProjects {
+        parts: vec![spill.put_bytes(&bytes)?],
+        count: unit.projects.len(),
+        indicators: unit.indicator_count(),
+        sums,
+        first_row: unit.projects.first().map(|p| p.row),
+        older,
+        current,
+        widths: column_widths,
+    };
+    unit.projects = Vec::new();
+    unit.parked = Some(parked);
+    Ok(true)
+}
+
+/// A unit's projects, the parked ones read back first, then those held.
+///
+/// # Errors
+/// The temporary file cannot be read.
+pub fn projects_of(unit: &Unit) -> std::io::Result<Cow<'_, [Project]>> {
+    let Some(parked) = &unit.parked else {
+        return Ok(Cow::Borrowed(&unit.projects));
+    };
+    let mut projects = Vec::with_capacity(parked.count + unit.projects.len());
+    for part in &parked.parts {
+        let bytes = part.read_bytes()?;
+        let mut reader = Reader { bytes: &bytes };
+        while !reader.bytes.is_empty() {
+            projects.push(reader.project(part)?);
+        }
+    }
+    projects.extend(unit.projects.iter().cloned());
+    Ok(Cow::Owned(projects))
+}
+
+fn put_u32(out: &mut Vec<u8>, n: u32) {
+    out.extend_from_slice(&n.to_le_bytes());
+}
+
+fn put_u64(out: &mut Vec<u8>, n: u64) {
+    out.extend_from_slice(&n.to_le_bytes());
+}
+
+fn put_str(out: &mut Vec<u8>, s: &str) {
+    put_u64(out, s.len() as u64);
+    out.extend_from_slice(s.as_bytes());
+}
+
+fn put_place(out: &mut Vec<u8>, text: &SpilledText) {
+    let (at, len) = text.place();
+    put_u64(out, at);
+    put_u64(out, len as u64);
+}
+
+/// A parked project: row, name, amounts, cells and digest, in that order.
+fn encode(p: &Project, out: &mut Vec<u8>) {
+    put_u32(out, p.row);
+    put_str(out, &p.name);
+    let amounts: Vec<_> = p.amounts.iter().collect();
+    put_u64(out, amounts.len() as u64);
+    for (field, amount) in amounts {
+        put_u64(out, field.position() as u64);
+        match amount {
+            Amount::Blank => out.push(0),
+            Amount::Value(d) => {
+                out.push(1);
+                out.extend_from_slice(&d.serialize());
+            }
+            Amount::Bad(text) => {
+                out.push(2);
+                put_str(out, text);
+            }
+        }
+    }
+    put_u64(out, p.cells.len() as u64);
+    for (field, row, col) in &p.cells {
+        put_u64(out, field.position() as u64);
+        put_u32(out, *row);
+        put_u32(out, *col);
+    }
+    if let Some(d) = &p.digest {
+        put_u64(out, d.count as u64);
+        put_place(out, &d.cell);
+        put_place(out, &d.goal);
+        put_u64(out, d.cell_width as u64);
+        put_u64(out, d.goal_width as u64);
+        out.push(u8::from(d.older) | u8::from(d.current) << 1);
+    }
+}
+
+struct Reader<'b> {
+    bytes: &'b [u8],
+}
+
+fn broken() -> Error {
+    Error::new(ErrorKind::InvalidData, "暂存的项目数据不完整")
+}
+
+impl Reader<'_> {
+    fn take<const N: usize>(&mut self) -> std::io::Result<[u8; N]> {
+        let (head, rest) = self.bytes.split_first_chunk::<N>().ok_or_else(broken)?;
+        self.bytes = rest;
+        Ok(*head)
+    }
+
+    fn u32(&mut self) -> std::io::Result<u32> {
+        Ok(u32::from_le_bytes(self.take()?))
+    }
+
+    fn u64(&mut self) -> std::io::Result<u64> {
+        Ok(u64::from_le_bytes(self.take()?))
+    }
+
+    fn usize(&mut self) -> std::io::Result<usize> {
+        usize::try_from(self.u64()?).map_err(|_| broken())
+    }
+
+    fn string(&mut self) -> std::io::Result<String> {
+        let len = self.usize()?;
+        if len > self.bytes.len() {
+            return Err(broken());
+        }
+        let (text, rest) = self.bytes.split_at(len);
+        self.bytes = rest;
+        String::from_utf8(text.to_vec()).map_err(|_| broken())
+    }
+
+    fn place(&mut self) -> std::io::Result<(u64, usize)> {
+        Ok((self.u64()?, self.usize()?))
+    }
+
+    /// A project as [`encode`] wrote it; its digest's texts are in the spill of `part`.
+    fn project(&mut self, part: &SpilledText) -> std::io::Result<Project> {
+        let row = self.u32()?;
+        let name = self.string()?;
+        let n = self.usize()?;
+        let mut amounts = Vec::with_capacity(n.min(64));
+        for _ in 0..n {
+            let field = FieldId(self.usize()?);
+            let amount = match self.take::<1>()?[0] {
+                0 => Amount::Blank,
+                1 => Amount::Value(Decimal::deserialize(self.take()?)),
+                2 => Amount::Bad(self.string()?),
+                _ => return Err(broken()),
+            };
+            amounts.push((field, amount));
+        }
+        let n = self.usize()?;
+        let mut cells = Vec::with_capacity(n.min(64));
+        for _ in 0..n {
+            cells.push((FieldId(self.usize()?), self.u32()?, self.u32()?));
+        }
+        let count = self.usize()?;
+        let cell = part.beside(self.place()?);
+        let goal = part.beside(self.place()?);
+        let (cell_width, goal_width) = (self.usize()?, self.usize()?);
+        let signs = self.take::<1>()?[0];
+        Ok(Project {
+            row,
+            name,
+            amounts: amounts.into_iter().collect(),
+            cells,
+            digest: Some(IndicatorDigest {
+                count,
+                cell,
+                goal,
+                cell_width,
+                goal_width,
+                older: signs & 1 != 0,
+                current: signs & 2 != 0,
+            }),
+            ..Project::default()
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::base::model::NameSource;
+
+    /// A digested project: its long texts in `spill`, its amounts of every kind.
+    fn digested(spill: &Arc<Spill>, form: &Form, row: u32, name: &str) -> Project {
+        let fields: Vec<FieldId> = form.amount_fields().collect();
+        let amounts = fields
+            .iter()
+            .enumerate()
+            .map(|(i, &f)| {
+                let amount = match (i + row as usize) % 3 {
+                    0 => Amount::Value(Decimal::new(12_345 + i64::from(row), 2)),
+                    1 => Amount::Blank,
+                    _ => Amount::Bad(format!("约{row}万")),
+                };
+                (f, amount)
+            })
+            .collect();
+        Project {
+            row,
+            name: name.to_string(),
+            amounts,
+            cells: vec![(fields[0], row, 3)],
+            digest: Some(IndicatorDigest {
+                count: row as usize,
+                cell: spill.put(&format!("数量指标：{name}\n质量指标")).unwrap(),
+                goal: spill.put(&format!("{name}的年度目标")).unwrap(),
+                cell_width: 20,
+                goal_width: 14 + row as usize,
+                older: row == 7,
+                current: true,
+            }),
+            ..Project::default()
+        }
+    }
+
+    fn unit(projects: Vec<Project>) -> Unit {
+        Unit {
+            name: "示例单位".to_string(),
+            code: None,
+            department: None,
+            name_source: NameSource::Title,
+            declared: None,
+            projects,
+            parked: None,
+        }
+    }
+
+    #[test]
+    fn parked_projects_read_back_as_they_were_with_their_counts_and_sums() {
+        let form = Form::default_form();
+        let spill = Spill::new().unwrap();
+        let projects: Vec<Project> = (5..9)
+            .map(|row| digested(&spill, &form, row, &format!("项目{row}")))
+            .collect();
+        let held = unit(projects.clone());
+        let mut parked = unit(projects);
+        let widths = |p: &Project| vec![p.name.len(), p.row as usize];
+        assert!(park_unit(&form, &mut parked, &spill, widths).unwrap());
+        assert!(parked.projects.is_empty());
+        let kept = parked.parked.as_ref().unwrap();
+        assert_eq!(kept.widths[..2], [7, 8]);
+        assert_eq!(kept.first_row, Some(5));
+        assert_eq!(parked.project_count(), 4);
+        assert_eq!(parked.indicator_count(), held.indicator_count());
+        assert_eq!(parked.first_project_row(), held.first_project_row());
+        for field in form.amount_fields() {
+            assert_eq!(parked.column_sum(field), held.column_sum(field));
+        }
+        assert!(held.column_sum(form.amount_fields().next().unwrap()) > Decimal::ZERO);
+        assert_eq!(
+            form.taxonomy.scheme_of_unit(&parked),
+            form.taxonomy.scheme_of_unit(&held)
+        );
+        let back = projects_of(&parked).unwrap();
+        assert_eq!(format!("{:?}", back), format!("{:?}", held.projects));
+        for (b, h) in back.iter().zip(&held.projects) {
+            let (b, h) = (b.digest.as_ref().unwrap(), h.digest.as_ref().unwrap());
+            assert_eq!(b.cell.read().unwrap(), h.cell.read().unwrap());
+            assert_eq!(b.goal.read().unwrap(), h.goal.read().unwrap());
+        }
+        // A held unit reads as it is, borrowed.
+        assert!(matches!(projects_of(&held).unwrap(), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn a_unit_with_a_project_not_digested_stays_held() {
+        let form = Form::default_form();
+        let spill = Spill::new().unwrap();
+        let mut projects = vec![digested(&spill, &form, 5, "甲")];
+        projects.push(Project {
+            row: 6,
+            name: "乙".to_string(),
+            goal: "目标".to_string(),
+            ..Project::default()
+        });
+        let mut held = unit(projects);
+        assert!(!park_unit(&form, &mut held, &spill, |_| Vec::new()).unwrap());
+        assert_eq!((held.projects.len(), held.parked.is_none()), (2, true));
+    }
+
+    #[test]
+    fn a_damaged_part_is_an_error_not_a_panic() {
+        let form = Form::default_form();
+        let spill = Spill::new().unwrap();
+        let mut bytes = Vec::new();
+        encode(&digested(&spill, &form, 5, "甲"), &mut bytes);
+        for cut in [1, 5, bytes.len() / 2, bytes.len() - 1] {
+            let mut parked = unit(Vec::new());
+            parked.parked = Some(ParkedProjects {
+                parts: vec![spill.put_bytes(&bytes[..cut]).unwrap()],
+                count: 1,
+                indicators: 0,
+                sums: Vec::new(),
+                first_row: None,
+                older: false,
+                current: false,
+                widths: Vec::new(),
+            });
+            let err = projects_of(&parked).unwrap_err();
+            assert_eq!(err.kind(), ErrorKind::InvalidData, "cut at {cut}");
+        }
+    }
+}
