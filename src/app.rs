@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::base::form::{Form, FormError};
-use crate::base::issue::{Issue, Rule, Severity};
+use crate::base::issue::{IssueFilter, Rule, Severity};
 use crate::base::model::Unit;
 use crate::base::text::group_digits;
 use crate::cli::{
@@ -62,20 +62,6 @@ pub struct Plan {
     pub roster: Option<Roster>,
     /// Which issues are listed.
     pub filter: IssueFilter,
-}
-
-/// Which issues a report lists: the most minor severity shown, and the rules (all when empty).
-#[derive(Debug, Clone)]
-pub struct IssueFilter {
-    pub severity: Severity,
-    pub rules: Vec<Rule>,
-}
-
-impl IssueFilter {
-    pub fn keeps(&self, issue: &Issue) -> bool {
-        issue.severity <= self.severity
-            && (self.rules.is_empty() || self.rules.contains(&issue.rule))
-    }
 }
 
 impl Plan {
@@ -160,7 +146,7 @@ impl Plan {
         let mut c = consolidate(&self.form, submissions, &discovery, self.roster.as_ref());
         // The bar's last count is the summary's: the rules across files add their errors.
         progress.finish(c.summary.errors);
-        c.issues.retain(|i| self.filter.keeps(i));
+        c.retain(self.filter.clone());
         Ok((c, inputs))
     }
 }

@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::base::form::Form;
-use crate::base::issue::{Issue, Place, Rule, Severity};
+use crate::base::issue::{Issue, IssueFilter, Place, Rule, Severity};
 use crate::base::model::{FileStatus, LayoutKind, Submission, Unit};
 use crate::base::text::name_key;
 use crate::base::text::serialize_money;
@@ -22,15 +22,109 @@ use crate::roster::{Roster, RosterEntry};
 pub struct Consolidation {
     /// One entry per input file (read, failed, duplicate or skipped), sorted by path.
     pub files: Vec<Submission>,
-    /// Every issue, sorted by file, sheet, row, column. A file that was read hands its issues
-    /// over (its `issues` are then empty, its counts in `file_counts`); one that failed, a
-    /// duplicate or a skipped one keeps a copy, its reason.
+    /// Every issue held in memory, sorted by file, sheet, row, column. A file that was read
+    /// hands its issues over (its `issues` are then empty, its counts in `file_counts`); one
+    /// that failed, a duplicate or a skipped one keeps a copy, its reason. A file's parked
+    /// infos (`Submission::parked_issues`) are not here: [`Consolidation::each_issue`] gives
+    /// every issue, in this order, and [`Consolidation::listed`] counts them.
     pub issues: Vec<Issue>,
+    /// How many of `issues` each file handed over, in the order of `files` (the roster's
+    /// issues follow them).
+    pub held_per_file: Vec<usize>,
+    /// Which issues are listed ([`Consolidation::retain`]); the summary counts them all.
+    pub filter: IssueFilter,
     /// Each file's (errors, warnings) before any filter, in the order of `files`.
     pub file_counts: Vec<(usize, usize)>,
     pub summary: Summary,
     /// Roster units that no file holds (empty without a roster).
     pub not_submitted: Vec<RosterEntry>,
+}
+
+impl Consolidation {
+    /// Lists only the issues `filter` keeps (the summary still counts them all).
+    pub fn retain(&mut self, filter: IssueFilter) {
+        let mut kept = Vec::with_capacity(self.issues.len());
+        let mut rest = std::mem::take(&mut self.issues).into_iter();
+        for held in &mut self.held_per_file {
+            let before = kept.len();
+            kept.extend(rest.by_ref().take(*held).filter(|i| filter.keeps(i)));
+            *held = kept.len() - before;
+        }
+        kept.extend(rest.filter(|i| filter.keeps(i)));
+        self.issues = kept;
+        self.filter = filter;
+    }
+
+    /// How many issues of `severity` are listed (held or parked).
+    pub fn listed(&self, severity: Severity) -> usize {
+        let held = self.issues.iter().filter(|i| i.severity == severity);
+        let parked = self
+            .files
+            .iter()
+            .flat_map(|f| f.parked_issues.iter().flat_map(|p| &p.by_rule))
+            .filter(|(rule, _)| {
+                severity == Severity::Info && self.filter.keeps_kind(*rule, Severity::Info)
+            })
+            .map(|(_, n)| n)
+            .sum::<usize>();
+        held.count() + parked
+    }
+
+    /// How many issues are listed.
+    pub fn listed_total(&self) -> usize {
+        [Severity::Error, Severity::Warning, Severity::Info]
+            .into_iter()
+            .map(|s| self.listed(s))
+            .sum()
+    }
+
+    /// Gives `each` every listed issue in report order (by file, then sheet, row and column;
+    /// the roster's last), those of `severity` only when one is given; parked ones are read
+    /// back one file at a time.
+    ///
+    /// # Errors
+    /// What `each` returns, or a parked file's issues cannot be read back.
+    pub fn each_issue<E: From<std::io::Error>>(
+        &self,
+        severity: Option<Severity>,
+        mut each: impl FnMut(&Issue) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let wanted = |i: &Issue| severity.is_none_or(|s| i.severity == s);
+        let mut rest = self.issues.iter();
+        for (file, &held) in self.files.iter().zip(&self.held_per_file) {
+            let held: Vec<&Issue> = rest.by_ref().take(held).filter(|i| wanted(i)).collect();
+            let parked = match &file.parked_issues {
+                Some(p)
+                    if severity.is_none_or(|s| s == Severity::Info)
+                        && p.by_rule
+                            .iter()
+                            .any(|(r, _)| self.filter.keeps_kind(*r, Severity::Info)) =>
+                {
+                    let mut parked = crate::base::park::issues_of(p)?;
+                    parked.retain(|i| self.filter.keeps(i));
+                    parked
+                }
+                _ => Vec::new(),
+            };
+            // Both in report order; on a tie the file's own issue (parked) came first.
+            let (mut a, mut b) = (parked.iter().peekable(), held.into_iter().peekable());
+            loop {
+                let next = match (a.peek(), b.peek()) {
+                    (Some(x), Some(y)) if y.sort_key() < x.sort_key() => b.next(),
+                    (Some(_), _) => a.next(),
+                    (None, _) => b.next(),
+                };
+                match next {
+                    Some(issue) => each(issue)?,
+                    None => break,
+                }
+            }
+        }
+        for issue in rest.filter(|i| wanted(i)) {
+            each(issue)?;
+        }
+        Ok(())
+    }
 }
 
 /// Counts and the grand total, as in the JSON report's `summary`.
@@ -134,6 +228,7 @@ pub fn consolidate(
             status: FileStatus::Skipped,
             tables: Vec::new(),
             issues: Vec::new(),
+            parked_issues: None,
             note: Some(reason.clone()),
         });
     }
@@ -152,6 +247,7 @@ pub fn consolidate(
         submissions.iter().map(|s| s.issues.len()).sum::<usize>() + roster_issues.len(),
     );
     let mut file_counts = Vec::with_capacity(submissions.len());
+    let mut held_per_file = Vec::with_capacity(submissions.len());
     for sub in &mut submissions {
         for unit in sub.units() {
             summary.projects += unit.project_count();
@@ -167,7 +263,12 @@ pub fn consolidate(
             std::mem::take(&mut sub.issues)
         };
         file_issues.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        held_per_file.push(file_issues.len());
         issues.append(&mut file_issues);
+        for &(rule, n) in sub.parked_issues.iter().flat_map(|p| &p.by_rule) {
+            *summary.by_rule.entry(rule).or_default() += n;
+            summary.infos += n;
+        }
     }
     summary.units = consolidated_units(&submissions).len();
     issues.extend(roster_issues);
@@ -182,6 +283,8 @@ pub fn consolidate(
     Consolidation {
         files: submissions,
         issues,
+        held_per_file,
+        filter: IssueFilter::default(),
         file_counts,
         summary,
         not_submitted,
@@ -218,6 +321,7 @@ mod tests {
             status: FileStatus::of(&issues),
             tables: vec![t],
             issues,
+            parked_issues: None,
             note: None,
         }
     }
@@ -271,6 +375,114 @@ mod tests {
             .iter()
             .map(|i| (i.rule, i.place.file.as_str(), i.place.row))
             .collect()
+    }
+
+    /// Every issue `c` lists, in report order (`each_issue`), of one severity when given.
+    fn listed(c: &Consolidation, severity: Option<Severity>) -> Vec<Issue> {
+        let mut all = Vec::new();
+        c.each_issue::<std::io::Error>(severity, |i| {
+            all.push(i.clone());
+            Ok(())
+        })
+        .unwrap();
+        all
+    }
+
+    // A streaming consolidation parks each file's infos on disk: the issues given back, their
+    // order (a cross-file issue falls among a file's parked infos), the counts and the filters
+    // are those of the same run with every issue held.
+    #[test]
+    fn parked_infos_come_back_in_report_order_among_the_held_issues() {
+        let form = Form::default_form();
+        let info = |file, row| issue(Rule::MissingCostIndicator, file, Some(row));
+        let make = || {
+            vec![
+                submission(
+                    "a.xlsx",
+                    "示例单位甲",
+                    vec![project("道路养护", &["1", "1"])],
+                    vec![
+                        info("a.xlsx", 9),
+                        issue(Rule::SumMismatch, "a.xlsx", Some(7)),
+                        info("a.xlsx", 5),
+                    ],
+                ),
+                // The same unit again: duplicate-unit, at its first project's row (7), falls
+                // between its infos of rows 3 and 8.
+                submission(
+                    "b.xlsx",
+                    "示例单位甲",
+                    vec![project("绿化", &["2", "2"])],
+                    vec![
+                        info("b.xlsx", 8),
+                        info("b.xlsx", 3),
+                        issue(Rule::BadAmount, "b.xlsx", Some(4)),
+                    ],
+                ),
+                submission(
+                    "c.xlsx",
+                    "示例单位乙",
+                    vec![project("清洁", &["3", "3"])],
+                    Vec::new(),
+                ),
+            ]
+        };
+        let held = consolidate(&form, make(), &Discovery::default(), None);
+        let spill = crate::base::spill::Spill::new().unwrap();
+        let mut subs = make();
+        for sub in &mut subs {
+            crate::base::park::park_infos(sub, &spill).unwrap();
+            assert!(sub.issues.iter().all(|i| i.severity != Severity::Info));
+        }
+        let parked = consolidate(&form, subs, &Discovery::default(), None);
+        assert_eq!(parked.files[1].parked_issues.as_ref().unwrap().count(), 2);
+        assert!(parked.files[2].parked_issues.is_none());
+        assert_eq!(
+            parked.issues.len(),
+            3,
+            "the errors and duplicate-unit stay held"
+        );
+        assert_eq!(
+            rules(&listed(&parked, None)),
+            [
+                (Rule::MissingCostIndicator, "a.xlsx", Some(5)),
+                (Rule::SumMismatch, "a.xlsx", Some(7)),
+                (Rule::MissingCostIndicator, "a.xlsx", Some(9)),
+                (Rule::MissingCostIndicator, "b.xlsx", Some(3)),
+                (Rule::BadAmount, "b.xlsx", Some(4)),
+                (Rule::DuplicateUnit, "b.xlsx", Some(7)),
+                (Rule::MissingCostIndicator, "b.xlsx", Some(8)),
+            ]
+        );
+        assert_eq!(listed(&parked, None), held.issues);
+        assert_eq!(parked.summary, held.summary);
+        assert_eq!(parked.file_counts, held.file_counts);
+        for severity in [Severity::Error, Severity::Warning, Severity::Info] {
+            assert_eq!(
+                listed(&parked, Some(severity)),
+                listed(&held, Some(severity))
+            );
+        }
+        let filters = [
+            IssueFilter {
+                severity: Severity::Warning,
+                rules: Vec::new(),
+            },
+            IssueFilter {
+                severity: Severity::Info,
+                rules: vec![Rule::MissingCostIndicator, Rule::DuplicateUnit],
+            },
+        ];
+        for filter in filters {
+            let (mut held, mut parked) = (held.clone(), parked.clone());
+            held.retain(filter.clone());
+            parked.retain(filter.clone());
+            assert_eq!(listed(&parked, None), held.issues, "{filter:?}");
+            for severity in [Severity::Error, Severity::Warning, Severity::Info] {
+                assert_eq!(parked.listed(severity), held.listed(severity), "{filter:?}");
+            }
+            assert_eq!(parked.listed_total(), held.issues.len());
+        }
     }
 
     // Files, units, projects and indicators are counted over every submission, and the total is

@@ -73,6 +73,7 @@ fn process_source(source: &Source, form: &Form) -> Submission {
         status,
         tables,
         issues,
+        parked_issues: None,
         note: None,
     }
 }

@@ -97,6 +97,9 @@ fn indicator_detail_continues_on_a_new_sheet_past_the_row_limit() {
     };
     assert!(parked(true).contains(&jixiao::base::model::LayoutKind::Wide));
     assert!(!parked(true).contains(&jixiao::base::model::LayoutKind::Project));
+    // And the files' infos are parked (the samples have some).
+    assert!(c.summary.infos > 0);
+    assert!(streamed.iter().any(|s| s.parked_issues.is_some()));
     let streamed = consolidate::consolidate(&form, streamed, &discovery, None);
     assert_eq!(streamed.summary, c.summary);
     assert_eq!(

@@ -236,6 +236,34 @@ impl Issue {
     }
 }
 
+/// Which issues a report lists: the most minor severity shown, and the rules (all when empty).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IssueFilter {
+    pub severity: Severity,
+    pub rules: Vec<Rule>,
+}
+
+impl Default for IssueFilter {
+    /// Every issue.
+    fn default() -> IssueFilter {
+        IssueFilter {
+            severity: Severity::Info,
+            rules: Vec::new(),
+        }
+    }
+}
+
+impl IssueFilter {
+    pub fn keeps(&self, issue: &Issue) -> bool {
+        self.keeps_kind(issue.rule, issue.severity)
+    }
+
+    /// Whether issues of this rule and severity are listed (all the filter looks at).
+    pub fn keeps_kind(&self, rule: Rule, severity: Severity) -> bool {
+        severity <= self.severity && (self.rules.is_empty() || self.rules.contains(&rule))
+    }
+}
+
 impl Serialize for Issue {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

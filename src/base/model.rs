@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::base::issue::{Issue, Severity};
+use crate::base::issue::{Issue, Rule, Severity};
 use crate::base::spill::SpilledText;
 
 /// A column of the form (an entry of `Form::fields`), valid for the form that gave it.
@@ -574,8 +574,26 @@ pub struct Submission {
     pub status: FileStatus,
     pub tables: Vec<Table>,
     pub issues: Vec<Issue>,
+    /// The file's infos, kept on disk in a streaming consolidation (see `base::park`); they
+    /// are then not in `issues`.
+    pub parked_issues: Option<ParkedIssues>,
     /// Why a file was skipped, when it was.
     pub note: Option<String>,
+}
+
+/// A submission's infos kept on disk, in report order (`Issue::sort_key`), with their count by
+/// rule: the summary counts them without reading them back.
+#[derive(Debug, Clone)]
+pub struct ParkedIssues {
+    pub part: SpilledText,
+    pub by_rule: Vec<(Rule, usize)>,
+}
+
+impl ParkedIssues {
+    /// How many issues are parked.
+    pub fn count(&self) -> usize {
+        self.by_rule.iter().map(|(_, n)| n).sum()
+    }
 }
 
 impl Submission {
@@ -587,6 +605,7 @@ impl Submission {
             status,
             tables: Vec::new(),
             issues,
+            parked_issues: None,
             note: None,
         }
     }

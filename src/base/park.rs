@@ -4,6 +4,10 @@
 //! unit keeps only [`ParkedProjects`]: the counts, column sums, scheme signs and column widths
 //! that the summary, the JSON report, 统计 and 汇总表's widths need. 汇总表 and the fault marks
 //! read the projects back a few units at a time. Memory then grows with units, not projects.
+//!
+//! A submission's infos go the same way ([`park_infos`]): most issues of a large run are infos
+//! (a project without a cost indicator), and only the reports list them; the errors and
+//! warnings, which 汇总表 marks, stay in memory.
 
 use std::borrow::Cow;
 use std::io::{Error, ErrorKind};
@@ -12,7 +16,10 @@ use std::sync::Arc;
 use rust_decimal::Decimal;
 
 use crate::base::form::Form;
-use crate::base::model::{Amount, FieldId, IndicatorDigest, ParkedProjects, Project, Unit};
+use crate::base::issue::{Issue, Place, Rule, Severity};
+use crate::base::model::{
+    Amount, FieldId, IndicatorDigest, ParkedIssues, ParkedProjects, Project, Submission, Unit,
+};
 use crate::base::spill::{Spill, SpilledText};
 
 /// Whether a project can be parked: digested, with nothing left beside the parts that are kept
@@ -87,6 +94,88 @@ pub fn projects_of(unit: &Unit) -> std::io::Result<Cow<'_, [Project]>> {
     }
     projects.extend(unit.projects.iter().cloned());
     Ok(Cow::Owned(projects))
+}
+
+/// Moves a submission's infos to `spill`, in report order, leaving its errors and warnings.
+///
+/// # Errors
+/// The temporary file cannot be written.
+pub fn park_infos(sub: &mut Submission, spill: &Arc<Spill>) -> std::io::Result<()> {
+    if sub.parked_issues.is_some() || !sub.issues.iter().any(|i| i.severity == Severity::Info) {
+        return Ok(());
+    }
+    let (mut infos, held): (Vec<Issue>, Vec<Issue>) = std::mem::take(&mut sub.issues)
+        .into_iter()
+        .partition(|i| i.severity == Severity::Info);
+    sub.issues = held;
+    infos.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    let mut bytes = Vec::new();
+    let mut by_rule: Vec<(Rule, usize)> = Vec::new();
+    for issue in &infos {
+        encode_issue(issue, &mut bytes);
+        match by_rule.iter_mut().find(|(r, _)| *r == issue.rule) {
+            Some((_, n)) => *n += 1,
+            None => by_rule.push((issue.rule, 1)),
+        }
+    }
+    by_rule.sort();
+    sub.parked_issues = Some(ParkedIssues {
+        part: spill.put_bytes(&bytes)?,
+        by_rule,
+    });
+    Ok(())
+}
+
+/// The parked issues, read back in their order.
+///
+/// # Errors
+/// The temporary file cannot be read.
+pub fn issues_of(parked: &ParkedIssues) -> std::io::Result<Vec<Issue>> {
+    let bytes = parked.part.read_bytes()?;
+    let mut reader = Reader { bytes: &bytes };
+    let mut issues = Vec::with_capacity(parked.count());
+    while !reader.bytes.is_empty() {
+        issues.push(reader.issue()?);
+    }
+    Ok(issues)
+}
+
+fn put_opt_str(out: &mut Vec<u8>, s: Option<&str>) {
+    match s {
+        None => out.push(0),
+        Some(s) => {
+            out.push(1);
+            put_str(out, s);
+        }
+    }
+}
+
+fn put_opt_u32(out: &mut Vec<u8>, n: Option<u32>) {
+    match n {
+        None => out.push(0),
+        Some(n) => {
+            out.push(1);
+            put_u32(out, n);
+        }
+    }
+}
+
+/// An issue: rule, severity, place, unit, project and message.
+fn encode_issue(issue: &Issue, out: &mut Vec<u8>) {
+    let rule = Rule::ALL.iter().position(|r| *r == issue.rule).unwrap_or(0);
+    put_u32(out, rule as u32);
+    out.push(match issue.severity {
+        Severity::Error => 0,
+        Severity::Warning => 1,
+        Severity::Info => 2,
+    });
+    put_str(out, &issue.place.file);
+    put_opt_str(out, issue.place.sheet.as_deref());
+    put_opt_u32(out, issue.place.row);
+    put_opt_u32(out, issue.place.col);
+    put_opt_str(out, issue.unit.as_deref());
+    put_opt_str(out, issue.project.as_deref());
+    put_str(out, &issue.message);
 }
 
 fn put_u32(out: &mut Vec<u8>, n: u32) {
@@ -179,6 +268,51 @@ impl Reader<'_> {
         let (text, rest) = self.bytes.split_at(len);
         self.bytes = rest;
         String::from_utf8(text.to_vec()).map_err(|_| broken())
+    }
+
+    fn byte(&mut self) -> std::io::Result<u8> {
+        Ok(self.take::<1>()?[0])
+    }
+
+    fn opt_string(&mut self) -> std::io::Result<Option<String>> {
+        match self.byte()? {
+            0 => Ok(None),
+            1 => self.string().map(Some),
+            _ => Err(broken()),
+        }
+    }
+
+    fn opt_u32(&mut self) -> std::io::Result<Option<u32>> {
+        match self.byte()? {
+            0 => Ok(None),
+            1 => self.u32().map(Some),
+            _ => Err(broken()),
+        }
+    }
+
+    /// An issue as [`encode_issue`] wrote it.
+    fn issue(&mut self) -> std::io::Result<Issue> {
+        let rule = *Rule::ALL.get(self.u32()? as usize).ok_or_else(broken)?;
+        let severity = match self.byte()? {
+            0 => Severity::Error,
+            1 => Severity::Warning,
+            2 => Severity::Info,
+            _ => return Err(broken()),
+        };
+        let place = Place {
+            file: self.string()?,
+            sheet: self.opt_string()?,
+            row: self.opt_u32()?,
+            col: self.opt_u32()?,
+        };
+        Ok(Issue {
+            rule,
+            severity,
+            place,
+            unit: self.opt_string()?,
+            project: self.opt_string()?,
+            message: self.string()?,
+        })
     }
 
     fn place(&mut self) -> std::io::Result<(u64, usize)> {

@@ -4,7 +4,6 @@
 use serde::Serialize;
 
 use crate::base::form::Form;
-use crate::base::issue::Issue;
 use crate::base::model::{FileStatus, LayoutKind, NameSource};
 use crate::base::taxonomy::Scheme;
 use crate::consolidate::{unit_total, Consolidation, Summary};
@@ -13,7 +12,38 @@ use crate::consolidate::{unit_total, Consolidation, Summary};
 struct Report<'a> {
     summary: &'a Summary,
     files: Vec<FileEntry<'a>>,
-    issues: &'a [Issue],
+    issues: Issues<'a>,
+}
+
+/// Every listed issue, in report order; parked ones read back as they are written.
+struct Issues<'a>(&'a Consolidation);
+
+impl Serialize for Issues<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{Error, SerializeSeq};
+        let mut seq = s.serialize_seq(None)?;
+        self.0
+            .each_issue(None, |issue| {
+                seq.serialize_element(issue).map_err(Failed::Serialize)
+            })
+            .map_err(|e| match e {
+                Failed::Serialize(e) => e,
+                Failed::Read(e) => S::Error::custom(format!("暂存的问题无法读回：{e}")),
+            })?;
+        seq.end()
+    }
+}
+
+/// Why the issues could not be serialized: the serializer's error, or a read.
+enum Failed<E> {
+    Serialize(E),
+    Read(std::io::Error),
+}
+
+impl<E> From<std::io::Error> for Failed<E> {
+    fn from(e: std::io::Error) -> Failed<E> {
+        Failed::Read(e)
+    }
 }
 
 #[derive(Serialize)]
@@ -86,7 +116,7 @@ pub fn write_json(
         &Report {
             summary: &c.summary,
             files,
-            issues: &c.issues,
+            issues: Issues(c),
         },
     )?;
     out.write_all(b"\n").map_err(serde_json::Error::io)

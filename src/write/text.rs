@@ -132,7 +132,7 @@ fn render_rule_table(out: &mut String, c: &Consolidation) {
 /// every issue is listed.
 fn render_hidden(out: &mut String, c: &Consolidation) {
     let s = &c.summary;
-    let listed = |sev: Severity| c.issues.iter().filter(|i| i.severity == sev).count();
+    let listed = |sev: Severity| c.listed(sev);
     let hidden = [
         (
             Severity::Error,
@@ -159,7 +159,7 @@ fn render_hidden(out: &mut String, c: &Consolidation) {
     let _ = writeln!(
         out,
         "按 --severity / --rule 只列出 {} 个问题，另有 {total} 个未列出（{}）；下面的合计仍计入全部问题",
-        c.issues.len(),
+        c.listed_total(),
         parts.join("，")
     );
 }

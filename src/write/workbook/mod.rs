@@ -20,7 +20,7 @@ use crate::base::issue::{Issue, Rule, Severity};
 use crate::base::model::{
     FileStatus, IndicatorDigest, LayoutKind, Project, Submission, Table, Unit,
 };
-use crate::base::park::{park_unit, projects_of};
+use crate::base::park::{park_infos, park_unit, projects_of};
 use crate::base::spill::Spill;
 use crate::base::text::name_key;
 use crate::consolidate::consolidated_units;
@@ -276,6 +276,10 @@ impl Preparer {
                         .map_err(StreamError::Spill)?;
                 }
             }
+        }
+        // Infos go to disk too; a file that could not be read keeps its one issue.
+        if !sub.tables.is_empty() {
+            park_infos(sub, &self.spill).map_err(StreamError::Spill)?;
         }
         sub.compact();
         Ok(Prepared { rows, categories })
