@@ -175,10 +175,7 @@ pub fn consolidated_units(files: &[Submission]) -> Vec<Cow<'_, Unit>> {
                 if table.layout == LayoutKind::Project {
                     let key = name_key(&unit.name);
                     if let Some(&i) = at.get(&key) {
-                        out[i]
-                            .to_mut()
-                            .projects
-                            .extend(unit.projects.iter().cloned());
+                        out[i].to_mut().absorb(unit);
                         continue;
                     }
                     at.insert(key, out.len());

@@ -467,7 +467,55 @@ pub struct ParkedProjects {
     pub widths: Vec<usize>,
 }
 
+impl ParkedProjects {
+    /// Takes another unit's parked projects after these (the per-project forms of one unit,
+    /// merged across files).
+    pub fn absorb(&mut self, other: &ParkedProjects) {
+        self.parts.extend(other.parts.iter().cloned());
+        if self.count == 0 {
+            self.first_row = other.first_row;
+        }
+        self.count += other.count;
+        self.indicators += other.indicators;
+        for (field, sum) in &other.sums {
+            match self.sums.iter_mut().find(|(f, _)| f == field) {
+                Some((_, mine)) => *mine += *sum,
+                None => self.sums.push((*field, *sum)),
+            }
+        }
+        self.older |= other.older;
+        self.current |= other.current;
+        if self.widths.len() < other.widths.len() {
+            self.widths.resize(other.widths.len(), 0);
+        }
+        for (mine, theirs) in self.widths.iter_mut().zip(&other.widths) {
+            *mine = (*mine).max(*theirs);
+        }
+    }
+}
+
 impl Unit {
+    /// Takes another unit's projects after its own (the per-project forms of one unit, merged
+    /// across files). A streaming consolidation parks every unit and a batch one none, so
+    /// both units are parked or both held.
+    pub fn absorb(&mut self, other: &Unit) {
+        match (&mut self.parked, &other.parked) {
+            (Some(mine), Some(theirs)) if self.projects.is_empty() => mine.absorb(theirs),
+            (None, None) => self.projects.extend(other.projects.iter().cloned()),
+            (mine, theirs) => {
+                // Not met (see above): every project is kept, parked ones first.
+                debug_assert!(false, "a parked unit merged with a held one");
+                if let Some(theirs) = theirs {
+                    match mine {
+                        Some(mine) => mine.absorb(theirs),
+                        None => *mine = Some(theirs.clone()),
+                    }
+                }
+                self.projects.extend(other.projects.iter().cloned());
+            }
+        }
+    }
+
     /// The number of projects, whether held or parked.
     pub fn project_count(&self) -> usize {
         self.projects.len() + self.parked.as_ref().map_or(0, |p| p.count)

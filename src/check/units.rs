@@ -33,7 +33,22 @@ fn repeated_projects(
     first_seen: &mut HashMap<(String, String), Place>,
 ) -> Vec<Issue> {
     let mut issues = Vec::new();
-    for project in unit.projects.iter().filter(|p| !p.name.is_empty()) {
+    // A streaming consolidation's projects are parked: read back, one unit at a time.
+    let projects = match crate::base::park::projects_of(unit) {
+        Ok(projects) => projects,
+        Err(e) => {
+            issues.push(
+                Issue::new(
+                    Rule::UnreadableFile,
+                    unit_place(sub, table, unit),
+                    format!("本单位暂存的项目无法读回，未能与其他文件比对重复项目：{e}"),
+                )
+                .in_unit(&unit.name),
+            );
+            return issues;
+        }
+    };
+    for project in projects.iter().filter(|p| !p.name.is_empty()) {
         let place = Place {
             file: sub.display.clone(),
             sheet: table.sheet.clone(),

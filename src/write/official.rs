@@ -132,7 +132,7 @@ pub const WARNING_FILL: &str = "#FFEB9C";
 pub type RowMarks = Vec<(u16, Severity, String)>;
 
 /// The faults to show on one unit's written rows: its unit row and each project row, in the
-/// unit's project order.
+/// unit's project order (up to its last marked project: rows past the end have none).
 #[derive(Debug, Clone, Default)]
 pub struct UnitMarks {
     pub unit: RowMarks,

@@ -199,6 +199,8 @@ impl StreamingWorkbook {
         workbook
             .add_worksheet_with_constant_memory()?
             .set_name("报送情况")?;
+        // 统计 stays in memory: its charts' cached values come from the sheet's cells, which a
+        // constant-memory sheet no longer has when the workbook is saved.
         workbook.add_worksheet().set_name("统计")?;
         let owned = counted_units(c);
         let units: Vec<&Unit> = owned.iter().map(|u| u.as_ref()).collect();
@@ -269,12 +271,8 @@ impl Preparer {
                             .map_err(StreamError::Spill)?;
                     }
                 }
-                // The per-project forms of one unit are merged across files into one unit
-                // (`consolidated_units`), which takes their projects as held: they stay.
-                if table.layout != LayoutKind::Project {
-                    park_unit(form, unit, &self.spill, |p| project_widths(form, p))
-                        .map_err(StreamError::Spill)?;
-                }
+                park_unit(form, unit, &self.spill, |p| project_widths(form, p))
+                    .map_err(StreamError::Spill)?;
             }
         }
         // Infos go to disk too; a file that could not be read keeps its one issue.
@@ -399,11 +397,12 @@ pub fn fault_marks(form: &Form, c: &Consolidation) -> std::io::Result<Vec<UnitMa
         .into_iter()
         .map(|parts| {
             let mut marks = UnitMarks::default();
+            // Where each part's projects start among the unit's; marks are made only as far as
+            // the last marked project, so that a large run's unmarked rows take no memory.
+            let mut next = 0;
             for (sub, table, unit) in parts {
-                let first = marks.projects.len();
-                marks
-                    .projects
-                    .resize(first + unit.project_count(), RowMarks::new());
+                let first = next;
+                next += unit.project_count();
                 let file = sub.display.as_str();
                 let sheet = table.sheet.as_deref();
                 let named = index.get(&(file, sheet, Some(unit.name.as_str())));
@@ -429,7 +428,12 @@ pub fn fault_marks(form: &Form, c: &Consolidation) -> std::io::Result<Vec<UnitMa
                         .or_else(|| issue.project.as_deref().and_then(|p| by_name.get(p)))
                         .copied();
                     let target = match project {
-                        Some(j) => &mut marks.projects[first + j],
+                        Some(j) => {
+                            if marks.projects.len() <= first + j {
+                                marks.projects.resize(first + j + 1, RowMarks::new());
+                            }
+                            &mut marks.projects[first + j]
+                        }
                         // A unit's own issue (its row, or no project named).
                         None if of_unit && (row == declared_row || issue.project.is_none()) => {
                             &mut marks.unit

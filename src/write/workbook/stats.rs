@@ -39,7 +39,8 @@ pub(super) fn add_category_counts(
 /// A chart's width, in pixels; two sit side by side right of the tables, on the first page.
 const CHART_WIDTH: u32 = 600;
 
-/// Writes a small table at (row, col): a header and rows of (label cells, number cells).
+/// Writes a small table at (row, col): a header and rows of (label cells, number cells), the
+/// numbers in `number_formats` (the last one for any column past them).
 fn write_table(
     ws: &mut Worksheet,
     row: u32,
@@ -47,7 +48,7 @@ fn write_table(
     header: &[&str],
     rows: &[(Vec<String>, Vec<f64>)],
     f: &Formats,
-    number_format: &Format,
+    number_formats: &[&Format],
 ) -> Result<(), XlsxError> {
     for (i, h) in header.iter().enumerate() {
         ws.write_string_with_format(row, col + i as u16, *h, &f.header)?;
@@ -68,7 +69,8 @@ fn write_table(
         }
         for (i, n) in numbers.iter().enumerate() {
             let c = col + (labels.len() + i) as u16;
-            ws.write_number_with_format(r, c, *n, number_format)?;
+            let format = number_formats[i.min(number_formats.len() - 1)];
+            ws.write_number_with_format(r, c, *n, format)?;
         }
     }
     Ok(())
@@ -160,12 +162,9 @@ pub(super) fn write_stats_sheet(
         &["单位", "项目数", "指标数", "总计"],
         &units,
         f,
-        count_format,
+        // Amounts in the 总计 column.
+        &[count_format, count_format, money_format],
     )?;
-    // Amounts in the 总计 column.
-    for (r, (_, numbers)) in units.iter().enumerate() {
-        ws.write_number_with_format(2 + r as u32, 3, numbers[2], money_format)?;
-    }
     let rule_row = units.len() as u32 + 4;
     ws.write_string_with_format(rule_row, 0, "问题按规则", &f.subtitle)?;
     write_table(
@@ -175,7 +174,7 @@ pub(super) fn write_stats_sheet(
         &["规则", "级别", "说明", "数量"],
         &rules,
         f,
-        count_format,
+        &[count_format],
     )?;
     let cat_row = rule_row + rules.len() as u32 + 3;
     ws.write_string_with_format(cat_row, 0, "指标按类别", &f.subtitle)?;
@@ -186,7 +185,7 @@ pub(super) fn write_stats_sheet(
         &["一级指标", "二级指标", "指标数"],
         &categories,
         f,
-        count_format,
+        &[count_format],
     )?;
 
     if !units.is_empty() {

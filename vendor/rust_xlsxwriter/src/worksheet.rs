@@ -1563,8 +1563,9 @@ pub struct Worksheet {
     global_dxf_indices: Vec<u32>,
     changed_rows: HashMap<RowNum, RowOptions>,
     // jixiao patch: the heights of rows already written out in constant memory mode, whose
-    // options were nothing but a height (see `retire_row_options`).
-    flushed_row_heights: HashMap<RowNum, u32>,
+    // options were nothing but a height (see `retire_row_options`), indexed by row; 0 where a
+    // row has none (a height of 0 hides a row, and hidden rows keep their options).
+    flushed_row_heights: Vec<u16>,
     changed_cols: HashMap<ColNum, ColOptions>,
     row_offset_checkpoints: [(RowNum, u32); 2],
     col_offset_checkpoints: [(ColNum, u32); 2],
@@ -1778,7 +1779,7 @@ impl Worksheet {
             global_xf_indices: vec![],
             global_dxf_indices: vec![],
             changed_rows: HashMap::new(),
-            flushed_row_heights: HashMap::new(),
+            flushed_row_heights: Vec::new(),
             changed_cols: HashMap::new(),
             row_offset_checkpoints: [(0, 0); 2],
             col_offset_checkpoints: [(0, 0); 2],
@@ -17278,7 +17279,6 @@ impl Worksheet {
     // Get the default or user defined column width in pixels.
     fn row_pixel_height(&mut self, row: RowNum, position: ObjectMovement) -> u32 {
         match self.changed_rows.get(&row) {
-            None if self.flushed_row_heights.contains_key(&row) => self.flushed_row_heights[&row],
             Some(row_options) => {
                 let hidden = row_options.hidden;
 
@@ -17290,7 +17290,8 @@ impl Worksheet {
                     row_options.height
                 }
             }
-            None => self.default_row_height,
+            // jixiao patch: a row written out keeps its height alone.
+            None => self.flushed_row_height(row).unwrap_or(self.default_row_height),
         }
     }
 
@@ -19298,15 +19299,30 @@ impl Worksheet {
         let Some(options) = self.changed_rows.get(&row) else {
             return;
         };
+        let Ok(height) = u16::try_from(options.height) else {
+            return;
+        };
         if options.format.is_none()
             && options.xf_index == 0
             && !options.hidden
             && !options.collapsed
             && options.level == 0
+            && height != 0
         {
-            let height = options.height;
             self.changed_rows.remove(&row);
-            self.flushed_row_heights.insert(row, height);
+            let row = row as usize;
+            if self.flushed_row_heights.len() <= row {
+                self.flushed_row_heights.resize(row + 1, 0);
+            }
+            self.flushed_row_heights[row] = height;
+        }
+    }
+
+    // jixiao patch: the height of a row written out and retired (see `retire_row_options`).
+    fn flushed_row_height(&self, row: RowNum) -> Option<u32> {
+        match self.flushed_row_heights.get(row as usize) {
+            Some(&height) if height != 0 => Some(u32::from(height)),
+            _ => None,
         }
     }
 
