@@ -4,14 +4,14 @@
 use serde::Serialize;
 
 use crate::base::form::Form;
-use crate::base::model::{FileStatus, LayoutKind, NameSource};
+use crate::base::model::{FileStatus, LayoutKind, NameSource, Submission};
 use crate::base::taxonomy::Scheme;
 use crate::consolidate::{unit_total, Consolidation, Summary};
 
 #[derive(Serialize)]
 struct Report<'a> {
     summary: &'a Summary,
-    files: Vec<FileEntry<'a>>,
+    files: Files<'a>,
     issues: Issues<'a>,
 }
 
@@ -85,41 +85,53 @@ pub fn write_json(
     c: &Consolidation,
     mut out: impl std::io::Write,
 ) -> Result<(), serde_json::Error> {
-    let files = c
-        .files
-        .iter()
-        .map(|f| FileEntry {
-            path: &f.display,
-            status: f.status,
-            layout: f.layout(),
-            note: f.note.as_deref(),
-            units: f
-                .tables
-                .iter()
-                .flat_map(|t| t.units.iter().map(move |u| (t, u)))
-                .map(|(t, u)| UnitEntry {
-                    name: &u.name,
-                    code: u.code.as_deref(),
-                    department: u.department.as_deref(),
-                    name_source: u.name_source,
-                    scheme: form.taxonomy.scheme_of_unit(u),
-                    sheet: t.sheet.as_deref(),
-                    projects: u.project_count(),
-                    indicators: u.indicator_count(),
-                    total: unit_total(form, u),
-                })
-                .collect(),
-        })
-        .collect();
     serde_json::to_writer_pretty(
         &mut out,
         &Report {
             summary: &c.summary,
-            files,
+            files: Files { form, c },
             issues: Issues(c),
         },
     )?;
     out.write_all(b"\n").map_err(serde_json::Error::io)
+}
+
+/// Every file with its units, each made as it is serialized.
+struct Files<'a> {
+    form: &'a Form,
+    c: &'a Consolidation,
+}
+
+impl Serialize for Files<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.c.files.iter().map(|f| file_entry(self.form, f)))
+    }
+}
+
+/// A file's entry of the report.
+fn file_entry<'a>(form: &Form, f: &'a Submission) -> FileEntry<'a> {
+    FileEntry {
+        path: &f.display,
+        status: f.status,
+        layout: f.layout(),
+        note: f.note.as_deref(),
+        units: f
+            .tables
+            .iter()
+            .flat_map(|t| t.units.iter().map(move |u| (t, u)))
+            .map(|(t, u)| UnitEntry {
+                name: &u.name,
+                code: u.code.as_deref(),
+                department: u.department.as_deref(),
+                name_source: u.name_source,
+                scheme: form.taxonomy.scheme_of_unit(u),
+                sheet: t.sheet.as_deref(),
+                projects: u.project_count(),
+                indicators: u.indicator_count(),
+                total: unit_total(form, u),
+            })
+            .collect(),
+    }
 }
 
 /// The JSON report as text (see [`write_json`]).
