@@ -398,8 +398,9 @@ pub struct Project {
 
 /// What 汇总表 and the reports need of a project's indicators, kept when 指标明细 has their rows
 /// and the indicators themselves are dropped (统计's counts by category are kept for the whole
-/// run): memory then grows with projects, not with indicators. The project's two long texts,
-/// its 绩效指标 cell and its goal, wait on disk.
+/// run): memory then grows with projects, not with indicators (and once the projects are
+/// parked, see `base::park`, with units). The project's two long texts, its 绩效指标 cell and
+/// its goal, wait on disk.
 #[derive(Debug, Clone)]
 pub struct IndicatorDigest {
     pub count: usize,

@@ -83,10 +83,11 @@ pub fn build_workbook_with_limit(
 /// The consolidated workbook written while the files are processed: 指标明细, the one sheet
 /// that grows with indicators, takes each submission's rows as it comes (in input order, see
 /// `process::process_streaming`), and the submission then keeps only a digest of its
-/// indicators ([`Preparer::prepare`], then [`StreamingWorkbook::add_prepared`]); the other
-/// sheets, which need the whole run (the 合计 row, the issues sorted, the cross-file rules),
-/// are written by [`StreamingWorkbook::finish`]. Memory then grows with projects and issues,
-/// not indicators.
+/// indicators ([`Preparer::prepare`], then [`StreamingWorkbook::add_prepared`]), and its
+/// projects and infos are parked on disk (`base::park`); the other sheets, which need the whole
+/// run (the 合计 row, the issues sorted, the cross-file rules), are written by
+/// [`StreamingWorkbook::finish`], reading them back. Memory then grows with files, units and
+/// errors, not with indicators, projects or infos.
 pub struct StreamingWorkbook {
     workbook: Workbook,
     formats: Formats,
@@ -255,7 +256,8 @@ pub struct Preparer {
 
 impl Preparer {
     /// Makes a processed submission's 指标明细 rows and counts, then keeps only a digest of its
-    /// indicators (what 汇总表, 统计 and the reports need of them).
+    /// indicators (what 汇总表, 统计 and the reports need of them), and parks its projects and
+    /// infos on disk (`base::park`).
     ///
     /// # Errors
     /// The temporary file of the long texts cannot be written.
