@@ -187,3 +187,120 @@ fn indicator_detail_as_a_csv_beside_the_workbook() {
         );
     }
 }
+
+/// The workbook and JSON of a streamed run, whose projects and infos are parked on disk and read
+/// back at the end (`base::park`), against a run that holds everything: per-project forms of
+/// one unit in several files (merged into one unit, duplicate-project across files read from
+/// the parked projects), real per-project forms, and a roster's cross-file issues among the
+/// parked infos, with and without a filter.
+#[test]
+fn a_streamed_run_gives_back_its_parked_projects_and_infos_as_a_held_run_has_them() {
+    let form = Form::default_form();
+    let dir = tempfile::tempdir().unwrap();
+    let forms = dir.path().join("申报表");
+    let run = jixiao(&[
+        "forms",
+        "samples",
+        "-o",
+        forms.to_str().unwrap(),
+        "--layout",
+        "project",
+    ]);
+    assert!(forms.join("示例单位甲.xlsx").exists(), "{run:?}");
+    let inputs = [
+        root().join("samples"),
+        forms.clone(),
+        root().join("tests/fixtures/project"),
+    ];
+    let discovery = discover::discover(&inputs).unwrap();
+    let roster =
+        jixiao::roster::load_roster(&root().join("tests/fixtures/roster/roster.csv"), &form)
+            .unwrap();
+    let held = consolidate::consolidate(
+        &form,
+        process::process_all(&discovery.sources, &form, 2, true),
+        &discovery,
+        Some(&roster),
+    );
+    let mut streaming =
+        write::workbook::StreamingWorkbook::new(write::workbook::DetailTarget::Sheets).unwrap();
+    let progress = process::Progress::new(discovery.sources.len() as u64, true);
+    let preparer = streaming.preparer();
+    let streamed = process::process_streaming(
+        &discovery.sources,
+        &form,
+        2,
+        &progress,
+        |sub| preparer.prepare(&form, sub),
+        |_, prepared| streaming.add_prepared(prepared),
+    )
+    .unwrap();
+    let parked_layouts: Vec<_> = streamed
+        .iter()
+        .flat_map(|s| &s.tables)
+        .filter(|t| t.units.iter().any(|u| u.parked.is_some()))
+        .map(|t| t.layout)
+        .collect();
+    assert!(parked_layouts.contains(&jixiao::base::model::LayoutKind::Project));
+    assert!(streamed
+        .iter()
+        .flat_map(|s| s.units())
+        .all(|u| u.projects.is_empty()));
+    let streamed = consolidate::consolidate(&form, streamed, &discovery, Some(&roster));
+    for rule in [
+        "duplicate-project",
+        "missing-submission",
+        "missing-cost-indicator",
+    ] {
+        let rule = jixiao::base::issue::Rule::from_code(rule).unwrap();
+        assert!(
+            held.summary.by_rule.get(&rule).is_some_and(|n| *n > 0),
+            "{rule:?}"
+        );
+    }
+    assert_eq!(streamed.summary, held.summary);
+    assert_eq!(
+        write::json::render_json(&form, &streamed).unwrap(),
+        write::json::render_json(&form, &held).unwrap()
+    );
+    let paths = [
+        dir.path().join("held.xlsx"),
+        dir.path().join("streamed.xlsx"),
+    ];
+    let mut workbook = write::workbook::build_workbook(&form, &held).unwrap();
+    write::save_workbook_atomically(&paths[0], &mut workbook).unwrap();
+    let mut workbook = streaming.finish(&form, &streamed).unwrap();
+    write::save_workbook_atomically(&paths[1], &mut workbook).unwrap();
+    for sheet in ["汇总表", "指标明细", "问题清单", "报送情况", "统计"] {
+        assert_eq!(
+            read_sheet(&paths[1], sheet),
+            read_sheet(&paths[0], sheet),
+            "{sheet}"
+        );
+    }
+    // The marked faults of 汇总表 (its notes) too.
+    let notes = |path: &std::path::Path| {
+        let file = std::fs::File::open(path).unwrap();
+        let mut zip = zip::ZipArchive::new(file).unwrap();
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name("xl/comments1.xml").unwrap(), &mut text)
+            .unwrap();
+        text
+    };
+    assert_eq!(notes(&paths[1]), notes(&paths[0]));
+    // Listed through a filter: only infos of one rule and the errors.
+    let filter = jixiao::base::issue::IssueFilter {
+        severity: jixiao::base::issue::Severity::Info,
+        rules: vec![
+            jixiao::base::issue::Rule::from_code("missing-cost-indicator").unwrap(),
+            jixiao::base::issue::Rule::from_code("duplicate-project").unwrap(),
+        ],
+    };
+    let (mut held, mut streamed) = (held, streamed);
+    held.retain(filter.clone());
+    streamed.retain(filter);
+    assert_eq!(
+        write::json::render_json(&form, &streamed).unwrap(),
+        write::json::render_json(&form, &held).unwrap()
+    );
+}
