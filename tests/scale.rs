@@ -48,6 +48,26 @@ fn a_cell_longer_than_excel_allows_is_cut_with_an_issue() {
     assert!(goal.starts_with(&cut));
 }
 
+/// The files processed into `streaming` as `consolidate` does it: prepared on the worker
+/// threads (rows, digest, projects and infos parked), written in order by the writer.
+fn stream(
+    form: &Form,
+    discovery: &discover::Discovery,
+    streaming: &mut write::workbook::StreamingWorkbook,
+) -> Vec<jixiao::base::model::Submission> {
+    let progress = process::Progress::new(discovery.sources.len() as u64, true);
+    let preparer = streaming.preparer();
+    process::process_streaming(
+        &discovery.sources,
+        form,
+        2,
+        &progress,
+        |sub| preparer.prepare(form, sub),
+        |_, prepared| streaming.add_prepared(prepared),
+    )
+    .unwrap()
+}
+
 #[test]
 fn indicator_detail_continues_on_a_new_sheet_past_the_row_limit() {
     let form = Form::default_form();
@@ -66,19 +86,7 @@ fn indicator_detail_continues_on_a_new_sheet_past_the_row_limit() {
     let mut streaming =
         write::workbook::StreamingWorkbook::with_limit(100, write::workbook::DetailTarget::Sheets)
             .unwrap();
-    // Prepared on the worker threads (rows and digest), written in order by the writer, as
-    // `consolidate` does.
-    let progress = process::Progress::new(discovery.sources.len() as u64, true);
-    let preparer = streaming.preparer();
-    let streamed = process::process_streaming(
-        &discovery.sources,
-        &form,
-        2,
-        &progress,
-        |sub| preparer.prepare(&form, sub),
-        |_, prepared| streaming.add_prepared(prepared),
-    )
-    .unwrap();
+    let streamed = stream(&form, &discovery, &mut streaming);
     assert!(streamed
         .iter()
         .flat_map(|s| s.units())
@@ -224,17 +232,7 @@ fn a_streamed_run_gives_back_its_parked_projects_and_infos_as_a_held_run_has_the
     );
     let mut streaming =
         write::workbook::StreamingWorkbook::new(write::workbook::DetailTarget::Sheets).unwrap();
-    let progress = process::Progress::new(discovery.sources.len() as u64, true);
-    let preparer = streaming.preparer();
-    let streamed = process::process_streaming(
-        &discovery.sources,
-        &form,
-        2,
-        &progress,
-        |sub| preparer.prepare(&form, sub),
-        |_, prepared| streaming.add_prepared(prepared),
-    )
-    .unwrap();
+    let streamed = stream(&form, &discovery, &mut streaming);
     let parked_layouts: Vec<_> = streamed
         .iter()
         .flat_map(|s| &s.tables)
