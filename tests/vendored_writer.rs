@@ -103,3 +103,71 @@ fn a_constant_memory_sheet_keeps_the_heights_of_the_rows_it_has_written() {
     };
     assert_eq!(margins(&streamed_vml), margins(&in_memory_vml));
 }
+
+/// Every part of a saved workbook, in the package's order, with its uncompressed bytes.
+fn unzipped(bytes: Vec<u8>) -> Vec<(String, Vec<u8>)> {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    (0..zip.len())
+        .map(|i| {
+            let mut part = zip.by_index(i).unwrap();
+            let mut data = Vec::new();
+            part.read_to_end(&mut data).unwrap();
+            (part.name().unwrap().to_string(), data)
+        })
+        .collect()
+}
+
+/// A workbook like jixiao's: constant-memory sheets (one with notes and heights, one large)
+/// around a sheet kept in memory, saved with or without the parallel save.
+fn saved(parallel: bool) -> Vec<u8> {
+    let mut workbook = Workbook::new();
+    workbook.set_parallel_save(parallel);
+    fill(workbook.add_worksheet_with_constant_memory().unwrap());
+    let large = workbook.add_worksheet_with_constant_memory().unwrap();
+    for row in 0..20_000u32 {
+        large.write_string(row, 0, format!("指标{row}")).unwrap();
+        large.write_number(row, 1, f64::from(row) * 1.5).unwrap();
+    }
+    workbook.add_worksheet().write_string(0, 0, "统计").unwrap();
+    let last = workbook.add_worksheet_with_constant_memory().unwrap();
+    last.write_string(0, 0, "最后").unwrap();
+    workbook.save_to_buffer().unwrap()
+}
+
+#[test]
+fn the_parallel_save_writes_the_same_parts_in_the_same_order() {
+    let (parallel, serial) = (unzipped(saved(true)), unzipped(saved(false)));
+    let names = |parts: &[(String, Vec<u8>)]| -> Vec<String> {
+        parts.iter().map(|(n, _)| n.clone()).collect()
+    };
+    assert_eq!(names(&parallel), names(&serial));
+    assert!(names(&parallel).contains(&"xl/worksheets/sheet4.xml".to_string()));
+    for ((name, a), (_, b)) in parallel.iter().zip(&serial) {
+        if name != "docProps/core.xml" {
+            assert!(a == b, "{name} differs");
+        }
+    }
+    let large = &parallel
+        .iter()
+        .find(|(n, _)| n == "xl/worksheets/sheet2.xml")
+        .unwrap()
+        .1;
+    assert!(String::from_utf8_lossy(large).contains("指标19999"));
+}
+
+/// The parallel save compresses into temporary files of its own: with its temporary folder
+/// gone by the save, it fails with an error (no panic) where the serial save, which needs no
+/// new file, succeeds. This is also what shows that the parallel path is the one taken.
+#[test]
+fn the_parallel_save_reports_a_temporary_folder_gone() {
+    for parallel in [true, false] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut workbook = Workbook::new();
+        workbook.set_tempdir(dir.path()).unwrap();
+        workbook.set_parallel_save(parallel);
+        fill(workbook.add_worksheet_with_constant_memory().unwrap());
+        std::fs::remove_dir(dir.path()).unwrap();
+        let saved = workbook.save_to_buffer();
+        assert_eq!(saved.is_err(), parallel, "parallel: {parallel}");
+    }
+}

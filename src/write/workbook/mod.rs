@@ -123,6 +123,9 @@ impl StreamingWorkbook {
                 .set_custom_property(crate::base::own::OWN_OUTPUT_PROPERTY, "汇总表"),
         );
         workbook.set_zip_compression_level(ZIP_LEVEL);
+        // The constant-memory sheets are compressed at once, each on a thread, when the
+        // workbook is saved (the patched rust_xlsxwriter, see vendor/rust_xlsxwriter).
+        workbook.set_parallel_save(true);
         let formats = Formats::new();
         // Every style numbered now, in one order: 汇总表 and the other sheets are written at once
         // on two threads (`finish`), and a style first met there would be numbered by whichever

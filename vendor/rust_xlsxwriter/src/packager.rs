@@ -41,6 +41,7 @@
 // the package and writes them into the xlsx file.
 
 use std::collections::HashSet;
+use std::fs::File;
 use std::io::Write;
 
 #[cfg(feature = "constant_memory")]
@@ -133,16 +134,53 @@ impl<W: Write + Send> Packager<W> {
         // generally the largest files, and threading can help performance if
         // there are multiple large worksheets. We don't do this in "constant
         // memory" mode because the cell data is already written to disk.
+        //
+        // jixiao patch: with `Workbook::set_parallel_save()`, the constant
+        // memory worksheets are compressed on threads of their own, each into a
+        // temporary zip, and copied in below.
         #[cfg(not(target_arch = "wasm32"))]
-        thread::scope(|scope| {
-            for worksheet in &mut workbook.worksheets {
-                if !worksheet.use_constant_memory {
-                    scope.spawn(|| {
-                        worksheet.assemble_xml_file();
-                    });
+        let mut precompressed: Vec<Option<Result<File, XlsxError>>> = {
+            let parallel = workbook.parallel_save;
+            let tempdir = workbook.tempdir.clone();
+            let options = self.zip_options;
+            thread::scope(|scope| {
+                let mut handles = Vec::new();
+                let mut index = 1;
+                for worksheet in &mut workbook.worksheets {
+                    let is_chartsheet = worksheet.is_chartsheet;
+                    let handle = if !worksheet.use_constant_memory {
+                        scope.spawn(|| {
+                            worksheet.assemble_xml_file();
+                        });
+                        None
+                    } else if parallel && !is_chartsheet {
+                        let filename = format!("xl/worksheets/sheet{index}.xml");
+                        let tempdir = tempdir.as_ref();
+                        Some(scope.spawn(move || {
+                            Some(precompress_worksheet(worksheet, filename, options, tempdir))
+                        }))
+                    } else {
+                        None
+                    };
+                    if !is_chartsheet {
+                        index += 1;
+                    }
+                    handles.push(handle);
                 }
-            }
-        });
+                handles
+                    .into_iter()
+                    .map(|h| {
+                        h.and_then(|h| {
+                            h.join().unwrap_or_else(|_| {
+                                Some(Err(XlsxError::ParameterError(
+                                    "worksheet compression panicked".to_string(),
+                                )))
+                            })
+                        })
+                    })
+                    .collect()
+            })
+        };
 
         // For wasm targets  we don't use threading.
         #[cfg(target_arch = "wasm32")]
@@ -154,12 +192,22 @@ impl<W: Write + Send> Packager<W> {
 
         // Write the worksheet files and associated rel files.
         let mut index = 1;
-        for worksheet in &mut workbook.worksheets {
+        for (i, worksheet) in workbook.worksheets.iter_mut().enumerate() {
             if worksheet.is_chartsheet {
                 continue;
             }
 
-            self.write_worksheet_file(worksheet, index)?;
+            #[cfg(not(target_arch = "wasm32"))]
+            let compressed = precompressed.get_mut(i).and_then(Option::take);
+            #[cfg(target_arch = "wasm32")]
+            let compressed: Option<Result<File, XlsxError>> = None;
+            match compressed {
+                Some(file) => {
+                    let mut archive = zip::ZipArchive::new(file?)?;
+                    self.zip.raw_copy_file(archive.by_index_raw(0)?)?;
+                }
+                None => self.write_worksheet_file(worksheet, index)?,
+            }
             if worksheet.has_relationships() {
                 self.write_worksheet_rels_file(worksheet, index)?;
             }
@@ -1164,4 +1212,49 @@ impl PackagerOptions {
             feature_property_bags: HashSet::new(),
         }
     }
+}
+
+// jixiao patch: a constant memory worksheet's file written as
+// `Packager::write_worksheet_file()` writes it, but into a zip of its own in a
+// temporary file, for `Packager::assemble_file()` to copy in compressed.
+#[cfg(not(target_arch = "wasm32"))]
+fn precompress_worksheet(
+    worksheet: &mut Worksheet,
+    filename: String,
+    options: SimpleFileOptions,
+    tempdir: Option<&std::path::PathBuf>,
+) -> Result<File, XlsxError> {
+    let file = match tempdir {
+        Some(dir) => tempfile::tempfile_in(dir)?,
+        None => tempfile::tempfile()?,
+    };
+    let mut zip = zip::ZipWriter::new_stream(std::io::BufWriter::new(file));
+    zip.start_file(filename, options)?;
+
+    // Section 1. In memory metadata at start of the file.
+    worksheet.assemble_xml_file_start();
+    zip.write_all(worksheet.writer.get_ref())?;
+
+    // Section 2. On disk cell data, with the last remaining row.
+    #[cfg(feature = "constant_memory")]
+    {
+        worksheet.flush_last_row();
+        let file_writer = worksheet.file_writer();
+        file_writer.rewind()?;
+        let mut reader = BufReader::new(file_writer.get_ref());
+        std::io::copy(&mut reader, &mut zip)?;
+    }
+
+    // Section 3. In memory metadata at end of the file.
+    xmlwriter::reset(&mut worksheet.writer);
+    worksheet.assemble_xml_file_end();
+    zip.write_all(worksheet.writer.get_ref())?;
+
+    let mut file = zip
+        .finish()?
+        .into_inner()
+        .into_inner()
+        .map_err(|e| XlsxError::IoError(e.into_error()))?;
+    file.rewind()?;
+    Ok(file)
 }

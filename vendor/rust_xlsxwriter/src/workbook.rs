@@ -356,6 +356,8 @@ pub struct Workbook {
     num_chartsheets: u16,
     use_large_file: bool,
     zip_compression_level: Option<i64>,
+    // jixiao patch: see `set_parallel_save`.
+    pub(crate) parallel_save: bool,
     default_format: Format,
     default_row_height: u32,
     default_col_width: u32,
@@ -365,7 +367,7 @@ pub struct Workbook {
     default_theme_version: String,
 
     #[cfg(feature = "constant_memory")]
-    tempdir: Option<PathBuf>,
+    pub(crate) tempdir: Option<PathBuf>,
 }
 
 impl Default for Workbook {
@@ -448,6 +450,7 @@ impl Workbook {
             num_chartsheets: 0,
             use_large_file: false,
             zip_compression_level: None,
+            parallel_save: false,
             feature_property_bags: HashSet::new(),
             default_format: Format::default(),
             default_row_height: 20,
@@ -2264,6 +2267,17 @@ impl Workbook {
 
         self.zip_compression_level = Some(i64::from(level));
 
+        self
+    }
+
+    /// jixiao patch: compress the constant-memory worksheets on threads of their
+    /// own when the workbook is saved, each into a temporary zip (in the
+    /// directory of [`Workbook::set_tempdir()`]) whose compressed entry is then
+    /// copied into the workbook as it is. Without it they are compressed one
+    /// after another on the saving thread. The parts written are the same
+    /// either way.
+    pub fn set_parallel_save(&mut self, enable: bool) -> &mut Workbook {
+        self.parallel_save = enable;
         self
     }
 
