@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::base::form::Form;
 use crate::base::issue::{Issue, IssueFilter, Place, Rule, Severity};
-use crate::base::model::{FileStatus, LayoutKind, Submission, Unit};
+use crate::base::model::{FileStatus, LayoutKind, ParkedIssues, Submission, Unit};
 use crate::base::text::name_key;
 use crate::base::text::serialize_money;
 use crate::check::units;
@@ -57,17 +57,31 @@ impl Consolidation {
 
     /// How many issues of `severity` are listed (held or parked).
     pub fn listed(&self, severity: Severity) -> usize {
-        let held = self.issues.iter().filter(|i| i.severity == severity);
-        let parked = self
+        let held = self
+            .issues
+            .iter()
+            .filter(|i| i.severity == severity)
+            .count();
+        if severity != Severity::Info {
+            return held;
+        }
+        held + self
             .files
             .iter()
-            .flat_map(|f| f.parked_issues.iter().flat_map(|p| &p.by_rule))
-            .filter(|(rule, _)| {
-                severity == Severity::Info && self.filter.keeps_kind(*rule, Severity::Info)
-            })
+            .filter_map(|f| f.parked_issues.as_ref())
+            .map(|p| self.listed_parked(p))
+            .sum::<usize>()
+    }
+
+    /// How many of a file's parked infos are listed, told by their counts by rule (all the
+    /// filter looks at besides their severity).
+    fn listed_parked(&self, parked: &ParkedIssues) -> usize {
+        parked
+            .by_rule
+            .iter()
+            .filter(|(rule, _)| self.filter.keeps_kind(*rule, Severity::Info))
             .map(|(_, n)| n)
-            .sum::<usize>();
-        held.count() + parked
+            .sum()
     }
 
     /// How many issues are listed.
@@ -96,9 +110,7 @@ impl Consolidation {
             let parked = match &file.parked_issues {
                 Some(p)
                     if severity.is_none_or(|s| s == Severity::Info)
-                        && p.by_rule
-                            .iter()
-                            .any(|(r, _)| self.filter.keeps_kind(*r, Severity::Info)) =>
+                        && self.listed_parked(p) > 0 =>
                 {
                     let mut parked = crate::base::park::issues_of(p)?;
                     parked.retain(|i| self.filter.keeps(i));

@@ -201,9 +201,8 @@ fn put_place(out: &mut Vec<u8>, text: &SpilledText) {
 fn encode(p: &Project, out: &mut Vec<u8>) {
     put_u32(out, p.row);
     put_str(out, &p.name);
-    let amounts: Vec<_> = p.amounts.iter().collect();
-    put_u64(out, amounts.len() as u64);
-    for (field, amount) in amounts {
+    put_u64(out, p.amounts.iter().count() as u64);
+    for (field, amount) in p.amounts.iter() {
         put_u64(out, field.position() as u64);
         match amount {
             Amount::Blank => out.push(0),
@@ -327,7 +326,7 @@ impl Reader<'_> {
         let mut amounts = Vec::with_capacity(n.min(64));
         for _ in 0..n {
             let field = FieldId(self.usize()?);
-            let amount = match self.take::<1>()?[0] {
+            let amount = match self.byte()? {
                 0 => Amount::Blank,
                 1 => Amount::Value(Decimal::deserialize(self.take()?)),
                 2 => Amount::Bad(self.string()?),
@@ -344,7 +343,7 @@ impl Reader<'_> {
         let cell = part.beside(self.place()?);
         let goal = part.beside(self.place()?);
         let (cell_width, goal_width) = (self.usize()?, self.usize()?);
-        let signs = self.take::<1>()?[0];
+        let signs = self.byte()?;
         Ok(Project {
             row,
             name,

@@ -417,21 +417,24 @@ pub fn indicator_cell(p: &Project) -> String {
 /// texts of a digested project are read back from disk.
 fn project_text(form: &Form, p: &Project, id: FieldId) -> Result<String, XlsxError> {
     Ok(match (form[id].kind, &p.digest) {
-        (FieldKind::Name, _) => p.name.clone(),
         (FieldKind::Goal, Some(d)) => d.goal.read()?,
-        (FieldKind::Goal, None) => p.goal.clone(),
         (FieldKind::Indicators, Some(d)) => d.cell.read()?,
-        (FieldKind::Indicators, None) => indicator_cell(p),
-        (FieldKind::Amount, _) => amount_text(p.amounts.get(id)),
+        _ => held_text(form, p, id).into_owned(),
     })
 }
 
-/// An amount as 汇总表 writes it in text.
-fn amount_text(amount: &Amount) -> String {
-    match amount {
-        Amount::Value(d) => format_amount(*d),
-        Amount::Bad(text) => text.clone(),
-        Amount::Blank => String::new(),
+/// The text of a cell that is held in memory: every cell of a project row but a digested
+/// project's goal and 绩效指标 (see [`project_text`]).
+fn held_text<'p>(form: &Form, p: &'p Project, id: FieldId) -> Cow<'p, str> {
+    match form[id].kind {
+        FieldKind::Name => Cow::Borrowed(&p.name),
+        FieldKind::Goal => Cow::Borrowed(&p.goal),
+        FieldKind::Indicators => Cow::Owned(indicator_cell(p)),
+        FieldKind::Amount => match p.amounts.get(id) {
+            Amount::Value(d) => Cow::Owned(format_amount(*d)),
+            Amount::Bad(text) => Cow::Borrowed(text),
+            Amount::Blank => Cow::Borrowed(""),
+        },
     }
 }
 
@@ -574,10 +577,7 @@ pub fn project_widths(form: &Form, project: &Project) -> Vec<usize> {
         .map(|id| match (&project.digest, form[id].kind) {
             (Some(d), FieldKind::Goal) => d.goal_width,
             (Some(d), FieldKind::Indicators) => d.cell_width,
-            (None, FieldKind::Goal) => widest_line(&project.goal),
-            (None, FieldKind::Indicators) => widest_line(&indicator_cell(project)),
-            (_, FieldKind::Name) => widest_line(&project.name),
-            (_, FieldKind::Amount) => widest_line(&amount_text(project.amounts.get(id))),
+            _ => widest_line(&held_text(form, project, id)),
         })
         .collect()
 }
