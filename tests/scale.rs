@@ -205,7 +205,11 @@ fn indicator_detail_as_a_csv_beside_the_workbook() {
 fn a_streamed_run_gives_back_its_parked_projects_and_infos_as_a_held_run_has_them() {
     let form = Form::default_form();
     let dir = tempfile::tempdir().unwrap();
-    let forms = dir.path().join("申报表");
+    // Every input in one folder, so that their path order (which decides the first occurrence
+    // of a unit) does not depend on where the repository or the temporary folder lives: the
+    // per-project forms come first, so the samples' list units are the duplicates and the
+    // forms of one unit in two files give duplicate-project.
+    let forms = dir.path().join("a-forms");
     let run = jixiao(&[
         "forms",
         "samples",
@@ -215,10 +219,19 @@ fn a_streamed_run_gives_back_its_parked_projects_and_infos_as_a_held_run_has_the
         "project",
     ]);
     assert!(forms.join("示例单位甲.xlsx").exists(), "{run:?}");
+    let copy = |from: &str, to: &str| {
+        let to = dir.path().join(to);
+        std::fs::create_dir(&to).unwrap();
+        for entry in std::fs::read_dir(root().join(from)).unwrap() {
+            let path = entry.unwrap().path();
+            std::fs::copy(&path, to.join(path.file_name().unwrap())).unwrap();
+        }
+        to
+    };
     let inputs = [
-        root().join("samples"),
+        copy("samples", "b-samples"),
         forms.clone(),
-        root().join("tests/fixtures/project"),
+        copy("tests/fixtures/project", "c-project"),
     ];
     let discovery = discover::discover(&inputs).unwrap();
     let roster =
