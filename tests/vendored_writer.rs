@@ -117,11 +117,26 @@ fn unzipped(bytes: Vec<u8>) -> Vec<(String, Vec<u8>)> {
         .collect()
 }
 
-/// A workbook like jixiao's: constant-memory sheets (one with notes and heights, one large)
-/// around a sheet kept in memory, saved with or without the parallel save.
-fn saved(parallel: bool) -> Vec<u8> {
+/// Each part's compressed bytes as stored, in the package's order.
+fn stored(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    (0..zip.len())
+        .map(|i| {
+            let mut part = zip.by_index_raw(i).unwrap();
+            let mut data = Vec::new();
+            part.read_to_end(&mut data).unwrap();
+            (part.name().unwrap().to_string(), data)
+        })
+        .collect()
+}
+
+/// A workbook like jixiao's: constant-memory sheets (one with notes and heights, one large,
+/// one left empty) around a sheet kept in memory, saved with or without the parallel save,
+/// and with or without the rows deflated as they are written.
+fn saved(parallel: bool, streamed: bool) -> Vec<u8> {
     let mut workbook = Workbook::new();
     workbook.set_parallel_save(parallel);
+    workbook.set_streamed_compression(streamed);
     fill(workbook.add_worksheet_with_constant_memory().unwrap());
     let large = workbook.add_worksheet_with_constant_memory().unwrap();
     for row in 0..20_000u32 {
@@ -131,28 +146,59 @@ fn saved(parallel: bool) -> Vec<u8> {
     workbook.add_worksheet().write_string(0, 0, "统计").unwrap();
     let last = workbook.add_worksheet_with_constant_memory().unwrap();
     last.write_string(0, 0, "最后").unwrap();
+    workbook.add_worksheet_with_constant_memory().unwrap();
     workbook.save_to_buffer().unwrap()
 }
 
+/// The parallel save, and the rows deflated as written (copied in raw by the parallel save,
+/// inflated and compressed again by the serial one), give the published serial save's parts,
+/// in its order, byte for byte once uncompressed.
 #[test]
-fn the_parallel_save_writes_the_same_parts_in_the_same_order() {
-    let (parallel, serial) = (unzipped(saved(true)), unzipped(saved(false)));
+fn the_parallel_and_streamed_saves_write_the_same_parts_in_the_same_order() {
+    let serial = saved(false, false);
+    let parts = unzipped(serial.clone());
     let names = |parts: &[(String, Vec<u8>)]| -> Vec<String> {
         parts.iter().map(|(n, _)| n.clone()).collect()
     };
-    assert_eq!(names(&parallel), names(&serial));
-    assert!(names(&parallel).contains(&"xl/worksheets/sheet4.xml".to_string()));
-    for ((name, a), (_, b)) in parallel.iter().zip(&serial) {
-        if name != "docProps/core.xml" {
-            assert!(a == b, "{name} differs");
-        }
-    }
-    let large = &parallel
+    assert!(names(&parts).contains(&"xl/worksheets/sheet5.xml".to_string()));
+    let large = &parts
         .iter()
         .find(|(n, _)| n == "xl/worksheets/sheet2.xml")
         .unwrap()
         .1;
     assert!(String::from_utf8_lossy(large).contains("指标19999"));
+    for (parallel, streamed) in [(true, false), (true, true), (false, true)] {
+        let other = saved(parallel, streamed);
+        let other_parts = unzipped(other.clone());
+        assert_eq!(names(&other_parts), names(&parts));
+        for ((name, a), (_, b)) in other_parts.iter().zip(&parts) {
+            if name != "docProps/core.xml" {
+                assert!(
+                    a == b,
+                    "{name} differs (parallel {parallel}, streamed {streamed})"
+                );
+            }
+        }
+        // Which path was taken shows in the stored bytes of the large sheet. Rows deflated as
+        // they were written are copied in as they are, after the sheet's start deflated apart
+        // and ended by a sync flush (an empty stored block, 00 00 FF FF); the zip writer's own
+        // compression of a whole part has none. The serial save compresses such rows again.
+        let flushed = |bytes: &[u8]| {
+            stored(bytes)
+                .into_iter()
+                .find(|(n, _)| n == "xl/worksheets/sheet2.xml")
+                .unwrap()
+                .1
+                .windows(4)
+                .any(|w| w == [0, 0, 0xff, 0xff])
+        };
+        assert!(!flushed(&serial));
+        assert_eq!(
+            flushed(&other),
+            parallel && streamed,
+            "parallel {parallel}, streamed {streamed}"
+        );
+    }
 }
 
 /// The parallel save compresses into temporary files of its own: with its temporary folder

@@ -123,8 +123,11 @@ impl StreamingWorkbook {
                 .set_custom_property(crate::base::own::OWN_OUTPUT_PROPERTY, "汇总表"),
         );
         workbook.set_zip_compression_level(ZIP_LEVEL);
-        // The constant-memory sheets are compressed at once, each on a thread, when the
-        // workbook is saved (the patched rust_xlsxwriter, see vendor/rust_xlsxwriter).
+        // The constant-memory sheets deflate their rows as they are written, on the thread
+        // that writes them (指标明细's while the files are processed), and the save copies
+        // each in on a thread of its own (the patched rust_xlsxwriter, see
+        // vendor/rust_xlsxwriter).
+        workbook.set_streamed_compression(true);
         workbook.set_parallel_save(true);
         let formats = Formats::new();
         // Every style numbered now, in one order: 汇总表 and the other sheets are written at once

@@ -319,9 +319,12 @@ mod properties;
 mod protection;
 mod relationship;
 mod rich_value;
+// jixiao patch: see rowfile.rs.
 mod rich_value_rel;
 mod rich_value_structure;
 mod rich_value_types;
+#[cfg(feature = "constant_memory")]
+mod rowfile;
 mod shape;
 mod shared_strings;
 mod shared_strings_table;

@@ -45,7 +45,7 @@ use std::fs::File;
 use std::io::Write;
 
 #[cfg(feature = "constant_memory")]
-use std::io::{BufReader, Seek};
+use std::io::{BufWriter, Seek};
 
 use std::sync::{Arc, Mutex};
 #[cfg(not(target_arch = "wasm32"))]
@@ -141,6 +141,7 @@ impl<W: Write + Send> Packager<W> {
         #[cfg(not(target_arch = "wasm32"))]
         let mut precompressed: Vec<Option<Result<File, XlsxError>>> = {
             let parallel = workbook.parallel_save;
+            let level = workbook.deflate_level();
             let tempdir = workbook.tempdir.clone();
             let options = self.zip_options;
             thread::scope(|scope| {
@@ -157,7 +158,9 @@ impl<W: Write + Send> Packager<W> {
                         let filename = format!("xl/worksheets/sheet{index}.xml");
                         let tempdir = tempdir.as_ref();
                         Some(scope.spawn(move || {
-                            Some(precompress_worksheet(worksheet, filename, options, tempdir))
+                            Some(precompress_worksheet(
+                                worksheet, filename, options, level, tempdir,
+                            ))
                         }))
                     } else {
                         None
@@ -514,9 +517,11 @@ impl<W: Write + Send> Packager<W> {
                 // We also need to flush the last remaining row.
                 worksheet.flush_last_row();
 
+                // jixiao patch: the rows through `RowFile::reader`, which
+                // inflates them if they were deflated as written.
                 let file_writer = worksheet.file_writer();
-                file_writer.rewind().unwrap();
-                let mut reader = BufReader::new(file_writer.get_ref());
+                file_writer.flush()?;
+                let mut reader = file_writer.get_mut().reader()?;
                 std::io::copy(&mut reader, &mut self.zip)?;
             }
 
@@ -1222,33 +1227,57 @@ fn precompress_worksheet(
     worksheet: &mut Worksheet,
     filename: String,
     options: SimpleFileOptions,
+    level: u32,
     tempdir: Option<&std::path::PathBuf>,
 ) -> Result<File, XlsxError> {
     let file = match tempdir {
         Some(dir) => tempfile::tempfile_in(dir)?,
         None => tempfile::tempfile()?,
     };
-    let mut zip = zip::ZipWriter::new_stream(std::io::BufWriter::new(file));
-    zip.start_file(filename, options)?;
 
     // Section 1. In memory metadata at start of the file.
     worksheet.assemble_xml_file_start();
-    zip.write_all(worksheet.writer.get_ref())?;
+    let start = worksheet.writer.get_ref().clone();
 
-    // Section 2. On disk cell data, with the last remaining row.
+    // Section 2, on disk cell data, with the last remaining row.
     #[cfg(feature = "constant_memory")]
     {
         worksheet.flush_last_row();
-        let file_writer = worksheet.file_writer();
-        file_writer.rewind()?;
-        let mut reader = BufReader::new(file_writer.get_ref());
-        std::io::copy(&mut reader, &mut zip)?;
+        worksheet.file_writer().flush()?;
     }
 
     // Section 3. In memory metadata at end of the file.
     xmlwriter::reset(&mut worksheet.writer);
     worksheet.assemble_xml_file_end();
-    zip.write_all(worksheet.writer.get_ref())?;
+    let end = worksheet.writer.get_ref();
+
+    // Rows deflated as they were written (`Workbook::set_streamed_compression`)
+    // go in as they are, between the sheet's start and end compressed apart.
+    #[cfg(feature = "constant_memory")]
+    if let Some(rows) = worksheet.file_writer.as_mut().map(BufWriter::get_mut) {
+        if let Some(deflated) = rows.deflated()? {
+            let zipped = crate::rowfile::one_entry_zip(
+                file.try_clone()?,
+                &filename,
+                &start,
+                deflated,
+                end,
+                level,
+            )?;
+            if let Some(zipped) = zipped {
+                return Ok(zipped);
+            }
+        }
+    }
+
+    let mut zip = zip::ZipWriter::new_stream(std::io::BufWriter::new(file));
+    zip.start_file(filename, options)?;
+    zip.write_all(&start)?;
+    #[cfg(feature = "constant_memory")]
+    if let Some(rows) = worksheet.file_writer.as_mut().map(BufWriter::get_mut) {
+        std::io::copy(&mut rows.reader()?, &mut zip)?;
+    }
+    zip.write_all(end)?;
 
     let mut file = zip
         .finish()?

@@ -358,6 +358,8 @@ pub struct Workbook {
     zip_compression_level: Option<i64>,
     // jixiao patch: see `set_parallel_save`.
     pub(crate) parallel_save: bool,
+    // jixiao patch: see `set_streamed_compression`.
+    streamed_compression: bool,
     default_format: Format,
     default_row_height: u32,
     default_col_width: u32,
@@ -451,6 +453,7 @@ impl Workbook {
             use_large_file: false,
             zip_compression_level: None,
             parallel_save: false,
+            streamed_compression: false,
             feature_property_bags: HashSet::new(),
             default_format: Format::default(),
             default_row_height: 20,
@@ -2281,6 +2284,19 @@ impl Workbook {
         self
     }
 
+    /// jixiao patch: the constant-memory worksheets made after this call
+    /// deflate their rows as they are written, at the zip compression level set
+    /// by then, so that the thread writing a sheet also compresses it. With
+    /// [`Workbook::set_parallel_save()`] the save then copies those rows into
+    /// the workbook as they are, between the sheet's start and end compressed
+    /// apart; without it, or for a sheet too large for a zip entry without
+    /// ZIP64 fields, the save inflates them and compresses them again. The
+    /// parts written are the same either way.
+    pub fn set_streamed_compression(&mut self, enable: bool) -> &mut Workbook {
+        self.streamed_compression = enable;
+        self
+    }
+
     /// Add a signed vba macro file to the workbook.
     ///
     /// The `add_vba_project_with_signature()` method can be used to add signed
@@ -2584,11 +2600,22 @@ impl Workbook {
     // worksheets. This uses the directory set by `set_tempdir()`, if any, or
     // else the default `std::env::temp_dir()` directory.
     #[cfg(feature = "constant_memory")]
-    fn new_tempfile_writer(&self) -> Result<BufWriter<File>, XlsxError> {
+    fn new_tempfile_writer(&self) -> Result<BufWriter<crate::rowfile::RowFile>, XlsxError> {
         let tempdir = self.tempdir.clone().unwrap_or_else(std::env::temp_dir);
         let file = Self::create_tempfile(&tempdir)?;
 
-        Ok(BufWriter::new(file))
+        // jixiao patch: a row file deflated as written, with
+        // `set_streamed_compression`.
+        let level = self.streamed_compression.then(|| self.deflate_level());
+        Ok(BufWriter::new(crate::rowfile::RowFile::new(file, level)))
+    }
+
+    // jixiao patch: the deflate level the zip writer uses for the package's
+    // parts: the level set, or its default, 6.
+    pub(crate) fn deflate_level(&self) -> u32 {
+        self.zip_compression_level
+            .and_then(|level| u32::try_from(level).ok())
+            .map_or(6, |level| level.min(9))
     }
 
     // Create a temporary file in a directory and map any IO error to a

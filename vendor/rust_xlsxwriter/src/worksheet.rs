@@ -1363,9 +1363,6 @@ use std::{cmp, fmt};
 #[cfg(feature = "constant_memory")]
 use std::io::BufWriter;
 
-#[cfg(feature = "constant_memory")]
-use std::fs::File;
-
 #[cfg(feature = "rust_decimal")]
 use rust_decimal::prelude::{Decimal, ToPrimitive};
 
@@ -1650,8 +1647,9 @@ pub struct Worksheet {
     max_autofit_width: u32,
     max_autofit_row: RowNum,
 
+    // jixiao patch: a `RowFile`, which may deflate the rows as they are written.
     #[cfg(feature = "constant_memory")]
-    pub(crate) file_writer: Option<BufWriter<File>>,
+    pub(crate) file_writer: Option<BufWriter<crate::rowfile::RowFile>>,
 
     #[cfg(feature = "constant_memory")]
     write_ahead: BTreeMap<RowNum, BTreeMap<ColNum, CellType>>,
@@ -17291,7 +17289,9 @@ impl Worksheet {
                 }
             }
             // jixiao patch: a row written out keeps its height alone.
-            None => self.flushed_row_height(row).unwrap_or(self.default_row_height),
+            None => self
+                .flushed_row_height(row)
+                .unwrap_or(self.default_row_height),
         }
     }
 
@@ -19207,7 +19207,7 @@ impl Worksheet {
 
     // Get the temporary file writer used for "constant memory" mode.
     #[cfg(feature = "constant_memory")]
-    pub(crate) fn file_writer(&mut self) -> &mut BufWriter<File> {
+    pub(crate) fn file_writer(&mut self) -> &mut BufWriter<crate::rowfile::RowFile> {
         self.file_writer
             .as_mut()
             .expect("constant memory worksheets required a temp file")

@@ -1,0 +1,303 @@
+// jixiao patch: the temporary file of a constant memory worksheet's rows,
+// either as written (the published behaviour) or deflated as it is written
+// (`Workbook::set_streamed_compression()`), so that the compression of a large
+// sheet is done by the thread that writes its rows, while the rest of the
+// program runs, rather than all at once when the workbook is saved.
+//
+// A deflated row file is a raw deflate stream that ends with a sync flush: its
+// last block is not final and ends on a byte boundary. The sheet's part in the
+// package is then the start of the sheet's XML deflated on its own and ended by a
+// sync flush too, the row file's bytes as they are, and the end of the sheet's
+// XML deflated and finished: one valid deflate stream (a sync flush leaves no
+// pending bits, and nothing refers back across the joins), whose CRC is the
+// three parts' CRCs combined.
+
+use std::fs::File;
+use std::io::{self, BufReader, Read, Seek, Write};
+
+use flate2::{Compress, Compression, FlushCompress, Status};
+
+/// An empty final deflate block: BFINAL 1, fixed codes, end of block.
+const FINAL_EMPTY_BLOCK: [u8; 2] = [0x03, 0x00];
+
+/// The output collected before it is written to the file.
+const OUT_CHUNK: usize = 1 << 16;
+
+/// Where a constant memory worksheet's rows are written.
+pub(crate) enum RowFile {
+    /// The rows' XML as written.
+    Plain(File),
+    /// The rows' XML deflated as written.
+    Deflated(DeflatedRows),
+}
+
+/// A raw deflate stream being written to a file, with the CRC and length of
+/// what went in.
+pub(crate) struct DeflatedRows {
+    file: File,
+    compress: Compress,
+    out: Vec<u8>,
+    crc: crc32fast::Hasher,
+    /// Uncompressed bytes written.
+    len: u64,
+    /// Compressed bytes in the file.
+    compressed_len: u64,
+    /// Ended by a sync flush, and nothing written since.
+    flushed: bool,
+}
+
+/// A deflated row file, ended and rewound, for the save to copy as it is.
+pub(crate) struct DeflatedPart<'a> {
+    pub(crate) file: &'a File,
+    pub(crate) crc: crc32fast::Hasher,
+    pub(crate) len: u64,
+    pub(crate) compressed_len: u64,
+}
+
+impl RowFile {
+    /// A row file in `file`, deflated at `level` when given.
+    pub(crate) fn new(file: File, deflate_level: Option<u32>) -> RowFile {
+        match deflate_level {
+            None => RowFile::Plain(file),
+            Some(level) => RowFile::Deflated(DeflatedRows {
+                file,
+                compress: Compress::new(Compression::new(level), false),
+                out: Vec::with_capacity(OUT_CHUNK * 2),
+                crc: crc32fast::Hasher::new(),
+                len: 0,
+                compressed_len: 0,
+                flushed: false,
+            }),
+        }
+    }
+
+    /// The rows' XML from the start, inflated again if it was deflated: for a
+    /// save that writes the sheet through the zip writer.
+    pub(crate) fn reader(&mut self) -> io::Result<Box<dyn Read + '_>> {
+        match self {
+            RowFile::Plain(file) => {
+                file.rewind()?;
+                Ok(Box::new(BufReader::new(&*file)))
+            }
+            RowFile::Deflated(rows) => {
+                let part = rows.end()?;
+                // The stream ends with a sync flush: an empty final block
+                // (fixed codes, end of block) ends it for the inflater.
+                let compressed = BufReader::new(part.file)
+                    .take(part.compressed_len)
+                    .chain(&FINAL_EMPTY_BLOCK[..]);
+                Ok(Box::new(flate2::read::DeflateDecoder::new(compressed)))
+            }
+        }
+    }
+
+    /// The deflated rows, ended by a sync flush and rewound, or `None` for a
+    /// plain row file.
+    pub(crate) fn deflated(&mut self) -> io::Result<Option<DeflatedPart<'_>>> {
+        match self {
+            RowFile::Plain(_) => Ok(None),
+            RowFile::Deflated(rows) => rows.end().map(Some),
+        }
+    }
+}
+
+impl DeflatedRows {
+    /// Compresses `input` with `flush`, writing out what the compressor gives.
+    fn run(&mut self, mut input: &[u8], flush: FlushCompress) -> io::Result<()> {
+        loop {
+            if self.out.capacity() - self.out.len() < OUT_CHUNK {
+                self.out.reserve(OUT_CHUNK);
+            }
+            let before = self.compress.total_in();
+            let status = self
+                .compress
+                .compress_vec(input, &mut self.out, flush)
+                .map_err(io::Error::other)?;
+            let consumed =
+                usize::try_from(self.compress.total_in() - before).map_err(io::Error::other)?;
+            input = &input[consumed..];
+            // The output space left over means the compressor has given all it
+            // had for this input and flush.
+            let room_left = self.out.len() < self.out.capacity();
+            if self.out.len() >= OUT_CHUNK {
+                self.drain()?;
+            }
+            if input.is_empty() && room_left {
+                return Ok(());
+            }
+            if status == Status::BufError && consumed == 0 && room_left {
+                return Err(io::Error::other("deflate made no progress"));
+            }
+        }
+    }
+
+    /// Writes the collected output to the file.
+    fn drain(&mut self) -> io::Result<()> {
+        self.file.write_all(&self.out)?;
+        self.compressed_len += self.out.len() as u64;
+        self.out.clear();
+        Ok(())
+    }
+
+    /// Ends the stream with a sync flush (once) and rewinds the file.
+    fn end(&mut self) -> io::Result<DeflatedPart<'_>> {
+        if !self.flushed {
+            self.run(&[], FlushCompress::Sync)?;
+            self.drain()?;
+            self.flushed = true;
+        }
+        self.file.rewind()?;
+        Ok(DeflatedPart {
+            file: &self.file,
+            crc: self.crc.clone(),
+            len: self.len,
+            compressed_len: self.compressed_len,
+        })
+    }
+}
+
+impl Write for RowFile {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self {
+            RowFile::Plain(file) => file.write(buf),
+            RowFile::Deflated(rows) => {
+                if rows.flushed {
+                    // The file was rewound to be read: rows written after
+                    // that would land over the stream.
+                    return Err(io::Error::other("rows written after the sheet was saved"));
+                }
+                rows.crc.update(buf);
+                rows.len += buf.len() as u64;
+                rows.run(buf, FlushCompress::None)?;
+                Ok(buf.len())
+            }
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            RowFile::Plain(file) => file.flush(),
+            // The compressor keeps what it has not yet emitted; it is given
+            // out when the stream is ended.
+            RowFile::Deflated(_) => Ok(()),
+        }
+    }
+}
+
+/// `data` deflated on its own with `flush`: a sync flush for the start of a
+/// sheet's part, a finish for its end.
+pub(crate) fn deflate_section(
+    data: &[u8],
+    level: u32,
+    flush: FlushCompress,
+) -> io::Result<Vec<u8>> {
+    let mut compress = Compress::new(Compression::new(level), false);
+    let mut out = Vec::with_capacity(data.len() / 2 + 64);
+    let mut input = data;
+    loop {
+        if out.capacity() - out.len() < 1024 {
+            out.reserve(out.capacity().max(1024));
+        }
+        let before = compress.total_in();
+        let status = compress
+            .compress_vec(input, &mut out, flush)
+            .map_err(io::Error::other)?;
+        let consumed = usize::try_from(compress.total_in() - before).map_err(io::Error::other)?;
+        input = &input[consumed..];
+        let room_left = out.len() < out.capacity();
+        if input.is_empty()
+            && (status == Status::StreamEnd || (room_left && flush != FlushCompress::Finish))
+        {
+            return Ok(out);
+        }
+    }
+}
+
+/// A zip of one deflated entry named `name` in `file`: the sheet's start XML
+/// deflated and sync-flushed, its deflated rows, and its end XML deflated and
+/// finished, for the save to copy in raw; or `None` when the entry is too large
+/// for a zip without ZIP64 fields, for the save to write it through the zip
+/// writer instead. The entry is described as the zip writer describes the
+/// package's other parts (made on Unix, mode 0600, dated 1980-01-01), so its
+/// copy is too.
+pub(crate) fn one_entry_zip(
+    file: File,
+    name: &str,
+    start_xml: &[u8],
+    rows: DeflatedPart<'_>,
+    end_xml: &[u8],
+    level: u32,
+) -> io::Result<Option<File>> {
+    let start = deflate_section(start_xml, level, FlushCompress::Sync)?;
+    let end = deflate_section(end_xml, level, FlushCompress::Finish)?;
+    let mut crc = crc32fast::Hasher::new();
+    crc.update(start_xml);
+    crc.combine(&rows.crc);
+    crc.update(end_xml);
+    let crc = crc.finalize();
+    let size = start_xml.len() as u64 + rows.len + end_xml.len() as u64;
+    let compressed = start.len() as u64 + rows.compressed_len + end.len() as u64;
+    let (Ok(size), Ok(compressed)) = (u32::try_from(size), u32::try_from(compressed)) else {
+        return Ok(None);
+    };
+    // ZIP64 takes over at 0xFFFFFFFF itself.
+    if size == u32::MAX || compressed == u32::MAX {
+        return Ok(None);
+    }
+    let name = name.as_bytes();
+    let name_len = u16::try_from(name.len()).map_err(io::Error::other)?;
+    // Version 2.0, no flags, deflated, 00:00:00 on 1980-01-01.
+    let mut common = Vec::with_capacity(26);
+    common.extend_from_slice(&20u16.to_le_bytes());
+    common.extend_from_slice(&0u16.to_le_bytes());
+    common.extend_from_slice(&8u16.to_le_bytes());
+    common.extend_from_slice(&0u16.to_le_bytes());
+    common.extend_from_slice(&0x21u16.to_le_bytes());
+    common.extend_from_slice(&crc.to_le_bytes());
+    common.extend_from_slice(&compressed.to_le_bytes());
+    common.extend_from_slice(&size.to_le_bytes());
+    common.extend_from_slice(&name_len.to_le_bytes());
+    common.extend_from_slice(&0u16.to_le_bytes());
+
+    let mut out = io::BufWriter::new(file);
+    out.write_all(&0x0403_4b50u32.to_le_bytes())?;
+    out.write_all(&common)?;
+    out.write_all(name)?;
+    out.write_all(&start)?;
+    io::copy(
+        &mut BufReader::new(rows.file).take(rows.compressed_len),
+        &mut out,
+    )?;
+    out.write_all(&end)?;
+    let local_len = 30 + u64::from(name_len) + u64::from(compressed);
+    let Ok(directory_offset) = u32::try_from(local_len) else {
+        return Ok(None);
+    };
+
+    let mut directory = Vec::with_capacity(46 + name.len());
+    directory.extend_from_slice(&0x0201_4b50u32.to_le_bytes());
+    // Made by: Unix, version 2.0.
+    directory.extend_from_slice(&((3u16 << 8) | 20).to_le_bytes());
+    directory.extend_from_slice(&common);
+    // No comment, disk 0, no internal attributes.
+    directory.extend_from_slice(&[0; 6]);
+    // A regular file, mode 0600.
+    directory.extend_from_slice(&((0o100_600u32) << 16).to_le_bytes());
+    // The local header's offset.
+    directory.extend_from_slice(&0u32.to_le_bytes());
+    directory.extend_from_slice(name);
+    let directory_len = u32::try_from(directory.len()).map_err(io::Error::other)?;
+    out.write_all(&directory)?;
+
+    out.write_all(&0x0605_4b50u32.to_le_bytes())?;
+    out.write_all(&[0; 4])?;
+    out.write_all(&1u16.to_le_bytes())?;
+    out.write_all(&1u16.to_le_bytes())?;
+    out.write_all(&directory_len.to_le_bytes())?;
+    out.write_all(&directory_offset.to_le_bytes())?;
+    out.write_all(&0u16.to_le_bytes())?;
+
+    let mut file = out.into_inner().map_err(io::IntoInnerError::into_error)?;
+    file.rewind()?;
+    Ok(Some(file))
+}
