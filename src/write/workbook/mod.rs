@@ -165,7 +165,7 @@ impl StreamingWorkbook {
     /// As [`build_workbook`].
     pub fn add_prepared(&mut self, prepared: Prepared) -> Result<(), StreamError> {
         self.details
-            .add(&mut self.workbook, prepared.rows, &self.formats)?;
+            .add(&mut self.workbook, prepared.rows.rows(), &self.formats)?;
         for (key, n) in prepared.categories {
             *self.categories.entry(key).or_default() += n;
         }
@@ -248,7 +248,7 @@ impl StreamingWorkbook {
 /// A submission made ready on a worker thread for [`StreamingWorkbook::add_prepared`]: its
 /// 指标明细 rows and its indicators' counts by category (the submission itself is digested).
 pub struct Prepared {
-    rows: Vec<details::OwnedRow>,
+    rows: details::OwnedRows,
     categories: BTreeMap<(String, String), usize>,
 }
 
