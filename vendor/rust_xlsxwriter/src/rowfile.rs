@@ -1,8 +1,14 @@
 // jixiao patch: the temporary file of a constant memory worksheet's rows,
 // either as written (the published behaviour) or deflated as it is written
 // (`Workbook::set_streamed_compression()`), so that the compression of a large
-// sheet is done by the thread that writes its rows, while the rest of the
-// program runs, rather than all at once when the workbook is saved.
+// sheet is done while the rest of the program runs, rather than all at once
+// when the workbook is saved.
+//
+// The deflating is done by a thread of the row file's own: the thread writing
+// the rows only copies their XML into chunks of 256 KiB, and hands each full
+// chunk over a bounded channel. At most four chunks wait, so a sheet holds at
+// most about six chunks (1.5 MiB) besides its compressor, however many rows
+// it has; chunks come back from the compressing thread to be reused.
 //
 // A deflated row file is a raw deflate stream that ends with a sync flush: its
 // last block is not final and ends on a byte boundary. The sheet's part in the
@@ -14,6 +20,8 @@
 
 use std::fs::File;
 use std::io::{self, BufReader, Read, Seek, Write};
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+use std::thread::JoinHandle;
 
 use flate2::{Compress, Compression, FlushCompress, Status};
 
@@ -23,12 +31,32 @@ const FINAL_EMPTY_BLOCK: [u8; 2] = [0x03, 0x00];
 /// The output collected before it is written to the file.
 const OUT_CHUNK: usize = 1 << 16;
 
+/// The rows' XML handed to the compressing thread at a time.
+const IN_CHUNK: usize = 1 << 18;
+
+/// Chunks that may wait for the compressing thread: what a sheet holds in
+/// memory beyond its compressor is at most this many chunks and one more.
+const CHUNKS_WAITING: usize = 4;
+
 /// Where a constant memory worksheet's rows are written.
 pub(crate) enum RowFile {
     /// The rows' XML as written.
     Plain(File),
-    /// The rows' XML deflated as written.
-    Deflated(DeflatedRows),
+    /// The rows' XML deflated as written, on a thread of its own.
+    Deflated(Box<Deflating>),
+}
+
+/// The writing side of a row file being deflated: the rows' XML is collected
+/// in chunks that a thread of the row file's own compresses, so the thread
+/// writing the rows only copies them.
+pub(crate) struct Deflating {
+    pending: Vec<u8>,
+    chunks: Option<SyncSender<Vec<u8>>>,
+    /// Chunks the compressing thread is done with, for reuse.
+    spare: Receiver<Vec<u8>>,
+    compressor: Option<JoinHandle<io::Result<DeflatedRows>>>,
+    /// The stream, once ended.
+    ended: Option<DeflatedRows>,
 }
 
 /// A raw deflate stream being written to a file, with the CRC and length of
@@ -42,8 +70,6 @@ pub(crate) struct DeflatedRows {
     len: u64,
     /// Compressed bytes in the file.
     compressed_len: u64,
-    /// Ended by a sync flush, and nothing written since.
-    flushed: bool,
 }
 
 /// A deflated row file, ended and rewound, for the save to copy as it is.
@@ -56,19 +82,33 @@ pub(crate) struct DeflatedPart<'a> {
 
 impl RowFile {
     /// A row file in `file`, deflated at `level` when given.
-    pub(crate) fn new(file: File, deflate_level: Option<u32>) -> RowFile {
-        match deflate_level {
-            None => RowFile::Plain(file),
-            Some(level) => RowFile::Deflated(DeflatedRows {
-                file,
-                compress: Compress::new(Compression::new(level), false),
-                out: Vec::with_capacity(OUT_CHUNK * 2),
-                crc: crc32fast::Hasher::new(),
-                len: 0,
-                compressed_len: 0,
-                flushed: false,
-            }),
-        }
+    ///
+    /// # Errors
+    /// The compressing thread cannot be started.
+    pub(crate) fn new(file: File, deflate_level: Option<u32>) -> io::Result<RowFile> {
+        let Some(level) = deflate_level else {
+            return Ok(RowFile::Plain(file));
+        };
+        let rows = DeflatedRows {
+            file,
+            compress: Compress::new(Compression::new(level), false),
+            out: Vec::with_capacity(OUT_CHUNK * 2),
+            crc: crc32fast::Hasher::new(),
+            len: 0,
+            compressed_len: 0,
+        };
+        let (chunks, to_compress) = sync_channel::<Vec<u8>>(CHUNKS_WAITING);
+        let (give_back, spare) = sync_channel::<Vec<u8>>(CHUNKS_WAITING);
+        let compressor = std::thread::Builder::new()
+            .name("rowfile deflate".to_string())
+            .spawn(move || rows.compress_all(&to_compress, &give_back))?;
+        Ok(RowFile::Deflated(Box::new(Deflating {
+            pending: Vec::with_capacity(IN_CHUNK),
+            chunks: Some(chunks),
+            spare,
+            compressor: Some(compressor),
+            ended: None,
+        })))
     }
 
     /// The rows' XML from the start, inflated again if it was deflated: for a
@@ -101,7 +141,81 @@ impl RowFile {
     }
 }
 
+impl Deflating {
+    /// Hands the collected XML to the compressing thread.
+    fn send(&mut self) -> io::Result<()> {
+        let Some(chunks) = &self.chunks else {
+            // The stream has ended and the file been rewound to be read: rows
+            // written now would land over it.
+            return Err(io::Error::other("rows written after the sheet was saved"));
+        };
+        let next = self
+            .spare
+            .try_recv()
+            .unwrap_or_else(|_| Vec::with_capacity(IN_CHUNK));
+        let chunk = std::mem::replace(&mut self.pending, next);
+        if chunks.send(chunk).is_err() {
+            // The compressing thread stopped: its error says why.
+            self.chunks = None;
+            return Err(self
+                .join()
+                .err()
+                .unwrap_or_else(|| io::Error::other("the rows' compressing thread stopped")));
+        }
+        Ok(())
+    }
+
+    /// Waits for the compressing thread to end the stream.
+    fn join(&mut self) -> io::Result<DeflatedRows> {
+        self.chunks = None;
+        let compressor = self
+            .compressor
+            .take()
+            .ok_or_else(|| io::Error::other("the rows' compressing thread is gone"))?;
+        compressor
+            .join()
+            .map_err(|_| io::Error::other("the rows' compressing thread panicked"))?
+    }
+
+    /// Ends the stream with a sync flush (once) and rewinds the file.
+    fn end(&mut self) -> io::Result<DeflatedPart<'_>> {
+        if self.ended.is_none() {
+            if !self.pending.is_empty() {
+                self.send()?;
+            }
+            self.ended = Some(self.join()?);
+        }
+        let rows = self.ended.as_mut().expect("ended above");
+        rows.file.rewind()?;
+        Ok(DeflatedPart {
+            file: &rows.file,
+            crc: rows.crc.clone(),
+            len: rows.len,
+            compressed_len: rows.compressed_len,
+        })
+    }
+}
+
 impl DeflatedRows {
+    /// The compressing thread: every chunk in turn, then a sync flush once the
+    /// writing side has hung up. Chunks go back for reuse.
+    fn compress_all(
+        mut self,
+        chunks: &Receiver<Vec<u8>>,
+        give_back: &SyncSender<Vec<u8>>,
+    ) -> io::Result<DeflatedRows> {
+        for mut chunk in chunks {
+            self.crc.update(&chunk);
+            self.len += chunk.len() as u64;
+            self.run(&chunk, FlushCompress::None)?;
+            chunk.clear();
+            let _ = give_back.try_send(chunk);
+        }
+        self.run(&[], FlushCompress::Sync)?;
+        self.drain()?;
+        Ok(self)
+    }
+
     /// Compresses `input` with `flush`, writing out what the compressor gives.
     fn run(&mut self, mut input: &[u8], flush: FlushCompress) -> io::Result<()> {
         loop {
@@ -138,22 +252,6 @@ impl DeflatedRows {
         self.out.clear();
         Ok(())
     }
-
-    /// Ends the stream with a sync flush (once) and rewinds the file.
-    fn end(&mut self) -> io::Result<DeflatedPart<'_>> {
-        if !self.flushed {
-            self.run(&[], FlushCompress::Sync)?;
-            self.drain()?;
-            self.flushed = true;
-        }
-        self.file.rewind()?;
-        Ok(DeflatedPart {
-            file: &self.file,
-            crc: self.crc.clone(),
-            len: self.len,
-            compressed_len: self.compressed_len,
-        })
-    }
 }
 
 impl Write for RowFile {
@@ -161,14 +259,15 @@ impl Write for RowFile {
         match self {
             RowFile::Plain(file) => file.write(buf),
             RowFile::Deflated(rows) => {
-                if rows.flushed {
-                    // The file was rewound to be read: rows written after
-                    // that would land over the stream.
+                if rows.chunks.is_none() {
                     return Err(io::Error::other("rows written after the sheet was saved"));
                 }
-                rows.crc.update(buf);
-                rows.len += buf.len() as u64;
-                rows.run(buf, FlushCompress::None)?;
+                // A full chunk goes before it would grow past its capacity,
+                // so chunks keep the one size and are reused as they are.
+                if !rows.pending.is_empty() && rows.pending.len() + buf.len() > IN_CHUNK {
+                    rows.send()?;
+                }
+                rows.pending.extend_from_slice(buf);
                 Ok(buf.len())
             }
         }
@@ -177,8 +276,8 @@ impl Write for RowFile {
     fn flush(&mut self) -> io::Result<()> {
         match self {
             RowFile::Plain(file) => file.flush(),
-            // The compressor keeps what it has not yet emitted; it is given
-            // out when the stream is ended.
+            // What is collected goes to the compressing thread when a chunk is
+            // full or the stream is ended.
             RowFile::Deflated(_) => Ok(()),
         }
     }

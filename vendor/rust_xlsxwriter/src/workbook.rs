@@ -2607,7 +2607,9 @@ impl Workbook {
         // jixiao patch: a row file deflated as written, with
         // `set_streamed_compression`.
         let level = self.streamed_compression.then(|| self.deflate_level());
-        Ok(BufWriter::new(crate::rowfile::RowFile::new(file, level)))
+        let rows = crate::rowfile::RowFile::new(file, level)
+            .map_err(|error| XlsxError::TempFileError(tempdir.clone(), error))?;
+        Ok(BufWriter::new(rows))
     }
 
     // jixiao patch: the deflate level the zip writer uses for the package's
