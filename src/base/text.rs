@@ -48,22 +48,25 @@ fn float_as_shown_formatted(value: f64) -> Option<Decimal> {
 }
 
 /// Folds full-width digits and punctuation used in numbers to ASCII (１，３２９．４２ → 1,329.42).
-/// Only for text that is parsed as a number: names and goals are left as written.
-pub fn fold_width(text: &str) -> String {
-    text.chars()
-        .map(|c| match c {
-            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
-            '，' => ',',
-            '．' => '.',
-            '－' | '−' => '-',
-            '＋' => '+',
-            '％' => '%',
-            '（' => '(',
-            '）' => ')',
-            '\u{3000}' | '\u{a0}' => ' ',
-            _ => c,
-        })
-        .collect()
+/// Only for text that is parsed as a number: names and goals are left as written. Borrowed when
+/// nothing is folded, as in most cells.
+pub fn fold_width(text: &str) -> std::borrow::Cow<'_, str> {
+    let fold = |c: char| match c {
+        '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+        '，' => ',',
+        '．' => '.',
+        '－' | '−' => '-',
+        '＋' => '+',
+        '％' => '%',
+        '（' => '(',
+        '）' => ')',
+        '\u{3000}' | '\u{a0}' => ' ',
+        _ => c,
+    };
+    if text.is_ascii() || text.chars().all(|c| fold(c) == c) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    std::borrow::Cow::Owned(text.chars().map(fold).collect())
 }
 
 /// Digits with thousands separators: "4671" → "4,671".
@@ -287,6 +290,15 @@ mod tests {
 
     fn dec(s: &str) -> Decimal {
         Decimal::from_str_exact(s).unwrap()
+    }
+
+    #[test]
+    fn full_width_number_characters_are_folded_and_other_text_is_borrowed() {
+        assert_eq!(fold_width("１，３２９．４２"), "1,329.42");
+        assert_eq!(fold_width("（－５％）\u{3000}"), "(-5%) ");
+        for plain in ["1,329.42", "≥95%", "满意度"] {
+            assert!(matches!(fold_width(plain), std::borrow::Cow::Borrowed(_)), "{plain}");
+        }
     }
 
     #[test]
