@@ -297,7 +297,10 @@ mod tests {
         assert_eq!(fold_width("１，３２９．４２"), "1,329.42");
         assert_eq!(fold_width("（－５％）\u{3000}"), "(-5%) ");
         for plain in ["1,329.42", "≥95%", "满意度"] {
-            assert!(matches!(fold_width(plain), std::borrow::Cow::Borrowed(_)), "{plain}");
+            assert!(
+                matches!(fold_width(plain), std::borrow::Cow::Borrowed(_)),
+                "{plain}"
+            );
         }
     }
 

@@ -235,7 +235,9 @@ impl StreamingWorkbook {
             });
             let others = issues::write_issue_sheet(issue_sheet, c, formats)
                 .and_then(|()| status::write_status_sheet(status_sheet, form, c, formats))
-                .and_then(|()| stats::write_stats_sheet(stats_sheet, form, c, categories, formats));
+                .and_then(|()| {
+                    stats::write_stats_sheet(stats_sheet, form, c, &units, categories, formats)
+                });
             (summary.join(), others)
         });
         summary_written

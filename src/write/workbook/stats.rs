@@ -4,9 +4,9 @@ use std::collections::{BTreeMap, HashMap};
 
 use rust_xlsxwriter::{Chart, ChartType, Format, Worksheet, XlsxError};
 
-use super::{counted_units, set_print, unit_parts};
+use super::{set_print, unit_parts};
 use crate::base::form::Form;
-use crate::base::model::Indicator;
+use crate::base::model::{Indicator, Unit};
 use crate::base::text::excel_text;
 use crate::consolidate::{unit_total, Consolidation};
 use crate::write::official::{number, wrapped_height, Formats};
@@ -77,17 +77,20 @@ fn write_table(
 }
 
 /// 统计: totals by unit (with a bar chart), issues by rule, indicators by category (with a chart).
+/// `units_counted` are the run's consolidated units ([`super::counted_units`]), which 汇总表 is
+/// written from at the same time: made once, not once per sheet (at 10,000 files they are
+/// 4 MB, and the per-project forms' units are merged to make them).
 pub(super) fn write_stats_sheet(
     ws: &mut Worksheet,
     form: &Form,
     c: &Consolidation,
+    units_counted: &[&Unit],
     digested: &BTreeMap<(String, String), usize>,
     f: &Formats,
 ) -> Result<(), XlsxError> {
     let count_format = &f.count;
     let money_format = &f.amount;
     // A unit that appears more than once (sent in two files) is told apart by its file.
-    let owned = counted_units(c);
     let files: Vec<String> = unit_parts(c)
         .iter()
         .map(|parts| {
@@ -99,10 +102,10 @@ pub(super) fn write_stats_sheet(
         })
         .collect();
     let mut seen: HashMap<&str, usize> = HashMap::new();
-    for u in &owned {
+    for u in units_counted {
         *seen.entry(u.name.as_str()).or_default() += 1;
     }
-    let units: Vec<(Vec<String>, Vec<f64>)> = owned
+    let units: Vec<(Vec<String>, Vec<f64>)> = units_counted
         .iter()
         .enumerate()
         .map(|(i, u)| {
@@ -137,7 +140,7 @@ pub(super) fn write_stats_sheet(
         .collect();
     // Digested projects were counted as they came; the others are counted now.
     let mut categories = digested.clone();
-    for unit in &owned {
+    for unit in units_counted {
         for project in unit.projects.iter().filter(|p| p.digest.is_none()) {
             add_category_counts(&mut categories, form, &project.indicators);
         }
