@@ -49,6 +49,10 @@ impl Category {
 /// Whether a name names a category: its official name or a variant, compared as the name index
 /// compares them (see [`stem`]).
 fn is_named(official: &str, variants: &[String], name: &str) -> bool {
+    // The official name itself, as every canonicalized indicator has it: no stems to make.
+    if name == official {
+        return true;
+    }
     let key = stem(name);
     stem(official) == key || variants.iter().any(|v| stem(v) == key)
 }
