@@ -145,9 +145,7 @@ impl Deflating {
     /// Hands the collected XML to the compressing thread.
     fn send(&mut self) -> io::Result<()> {
         let Some(chunks) = &self.chunks else {
-            // The stream has ended and the file been rewound to be read: rows
-            // written now would land over it.
-            return Err(io::Error::other("rows written after the sheet was saved"));
+            return Err(self.closed());
         };
         let next = self
             .spare
@@ -163,6 +161,17 @@ impl Deflating {
                 .unwrap_or_else(|| io::Error::other("the rows' compressing thread stopped")));
         }
         Ok(())
+    }
+
+    /// Why no more rows can be taken: the stream has ended and the file been
+    /// rewound to be read (rows written now would land over it), or the
+    /// compressing thread stopped on an error, given back once already.
+    fn closed(&self) -> io::Error {
+        if self.ended.is_some() {
+            io::Error::other("rows written after the sheet was saved")
+        } else {
+            io::Error::other("the rows' compressing thread stopped on an earlier error")
+        }
     }
 
     /// Waits for the compressing thread to end the stream.
@@ -260,7 +269,7 @@ impl Write for RowFile {
             RowFile::Plain(file) => file.write(buf),
             RowFile::Deflated(rows) => {
                 if rows.chunks.is_none() {
-                    return Err(io::Error::other("rows written after the sheet was saved"));
+                    return Err(rows.closed());
                 }
                 // A full chunk goes before it would grow past its capacity,
                 // so chunks keep the one size and are reused as they are.
