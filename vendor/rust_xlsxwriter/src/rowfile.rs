@@ -51,12 +51,22 @@ pub(crate) enum RowFile {
 /// writing the rows only copies them.
 pub(crate) struct Deflating {
     pending: Vec<u8>,
-    chunks: Option<SyncSender<Vec<u8>>>,
     /// Chunks the compressing thread is done with, for reuse.
     spare: Receiver<Vec<u8>>,
-    compressor: Option<JoinHandle<io::Result<DeflatedRows>>>,
-    /// The stream, once ended.
-    ended: Option<DeflatedRows>,
+    stage: Stage,
+}
+
+/// Where a deflated row file is.
+enum Stage {
+    /// Taking rows: the chunks go to the compressing thread.
+    Running {
+        chunks: SyncSender<Vec<u8>>,
+        compressor: JoinHandle<io::Result<DeflatedRows>>,
+    },
+    /// The stream ended by a sync flush, for the save to read.
+    Ended(DeflatedRows),
+    /// The compressing thread stopped on an error, given back once already.
+    Failed,
 }
 
 /// A raw deflate stream being written to a file, with the CRC and length of
@@ -104,10 +114,8 @@ impl RowFile {
             .spawn(move || rows.compress_all(&to_compress, &give_back))?;
         Ok(RowFile::Deflated(Box::new(Deflating {
             pending: Vec::with_capacity(IN_CHUNK),
-            chunks: Some(chunks),
             spare,
-            compressor: Some(compressor),
-            ended: None,
+            stage: Stage::Running { chunks, compressor },
         })))
     }
 
@@ -144,7 +152,7 @@ impl RowFile {
 impl Deflating {
     /// Hands the collected XML to the compressing thread.
     fn send(&mut self) -> io::Result<()> {
-        let Some(chunks) = &self.chunks else {
+        let Stage::Running { chunks, .. } = &self.stage else {
             return Err(self.closed());
         };
         let next = self
@@ -154,7 +162,6 @@ impl Deflating {
         let chunk = std::mem::replace(&mut self.pending, next);
         if chunks.send(chunk).is_err() {
             // The compressing thread stopped: its error says why.
-            self.chunks = None;
             return Err(self
                 .join()
                 .err()
@@ -167,20 +174,24 @@ impl Deflating {
     /// rewound to be read (rows written now would land over it), or the
     /// compressing thread stopped on an error, given back once already.
     fn closed(&self) -> io::Error {
-        if self.ended.is_some() {
+        if let Stage::Ended(_) = self.stage {
             io::Error::other("rows written after the sheet was saved")
         } else {
-            io::Error::other("the rows' compressing thread stopped on an earlier error")
+            stopped_earlier()
         }
     }
 
-    /// Waits for the compressing thread to end the stream.
+    /// Hangs up on the compressing thread and waits for it to end the stream.
+    /// The row file is left failed: the caller keeps the stream it gives.
     fn join(&mut self) -> io::Result<DeflatedRows> {
-        self.chunks = None;
-        let compressor = self
-            .compressor
-            .take()
-            .ok_or_else(|| io::Error::other("the rows' compressing thread is gone"))?;
+        let (chunks, compressor) = match std::mem::replace(&mut self.stage, Stage::Failed) {
+            Stage::Running { chunks, compressor } => (chunks, compressor),
+            stage => {
+                self.stage = stage;
+                return Err(self.closed());
+            }
+        };
+        drop(chunks);
         compressor
             .join()
             .map_err(|_| io::Error::other("the rows' compressing thread panicked"))?
@@ -188,13 +199,16 @@ impl Deflating {
 
     /// Ends the stream with a sync flush (once) and rewinds the file.
     fn end(&mut self) -> io::Result<DeflatedPart<'_>> {
-        if self.ended.is_none() {
+        if let Stage::Running { .. } = self.stage {
             if !self.pending.is_empty() {
                 self.send()?;
             }
-            self.ended = Some(self.join()?);
+            self.stage = Stage::Ended(self.join()?);
         }
-        let rows = self.ended.as_mut().expect("ended above");
+        // Not ended here is failed: the error was given back once already.
+        let Stage::Ended(rows) = &mut self.stage else {
+            return Err(stopped_earlier());
+        };
         rows.file.rewind()?;
         Ok(DeflatedPart {
             file: &rows.file,
@@ -203,6 +217,12 @@ impl Deflating {
             compressed_len: rows.compressed_len,
         })
     }
+}
+
+/// The error of a row file whose compressing thread stopped on an error that
+/// was given back once already.
+fn stopped_earlier() -> io::Error {
+    io::Error::other("the rows' compressing thread stopped on an earlier error")
 }
 
 impl DeflatedRows {
@@ -268,7 +288,7 @@ impl Write for RowFile {
         match self {
             RowFile::Plain(file) => file.write(buf),
             RowFile::Deflated(rows) => {
-                if rows.chunks.is_none() {
+                if !matches!(rows.stage, Stage::Running { .. }) {
                     return Err(rows.closed());
                 }
                 // A full chunk goes before it would grow past its capacity,
