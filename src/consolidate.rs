@@ -2,7 +2,6 @@
 //! (`check::units`: the same unit twice, the roster) run over the whole; totals are recomputed
 //! from project rows, never copied from declared rows.
 
-use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
 use rust_decimal::Decimal;
@@ -10,7 +9,7 @@ use serde::Serialize;
 
 use crate::base::form::Form;
 use crate::base::issue::{Issue, IssueFilter, Place, Rule, Severity};
-use crate::base::model::{FileStatus, LayoutKind, ParkedIssues, Submission, Unit};
+use crate::base::model::{FileStatus, LayoutKind, ParkedIssues, Submission, Table, Unit};
 use crate::base::text::name_key;
 use crate::base::text::serialize_money;
 use crate::check::units;
@@ -175,27 +174,78 @@ pub fn unit_total(form: &Form, unit: &Unit) -> Decimal {
     unit.total(form.total_field())
 }
 
-/// The consolidated units, in path order: every unit as read, except that the per-project forms
-/// of one unit (any number of blocks, sheets or files) make one unit with all their projects,
-/// where the first of them stands. Duplicate files are left out.
-pub fn consolidated_units(files: &[Submission]) -> Vec<Cow<'_, Unit>> {
-    let mut out: Vec<Cow<Unit>> = Vec::new();
+/// A consolidated unit: a unit as one file holds it, or the per-project forms of one unit,
+/// from any number of sheets and files, merged into one. Two words wide (a run of 10,000
+/// units holds a list of them), where a unit is a few hundred bytes.
+pub enum ConsolidatedUnit<'a> {
+    Held(&'a Unit),
+    Merged(Box<Unit>),
+}
+
+impl std::ops::Deref for ConsolidatedUnit<'_> {
+    type Target = Unit;
+
+    fn deref(&self) -> &Unit {
+        match self {
+            ConsolidatedUnit::Held(unit) => unit,
+            ConsolidatedUnit::Merged(unit) => unit,
+        }
+    }
+}
+
+impl AsRef<Unit> for ConsolidatedUnit<'_> {
+    fn as_ref(&self) -> &Unit {
+        self
+    }
+}
+
+/// Goes through the units of the files that count (not duplicates), in order, telling for
+/// each whether it starts a consolidated unit (`None`) or joins the one numbered `Some(i)`:
+/// the per-project forms of one unit (by `name_key`) make one unit.
+pub fn group_units<'a>(
+    files: impl IntoIterator<Item = &'a Submission>,
+    mut each: impl FnMut(Option<usize>, &'a Submission, &'a Table, &'a Unit),
+) {
     let mut at: HashMap<String, usize> = HashMap::new();
-    for sub in files.iter().filter(|f| f.status != FileStatus::Duplicate) {
+    let mut count = 0;
+    for sub in files
+        .into_iter()
+        .filter(|f| f.status != FileStatus::Duplicate)
+    {
         for table in &sub.tables {
             for unit in &table.units {
                 if table.layout == LayoutKind::Project {
                     let key = name_key(&unit.name);
                     if let Some(&i) = at.get(&key) {
-                        out[i].to_mut().absorb(unit);
+                        each(Some(i), sub, table, unit);
                         continue;
                     }
-                    at.insert(key, out.len());
+                    at.insert(key, count);
                 }
-                out.push(Cow::Borrowed(unit));
+                each(None, sub, table, unit);
+                count += 1;
             }
         }
     }
+}
+
+/// The consolidated units, in path order: every unit as read, except that the per-project forms
+/// of one unit (any number of blocks, sheets or files) make one unit with all their projects,
+/// where the first of them stands. Duplicate files are left out.
+pub fn consolidated_units(files: &[Submission]) -> Vec<ConsolidatedUnit<'_>> {
+    let mut out: Vec<ConsolidatedUnit> = Vec::new();
+    group_units(files, |joins, _, _, unit| match joins {
+        None => out.push(ConsolidatedUnit::Held(unit)),
+        Some(i) => {
+            let first = &mut out[i];
+            if let ConsolidatedUnit::Held(held) = first {
+                *first = ConsolidatedUnit::Merged(Box::new((*held).clone()));
+            }
+            if let ConsolidatedUnit::Merged(merged) = first {
+                merged.absorb(unit);
+            }
+        }
+    });
     out
 }
 
@@ -279,7 +329,11 @@ pub fn consolidate(
             summary.infos += n;
         }
     }
-    summary.units = consolidated_units(&submissions).len();
+    let mut units = 0;
+    group_units(&submissions, |joins, _, _, _| {
+        units += usize::from(joins.is_none())
+    });
+    summary.units = units;
     issues.extend(roster_issues);
     for issue in &issues {
         *summary.by_rule.entry(issue.rule).or_default() += 1;

@@ -6,7 +6,7 @@
 
 use std::io::Read;
 
-use rust_xlsxwriter::{Format, Note, Workbook, Worksheet};
+use rust_xlsxwriter::{Chart, ChartRange, ChartType, Format, Note, Workbook, Worksheet};
 
 /// Rows of varied heights, one of them formatted (kept whole by the patch), with notes spread
 /// down the sheet, written in row order as a constant-memory sheet requires.
@@ -216,4 +216,86 @@ fn the_parallel_save_reports_a_temporary_folder_gone() {
         let saved = workbook.save_to_buffer();
         assert_eq!(saved.is_err(), parallel, "parallel: {parallel}");
     }
+}
+
+/// A table of unit names (one blank) and amounts with a bar chart over it, in a sheet kept in
+/// memory (the save reads the chart's cached values from its cells) or in constant memory
+/// (its cells are on disk by then), with the caches given or not. Returns the chart's part.
+fn chart_part(constant_memory: bool, give_caches: bool) -> String {
+    let names = ["甲单位", "", "丙单位（二）", "丁 & <戊>"];
+    let amounts = [1234.5, 0.1 + 0.2, -3.0, 1e-7];
+    let mut workbook = Workbook::new();
+    let ws = if constant_memory {
+        workbook.add_worksheet_with_constant_memory().unwrap()
+    } else {
+        workbook.add_worksheet()
+    };
+    ws.set_name("统计").unwrap();
+    ws.write_string(0, 0, "单位").unwrap();
+    ws.write_string(0, 1, "总计").unwrap();
+    for (i, (name, amount)) in names.iter().zip(amounts).enumerate() {
+        let row = 1 + i as u32;
+        ws.write_string(row, 0, *name).unwrap();
+        ws.write_number(row, 1, amount).unwrap();
+    }
+    let mut categories = ChartRange::new_from_range("统计", 1, 0, 4, 0);
+    let mut values = ChartRange::new_from_range("统计", 1, 1, 4, 1);
+    if give_caches {
+        categories.set_string_cache(&names);
+        values.set_number_cache(&amounts);
+    }
+    let mut chart = Chart::new(ChartType::Bar);
+    chart
+        .add_series()
+        .set_categories(&categories)
+        .set_values(&values);
+    ws.insert_chart(0, 3, &chart).unwrap();
+    let bytes = workbook.save_to_buffer().unwrap();
+    let parts = unzipped(bytes);
+    let chart = parts
+        .iter()
+        .find(|(name, _)| name == "xl/charts/chart1.xml")
+        .expect("a chart part");
+    String::from_utf8(chart.1.clone()).unwrap()
+}
+
+/// A constant-memory sheet's chart given its caches (`ChartRange::set_string_cache`,
+/// `set_number_cache`: patch 4) comes out as the same chart in a sheet kept in memory, whose
+/// caches the save reads from the cells; without them its caches would be empty.
+#[test]
+fn a_chart_given_its_caches_is_the_chart_read_from_the_cells() {
+    let in_memory = chart_part(false, false);
+    assert!(in_memory.contains("<c:v>甲单位</c:v>"), "{in_memory}");
+    assert!(in_memory.contains("<c:v>1234.5</c:v>"), "{in_memory}");
+    assert_eq!(chart_part(true, true), in_memory);
+    // Given caches are kept even where the cells are there to read.
+    assert_eq!(chart_part(false, true), in_memory);
+    let without = chart_part(true, false);
+    assert_ne!(without, in_memory);
+    assert!(!without.contains("甲单位"), "{without}");
+}
+
+/// The notes are lent to the save's comment and drawing parts and given back (patch 4): a
+/// workbook saved twice writes the same notes both times.
+#[test]
+fn notes_are_the_same_on_a_second_save() {
+    let mut workbook = Workbook::new();
+    fill(workbook.add_worksheet_with_constant_memory().unwrap());
+    let part = |parts: Vec<(String, Vec<u8>)>, name: &str| {
+        parts
+            .into_iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, data)| String::from_utf8(data).unwrap())
+            .expect(name)
+    };
+    let first = unzipped(workbook.save_to_buffer().unwrap());
+    let second = unzipped(workbook.save_to_buffer().unwrap());
+    let comments = part(first.clone(), "xl/comments1.xml");
+    assert_eq!(comments.matches("<comment ").count(), 8, "{comments}");
+    assert!(comments.contains("批注 285"), "{comments}");
+    assert_eq!(part(second.clone(), "xl/comments1.xml"), comments);
+    assert_eq!(
+        part(second, "xl/drawings/vmlDrawing1.vml"),
+        part(first, "xl/drawings/vmlDrawing1.vml")
+    );
 }

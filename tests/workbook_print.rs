@@ -361,3 +361,49 @@ fn faults_are_marked_on_each_units_own_form() {
     let jia = read_back(&dir.path().join("示例单位甲.xlsx"));
     assert_eq!(jia["marked"]["绩效目标表"].as_array().unwrap().len(), 0);
 }
+
+/// 统计 is written in constant memory, so its charts are given the values they show: each
+/// series' cached categories and values (what Excel and previewers draw before recomputing)
+/// are the cells its ranges name, as openpyxl reads them. A cache left empty, or off by a row,
+/// fails here.
+#[test]
+fn the_charts_of_the_statistics_cache_the_cells_they_show() {
+    let (_dir, _out, book, _) = samples();
+    let series = book["series"].as_array().unwrap();
+    assert_eq!(series.len(), 2, "one series a chart: {series:?}");
+    for s in series {
+        for part in ["cat", "val"] {
+            let range = &s[part];
+            let cache: Vec<&str> = range["cache"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v.as_str().unwrap())
+                .collect();
+            let cells: Vec<&str> = range["cells"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v.as_str().unwrap())
+                .collect();
+            assert!(cache.len() > 3, "{part} of {s}");
+            if part == "val" {
+                let numbers = |v: &[&str]| -> Vec<f64> {
+                    v.iter().map(|x| x.parse::<f64>().unwrap()).collect()
+                };
+                assert_eq!(numbers(&cache), numbers(&cells), "{s}");
+            } else {
+                assert_eq!(cache, cells, "{s}");
+            }
+        }
+    }
+    let units = &series[0]["cat"]["cache"];
+    assert!(
+        units
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|u| u == "广州市规划和自然资源自动化中心（000_8ac005536caa6091.txt）"),
+        "{units}"
+    );
+}

@@ -23,6 +23,37 @@ fn unit_place(sub: &Submission, table: &Table, unit: &Unit) -> Place {
     }
 }
 
+/// The projects of per-project units met so far, by unit and project name: where each was
+/// first. A large run meets tens of thousands, so they are held compactly: the unit by its
+/// number, the file and sheet by the number of their pair.
+#[derive(Default)]
+struct FirstSeen {
+    units: HashMap<String, u32>,
+    /// (file as displayed, sheet) of each table met, in order.
+    origins: Vec<(String, Option<String>)>,
+    projects: HashMap<(u32, Box<str>), (u32, u32)>,
+}
+
+impl FirstSeen {
+    fn unit(&mut self, key: &str) -> u32 {
+        let next = self.units.len() as u32;
+        *self.units.entry(key.to_string()).or_insert(next)
+    }
+
+    /// The number of a table's (file, sheet), the tables coming one after another.
+    fn origin(&mut self, sub: &Submission, table: &Table) -> u32 {
+        let same = self
+            .origins
+            .last()
+            .is_some_and(|(file, sheet)| *file == sub.display && *sheet == table.sheet);
+        if !same {
+            self.origins
+                .push((sub.display.clone(), table.sheet.clone()));
+        }
+        self.origins.len() as u32 - 1
+    }
+}
+
 /// duplicate-project across the sheets and files of one unit's per-project forms: a project
 /// already met in another sheet or file (within one sheet the per-table rule reports it).
 fn repeated_projects(
@@ -30,7 +61,7 @@ fn repeated_projects(
     table: &Table,
     unit: &Unit,
     key: &str,
-    first_seen: &mut HashMap<(String, String), Place>,
+    first_seen: &mut FirstSeen,
 ) -> Vec<Issue> {
     let mut issues = Vec::new();
     // A streaming consolidation's projects are parked: read back, one unit at a time.
@@ -48,20 +79,25 @@ fn repeated_projects(
             return issues;
         }
     };
+    let unit_id = first_seen.unit(key);
+    let origin = first_seen.origin(sub, table);
     for project in projects.iter().filter(|p| !p.name.is_empty()) {
-        let place = Place {
-            file: sub.display.clone(),
-            sheet: table.sheet.clone(),
-            row: Some(project.row),
-            col: None,
-        };
-        let id = (key.to_string(), name_key(&project.name));
-        match first_seen.get(&id) {
-            Some(first) if first.file != place.file || first.sheet != place.sheet => {
-                let at = match (&first.sheet, first.row) {
-                    (Some(s), Some(r)) => format!("{} 工作表“{s}”第 {r} 行", first.file),
-                    (_, Some(r)) => format!("{} 第 {r} 行", first.file),
-                    _ => first.file.clone(),
+        let id = (unit_id, name_key(&project.name).into_boxed_str());
+        match first_seen.projects.get(&id) {
+            Some(&(first_origin, first_row))
+                if first_seen.origins[first_origin as usize]
+                    != first_seen.origins[origin as usize] =>
+            {
+                let (file, sheet) = &first_seen.origins[first_origin as usize];
+                let at = match sheet {
+                    Some(s) => format!("{file} 工作表“{s}”第 {first_row} 行"),
+                    None => format!("{file} 第 {first_row} 行"),
+                };
+                let place = Place {
+                    file: sub.display.clone(),
+                    sheet: table.sheet.clone(),
+                    row: Some(project.row),
+                    col: None,
                 };
                 issues.push(
                     Issue::new(
@@ -75,7 +111,7 @@ fn repeated_projects(
             }
             Some(_) => {}
             None => {
-                first_seen.insert(id, place);
+                first_seen.projects.insert(id, (origin, project.row));
             }
         }
     }
@@ -115,7 +151,7 @@ pub fn check_units(
     }
     let mut seen: HashMap<String, (Place, LayoutKind)> = HashMap::new();
     // The projects of per-project units met so far, by unit and project name: where first.
-    let mut block_projects: HashMap<(String, String), Place> = HashMap::new();
+    let mut block_projects = FirstSeen::default();
     for sub in submissions.iter_mut() {
         if sub.status == FileStatus::Duplicate {
             continue;

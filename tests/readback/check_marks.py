@@ -12,9 +12,13 @@ what the print and marking tests check, as JSON on stdout:
 - "layout": for 问题清单 and 统计, the row heights (null: default), the column widths and
   whether each cell wraps its text;
 - "charts": for 统计, each chart's top and height in points, from its anchor and the row
-  heights, with the printable height of an A4 landscape page at the sheet's margins.
+  heights, with the printable height of an A4 landscape page at the sheet's margins;
+- "series": for every chart part, each series' categories and values: the range's formula,
+  the values cached in the chart (what a viewer shows without recomputing) and the values of
+  the cells the range names, both as strings.
 """
 
+import html
 import json
 import re
 import sys
@@ -92,10 +96,36 @@ def chart_places(book, wb):
     return [dict(c, printable_pt=printable) for c in out]
 
 
+def chart_series(book, wb):
+    """Each chart series' ranges, with their cached values and their cells' values."""
+    out = []
+    with zipfile.ZipFile(book) as z:
+        charts = sorted(n for n in z.namelist() if re.fullmatch(r"xl/charts/chart\d+\.xml", n))
+        for name in charts:
+            xml = z.read(name).decode()
+            for ser in re.findall(r"<c:ser>.*?</c:ser>", xml, re.S):
+                series = {"chart": name}
+                for part in ("cat", "val"):
+                    block = re.search(rf"<c:{part}>(.*?)</c:{part}>", ser, re.S).group(1)
+                    formula = re.search(r"<c:f>(.*?)</c:f>", block).group(1)
+                    cache = re.findall(r'<c:pt idx="\d+"><c:v>(.*?)</c:v></c:pt>', block, re.S)
+                    sheet, cells = formula.rsplit("!", 1)
+                    ws = wb[sheet.strip("'")]
+                    values = [text(c.value) for row in ws[cells.replace("$", "")] for c in row]
+                    series[part] = {
+                        "formula": formula,
+                        "cache": [html.unescape(v) for v in cache],
+                        "cells": values,
+                    }
+                out.append(series)
+    return out
+
+
 def main():
     book = sys.argv[1]
     wb = openpyxl.load_workbook(book)
-    result = {"sheets": {}, "marked": {}, "rows": {}, "layout": {}, "charts": chart_places(book, wb)}
+    result = {"sheets": {}, "marked": {}, "rows": {}, "layout": {}, "charts": chart_places(book, wb),
+              "series": chart_series(book, wb)}
     for ws in wb.worksheets:
         result["sheets"][ws.title] = print_setup(ws)
         marked = []

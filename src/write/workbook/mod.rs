@@ -9,7 +9,6 @@ mod issues;
 mod stats;
 mod status;
 
-use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
@@ -17,14 +16,11 @@ use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
 
 use crate::base::form::{FieldKind, Form};
 use crate::base::issue::{Issue, Rule, Severity};
-use crate::base::model::{
-    FileStatus, IndicatorDigest, LayoutKind, Project, Submission, Table, Unit,
-};
+use crate::base::model::{FileStatus, IndicatorDigest, Project, Submission, Table, Unit};
 use crate::base::park::{park_infos, park_unit, projects_of};
 use crate::base::spill::Spill;
-use crate::base::text::name_key;
-use crate::consolidate::consolidated_units;
 use crate::consolidate::Consolidation;
+use crate::consolidate::{consolidated_units, group_units, ConsolidatedUnit};
 use crate::write::official::{
     indicator_cell, project_widths, widest_line, write_official_sheet_marked, Formats, Heading,
     RowMarks, UnitMarks,
@@ -206,9 +202,11 @@ impl StreamingWorkbook {
         workbook
             .add_worksheet_with_constant_memory()?
             .set_name("报送情况")?;
-        // 统计 stays in memory: its charts' cached values come from the sheet's cells, which a
-        // constant-memory sheet no longer has when the workbook is saved.
-        workbook.add_worksheet().set_name("统计")?;
+        // 统计 too: its charts are given their cached values (`stats::text_range`), which the
+        // save would otherwise read from cells a constant-memory sheet no longer holds.
+        workbook
+            .add_worksheet_with_constant_memory()?
+            .set_name("统计")?;
         let owned = counted_units(c);
         let units: Vec<&Unit> = owned.iter().map(|u| u.as_ref()).collect();
         let marks = fault_marks(form, c).map_err(StreamError::Spill)?;
@@ -329,7 +327,7 @@ fn counted(c: &Consolidation) -> impl Iterator<Item = &Submission> {
 }
 
 /// Every consolidated unit, in path order (the per-project forms of one unit made one).
-pub fn counted_units(c: &Consolidation) -> Vec<Cow<'_, Unit>> {
+pub fn counted_units(c: &Consolidation) -> Vec<ConsolidatedUnit<'_>> {
     consolidated_units(&c.files)
 }
 
@@ -362,22 +360,10 @@ fn set_print(ws: &mut Worksheet) {
 /// one unit make one unit of all their parts, where the first of them stands.
 fn unit_parts(c: &Consolidation) -> Vec<Vec<(&Submission, &Table, &Unit)>> {
     let mut out: Vec<Vec<(&Submission, &Table, &Unit)>> = Vec::new();
-    let mut at: HashMap<String, usize> = HashMap::new();
-    for sub in counted(c) {
-        for table in &sub.tables {
-            for unit in &table.units {
-                if table.layout == LayoutKind::Project {
-                    let key = name_key(&unit.name);
-                    if let Some(&i) = at.get(&key) {
-                        out[i].push((sub, table, unit));
-                        continue;
-                    }
-                    at.insert(key, out.len());
-                }
-                out.push(vec![(sub, table, unit)]);
-            }
-        }
-    }
+    group_units(&c.files, |joins, sub, table, unit| match joins {
+        Some(i) => out[i].push((sub, table, unit)),
+        None => out.push(vec![(sub, table, unit)]),
+    });
     out
 }
 

@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use rust_xlsxwriter::{Chart, ChartType, Format, Worksheet, XlsxError};
+use rust_xlsxwriter::{Chart, ChartRange, ChartType, Format, Worksheet, XlsxError};
 
 use super::{set_print, unit_parts};
 use crate::base::form::Form;
@@ -191,12 +191,21 @@ pub(super) fn write_stats_sheet(
         &[count_format],
     )?;
 
+    // The sheet is written in constant memory: its cells are on disk by the save, so the
+    // charts are given the values they show (their caches) from the tables written above
+    // (`text_range`, `number_range`).
     if !units.is_empty() {
+        let last = 1 + units.len() as u32;
         let mut chart = Chart::new(ChartType::Bar);
         chart
             .add_series()
-            .set_categories(("统计", 2, 0, 1 + units.len() as u32, 0))
-            .set_values(("统计", 2, 3, 1 + units.len() as u32, 3))
+            .set_categories(&text_range(
+                2,
+                last,
+                0,
+                units.iter().map(|u| u.0[0].as_str()),
+            ))
+            .set_values(&number_range(2, last, 3, units.iter().map(|u| u.1[2])))
             .set_name("总计（万元）");
         chart.title().set_name("各单位总计（万元）");
         chart.legend().set_hidden();
@@ -210,8 +219,18 @@ pub(super) fn write_stats_sheet(
         let mut chart = Chart::new(ChartType::Column);
         chart
             .add_series()
-            .set_categories(("统计", first, 1, last, 1))
-            .set_values(("统计", first, 2, last, 2))
+            .set_categories(&text_range(
+                first,
+                last,
+                1,
+                categories.iter().map(|c| c.0[1].as_str()),
+            ))
+            .set_values(&number_range(
+                first,
+                last,
+                2,
+                categories.iter().map(|c| c.1[0]),
+            ))
             .set_name("指标数");
         chart.title().set_name("指标按二级类别");
         chart.legend().set_hidden();
@@ -220,6 +239,28 @@ pub(super) fn write_stats_sheet(
         ws.insert_chart_with_offset(1, 5, &chart, CHART_WIDTH + 20, 0)?;
     }
     Ok(())
+}
+
+/// A chart's range over rows `first..=last` of one column of 统计, given the texts its cells
+/// hold (as [`write_table`] wrote them) as the chart's cache.
+fn text_range<'a>(
+    first: u32,
+    last: u32,
+    col: u16,
+    texts: impl Iterator<Item = &'a str>,
+) -> ChartRange {
+    let texts: Vec<&str> = texts.map(excel_text).collect();
+    let mut range = ChartRange::new_from_range("统计", first, col, last, col);
+    range.set_string_cache(&texts);
+    range
+}
+
+/// [`text_range`] for a column of numbers.
+fn number_range(first: u32, last: u32, col: u16, numbers: impl Iterator<Item = f64>) -> ChartRange {
+    let numbers: Vec<f64> = numbers.collect();
+    let mut range = ChartRange::new_from_range("统计", first, col, last, col);
+    range.set_number_cache(&numbers);
+    range
 }
 
 /// A chart's height for this many bars, in pixels: between 320 and 640. A landscape A4 page

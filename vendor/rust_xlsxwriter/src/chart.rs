@@ -8339,6 +8339,9 @@ pub struct ChartRange {
     range_string: String,
     is_formula_string_only: bool,
     pub(crate) cache: ChartRangeCacheData,
+    // jixiao patch: a cache given by `set_string_cache` or `set_number_cache`, which the save
+    // keeps instead of reading the range's cells.
+    pub(crate) cache_given: bool,
 }
 
 impl Default for ChartRange {
@@ -8390,6 +8393,7 @@ impl ChartRange {
             range_string: String::new(),
             is_formula_string_only: false,
             cache: ChartRangeCacheData::new(),
+            cache_given: false,
         }
     }
 
@@ -8443,6 +8447,7 @@ impl ChartRange {
                 range_string: range_string.to_string(),
                 is_formula_string_only: true,
                 cache: ChartRangeCacheData::new(),
+                cache_given: false,
             };
         }
 
@@ -8507,6 +8512,7 @@ impl ChartRange {
             range_string: range_string.to_string(),
             is_formula_string_only: false,
             cache: ChartRangeCacheData::new(),
+            cache_given: false,
         }
     }
 
@@ -8651,6 +8657,55 @@ impl ChartRange {
     // Check that the range is 1D.
     pub(crate) fn is_1d(&self) -> bool {
         self.last_row - self.first_row == 0 || self.last_col - self.first_col == 0
+    }
+
+    /// Gives the range's cached text values, as the save would read them from its cells
+    /// (jixiao patch).
+    ///
+    /// A chart stores the values of its ranges beside the references, for applications that
+    /// show a chart without recomputing it. The save reads them from the worksheet, which a
+    /// worksheet in constant-memory mode no longer holds: a range of such a sheet is given
+    /// its values here instead, one per cell of the range, in order (an empty text stands for
+    /// a blank cell), and the save keeps them.
+    pub fn set_string_cache(&mut self, data: &[impl AsRef<str>]) -> &mut ChartRange {
+        let cache_type = if data.iter().any(|s| !s.as_ref().is_empty()) {
+            ChartRangeCacheDataType::String
+        } else {
+            ChartRangeCacheDataType::None
+        };
+        self.give_cache(
+            data.iter().map(|s| s.as_ref().to_string()).collect(),
+            cache_type,
+        )
+    }
+
+    /// Gives the range's cached numbers, as [`ChartRange::set_string_cache`] gives texts
+    /// (jixiao patch).
+    pub fn set_number_cache(&mut self, data: &[f64]) -> &mut ChartRange {
+        let cache_type = if data.is_empty() {
+            ChartRangeCacheDataType::None
+        } else {
+            ChartRangeCacheDataType::Number
+        };
+        self.give_cache(data.iter().map(f64::to_string).collect(), cache_type)
+    }
+
+    // jixiao patch: a given cache, in the shape `Worksheet::get_cache_data` makes.
+    fn give_cache(
+        &mut self,
+        data: Vec<String>,
+        cache_type: ChartRangeCacheDataType,
+    ) -> &mut ChartRange {
+        let rows = (self.last_row - self.first_row + 1) as usize;
+        let cols = (self.last_col - self.first_col + 1) as usize;
+        self.cache = ChartRangeCacheData {
+            major_dim: rows.max(cols),
+            minor_dim: rows.min(cols),
+            cache_type,
+            data,
+        };
+        self.cache_given = true;
+        self
     }
 
     /// Add data to the `ChartRange` cache.

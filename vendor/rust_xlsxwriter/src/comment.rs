@@ -21,7 +21,10 @@ use crate::{utility, ColNum, Note, RowNum};
 ///
 pub struct Comment {
     pub(crate) writer: Cursor<Vec<u8>>,
-    pub(crate) notes: BTreeMap<RowNum, BTreeMap<ColNum, Note>>,
+    // jixiao patch: boxed notes. A row's notes share a B-tree node with room for eleven, and a
+    // note is a few hundred bytes: a sheet with a note on each of many rows held about 3.5 KB
+    // a note.
+    pub(crate) notes: BTreeMap<RowNum, BTreeMap<ColNum, Box<Note>>>,
     pub(crate) note_authors: Vec<String>,
 }
 
@@ -97,12 +100,15 @@ impl Comment {
     fn write_comment_list(&mut self) {
         xml_start_tag_only(&mut self.writer, "commentList");
 
-        for (row, columns) in &self.notes.clone() {
+        // jixiao patch: the notes are taken out and put back, not copied.
+        let notes = std::mem::take(&mut self.notes);
+        for (row, columns) in &notes {
             for (col, note) in columns {
                 // Write the comment element.
                 self.write_comment(*row, *col, note);
             }
         }
+        self.notes = notes;
 
         xml_end_tag(&mut self.writer, "commentList");
     }

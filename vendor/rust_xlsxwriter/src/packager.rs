@@ -949,7 +949,9 @@ impl<W: Write + Send> Packager<W> {
                 self.zip.start_file(filename, self.zip_options)?;
 
                 let mut comment = Comment::new();
-                comment.notes = worksheet.notes.clone();
+                // jixiao patch: the notes are lent to the comments part and given back, not
+                // copied (a large sheet's notes were held three times over at the save).
+                comment.notes = std::mem::take(&mut worksheet.notes);
                 let mut authors: Vec<(&String, &usize)> = worksheet.note_authors.iter().collect();
                 authors.sort_by_key(|x| x.1);
                 comment.note_authors = authors
@@ -958,6 +960,7 @@ impl<W: Write + Send> Packager<W> {
                     .collect();
 
                 comment.assemble_xml_file();
+                worksheet.notes = std::mem::take(&mut comment.notes);
 
                 self.zip.write_all(comment.writer.get_ref())?;
                 index += 1;

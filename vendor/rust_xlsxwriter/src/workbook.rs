@@ -3156,7 +3156,8 @@ impl Workbook {
         range: &ChartRange,
         chart_caches: &mut HashMap<(String, RowNum, ColNum, RowNum, ColNum), ChartRangeCacheData>,
     ) {
-        if range.has_data() {
+        // jixiao patch: a given cache is kept, its cells not read.
+        if range.has_data() && !range.cache_given {
             chart_caches.insert(range.key(), ChartRangeCacheData::new());
         }
     }
@@ -3166,6 +3167,9 @@ impl Workbook {
         range: &mut ChartRange,
         chart_caches: &mut HashMap<(String, RowNum, ColNum, RowNum, ColNum), ChartRangeCacheData>,
     ) {
+        if range.cache_given {
+            return;
+        }
         if let Some(cache) = chart_caches.get(&range.key()) {
             range.cache = cache.clone();
         }

@@ -1514,7 +1514,10 @@ pub struct Worksheet {
     pub(crate) header_footer_images: [Option<Image>; 6],
     pub(crate) charts: BTreeMap<(RowNum, ColNum, u32, u32), Chart>,
     pub(crate) buttons: BTreeMap<(RowNum, ColNum, u32, u32), Button>,
-    pub(crate) notes: BTreeMap<RowNum, BTreeMap<ColNum, Note>>,
+    // jixiao patch: boxed notes. A row's notes share a B-tree node with room for eleven, and a
+    // note is a few hundred bytes: a sheet with a note on each of many rows held about 3.5 KB
+    // a note.
+    pub(crate) notes: BTreeMap<RowNum, BTreeMap<ColNum, Box<Note>>>,
     pub(crate) shapes: BTreeMap<(RowNum, ColNum, u32, u32), Shape>,
     pub(crate) tables: Vec<Table>,
     pub(crate) has_embedded_image_descriptions: bool,
@@ -5884,7 +5887,7 @@ impl Worksheet {
 
         // Set the cell that the Note refers to. This is different form the cell
         // where the note appears.
-        let mut note = note.clone();
+        let mut note = Box::new(note.clone());
         note.cell_row = row;
         note.cell_col = col;
 
@@ -16895,13 +16898,15 @@ impl Worksheet {
         }
 
         // Convert the Note objects to VmlInfo objects, along with their dimensions.
-        for (cell_row, columns) in &self.notes.clone() {
+        // jixiao patch: the notes are taken out and put back, not copied.
+        let notes = std::mem::take(&mut self.notes);
+        for (cell_row, columns) in &notes {
             for (cell_col, note) in columns {
                 let note_row = note.row();
                 let note_col = note.col();
 
                 let mut vml_info = note.vml_info();
-                vml_info.drawing_info = self.position_object_pixels(note_row, note_col, note);
+                vml_info.drawing_info = self.position_object_pixels(note_row, note_col, &**note);
                 vml_info.row = *cell_row;
                 vml_info.col = *cell_col;
 
@@ -16911,6 +16916,7 @@ impl Worksheet {
                 note_count += 1;
             }
         }
+        self.notes = notes;
 
         // Convert the Button objects to VmlInfo objects, along with their dimensions.
         for ((row, col, _, _), button) in self.buttons.clone() {
