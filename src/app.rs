@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use crate::base::form::{Form, FormError};
 use crate::base::issue::{IssueFilter, Rule, Severity};
+use crate::base::memory::{release_freed_memory, RELEASE_EVERY};
 use crate::base::model::Unit;
 use crate::base::text::group_digits;
 use crate::cli::{
@@ -127,6 +128,7 @@ impl Plan {
                 let mut watch = (!self.quiet && workbook.details_in_sheets())
                     .then(|| OutgrowWatch::new(discovery.sources.len(), EXCEL_DETAIL_ROWS));
                 let preparer = workbook.preparer();
+                let mut sunk = 0usize;
                 let kept = process_streaming(
                     &discovery.sources,
                     &self.form,
@@ -136,6 +138,12 @@ impl Plan {
                     |sub, prepared| {
                         if let Some(warning) = watch.as_mut().and_then(|w| w.see(sub)) {
                             progress.say(&warning);
+                        }
+                        // What the workers freed is given back as the files stream in, and
+                        // once more when they are all in (see `base::memory`).
+                        sunk += 1;
+                        if sunk.is_multiple_of(RELEASE_EVERY) {
+                            release_freed_memory();
                         }
                         workbook.add_prepared(prepared)
                     },
@@ -150,20 +158,6 @@ impl Plan {
         progress.finish(c.summary.errors);
         c.retain(self.filter.clone());
         Ok((c, inputs))
-    }
-}
-
-/// Gives the memory freed so far back to the system, between the stages of a streaming
-/// consolidation. The workers' allocator arenas are left full of holes by the files they read
-/// (freed, but kept by the process); the next stage allocates on other threads and would grow
-/// the process beside them. glibc's `malloc_trim` releases the free pages of every arena: at
-/// 10,000 files the peak resident memory fell from 76 to 62 MiB.
-fn release_freed_memory() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: malloc_trim only returns free pages of the allocator's own arenas to the system;
-    // it touches no memory the program holds.
-    unsafe {
-        libc::malloc_trim(0);
     }
 }
 
@@ -303,8 +297,11 @@ fn run_consolidate(args: &ConsolidateArgs) -> Result<u8, AppError> {
     };
     let mut streaming = StreamingWorkbook::new(target).map_err(named)?;
     let (c, _) = plan.consolidate_into(&outputs, Some((&mut streaming, &named)))?;
+    // The stages after the files each free what they made before the next allocates on other
+    // threads: what the cross-file rules, then the whole-run sheets, freed is given back first.
     release_freed_memory();
     let mut workbook = streaming.finish(&plan.form, &c).map_err(named)?;
+    release_freed_memory();
     // The workbook's save compresses one part after another on one thread: the JSON report is
     // written beside it, on another.
     let (saved, json_written) = std::thread::scope(|scope| {

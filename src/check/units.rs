@@ -118,6 +118,15 @@ fn repeated_projects(
     issues
 }
 
+/// The blocks of one unit's per-project forms: their total, where the first is (the file's
+/// number and the sheet), and whether any is elsewhere (another file or sheet); only then can
+/// a project be repeated across them (duplicate-project), and their projects are compared.
+struct Blocks {
+    total: rust_decimal::Decimal,
+    first: (usize, Option<String>),
+    spread: bool,
+}
+
 /// The cross-file rules, over every unit in path order:
 /// - duplicate-unit: a unit a second time, in another file or the same one; the later
 ///   occurrence is reported and both stay in the consolidation, so nothing is dropped silently.
@@ -133,10 +142,11 @@ pub fn check_units(
     let total_field = form.total_field();
     // A per-project form holds one project: the blocks of one unit, in any number of sheets or
     // files, make that unit together, and its total is theirs.
-    let mut block_totals: HashMap<String, rust_decimal::Decimal> = HashMap::new();
-    for sub in submissions
+    let mut blocks: HashMap<String, Blocks> = HashMap::new();
+    for (i, sub) in submissions
         .iter()
-        .filter(|s| s.status != FileStatus::Duplicate)
+        .enumerate()
+        .filter(|(_, s)| s.status != FileStatus::Duplicate)
     {
         for table in sub
             .tables
@@ -145,7 +155,23 @@ pub fn check_units(
         {
             for unit in &table.units {
                 let total = unit.total(total_field);
-                *block_totals.entry(name_key(&unit.name)).or_default() += total;
+                let origin = (i, table.sheet.as_deref());
+                match blocks.get_mut(&name_key(&unit.name)) {
+                    Some(b) => {
+                        b.total += total;
+                        b.spread |= (b.first.0, b.first.1.as_deref()) != origin;
+                    }
+                    None => {
+                        blocks.insert(
+                            name_key(&unit.name),
+                            Blocks {
+                                total,
+                                first: (i, table.sheet.clone()),
+                                spread: false,
+                            },
+                        );
+                    }
+                }
             }
         }
     }
@@ -161,16 +187,22 @@ pub fn check_units(
             for unit in &table.units {
                 let place = unit_place(sub, table, unit);
                 let key = name_key(&unit.name);
+                // A per-project unit's projects are compared across its blocks only where the
+                // blocks are in more than one file or sheet.
+                let compare = table.layout == LayoutKind::Project
+                    && blocks.get(&key).is_some_and(|b| b.spread);
                 if let Some((first, layout)) = seen.get(&key) {
                     if *layout == LayoutKind::Project && table.layout == LayoutKind::Project {
                         // More projects of the same unit; one sent twice is a duplicate project.
-                        found.extend(repeated_projects(
-                            sub,
-                            table,
-                            unit,
-                            &key,
-                            &mut block_projects,
-                        ));
+                        if compare {
+                            found.extend(repeated_projects(
+                                sub,
+                                table,
+                                unit,
+                                &key,
+                                &mut block_projects,
+                            ));
+                        }
                         continue;
                     }
                     let at = first.row.map(|r| format!("第 {r} 行")).unwrap_or_default();
@@ -188,7 +220,7 @@ pub fn check_units(
                     continue;
                 }
                 seen.insert(key.clone(), (place.clone(), table.layout));
-                if table.layout == LayoutKind::Project {
+                if compare {
                     found.extend(repeated_projects(
                         sub,
                         table,
@@ -210,7 +242,7 @@ pub fn check_units(
                     Some(entry) => {
                         let total = match table.layout {
                             LayoutKind::Project => {
-                                block_totals.get(&key).copied().unwrap_or_default()
+                                blocks.get(&key).map(|b| b.total).unwrap_or_default()
                             }
                             _ => unit.total(total_field),
                         };

@@ -12,6 +12,7 @@ use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Formula, Note, Workshee
 
 use crate::base::form::{FieldKind, Form};
 use crate::base::issue::Severity;
+use crate::base::memory::{release_freed_memory, RELEASE_EVERY};
 use crate::base::model::{Amount, FieldId, Project, Unit};
 use crate::base::park::projects_of;
 use crate::base::text::column_name;
@@ -313,6 +314,11 @@ pub fn write_official_sheet_marked(
         made
     });
     for (i, unit) in units.iter().enumerate() {
+        // What the cores made for the units written so far is freed: given back now and then,
+        // it does not stay resident beside the next chunks (see `base::memory`).
+        if i % RELEASE_EVERY == RELEASE_EVERY - 1 {
+            release_freed_memory();
+        }
         let (projects, rows) = prepared
             .next()
             .unwrap_or_else(|| Ok((Cow::Borrowed(&[][..]), Vec::new())))?;

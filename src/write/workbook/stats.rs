@@ -1,14 +1,15 @@
 //! 统计: totals by unit, issues by rule and indicators by category, with charts.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
 use rust_xlsxwriter::{Chart, ChartRange, ChartType, Format, Worksheet, XlsxError};
 
-use super::{set_print, unit_parts};
+use super::set_print;
 use crate::base::form::Form;
-use crate::base::model::{Indicator, Unit};
+use crate::base::model::{Indicator, Submission, Unit};
 use crate::base::text::excel_text;
-use crate::consolidate::{unit_total, Consolidation};
+use crate::consolidate::{group_units, unit_total, Consolidation};
 use crate::write::official::{number, wrapped_height, Formats};
 
 /// The columns' widths: labels (单位, 规则, 一级指标), then 项目数 / 级别 / 二级指标, then
@@ -39,21 +40,22 @@ pub(super) fn add_category_counts(
 /// A chart's width, in pixels; two sit side by side right of the tables, on the first page.
 const CHART_WIDTH: u32 = 600;
 
-/// Writes a small table at (row, col): a header and rows of (label cells, number cells), the
-/// numbers in `number_formats` (the last one for any column past them).
-fn write_table(
+/// Writes a table at (row, col): a header and rows of (label cells, number cells), the numbers
+/// in `number_formats` (the last one for any column past them). Rows are taken one at a time
+/// (统计's table of units has a row for each unit of the run).
+fn write_table<'a>(
     ws: &mut Worksheet,
     row: u32,
     col: u16,
     header: &[&str],
-    rows: &[(Vec<String>, Vec<f64>)],
+    rows: impl Iterator<Item = (Vec<Cow<'a, str>>, Vec<f64>)>,
     f: &Formats,
     number_formats: &[&Format],
 ) -> Result<(), XlsxError> {
     for (i, h) in header.iter().enumerate() {
         ws.write_string_with_format(row, col + i as u16, *h, &f.header)?;
     }
-    for (r, (labels, numbers)) in rows.iter().enumerate() {
+    for (r, (labels, numbers)) in rows.enumerate() {
         let r = row + 1 + r as u32;
         // Wrapped labels need their row's height (spreadsheets do not grow it themselves).
         let height = labels
@@ -90,49 +92,47 @@ pub(super) fn write_stats_sheet(
 ) -> Result<(), XlsxError> {
     let count_format = &f.count;
     let money_format = &f.amount;
-    // A unit that appears more than once (sent in two files) is told apart by its file.
-    let files: Vec<String> = unit_parts(c)
-        .iter()
-        .map(|parts| {
-            parts.first().map_or_else(String::new, |(sub, _, _)| {
-                sub.path
-                    .file_name()
-                    .map_or_else(|| sub.display.clone(), |n| n.to_string_lossy().into_owned())
-            })
-        })
-        .collect();
+    // A unit that appears more than once (sent in two files) is told apart by its file: the
+    // file of its first part (the consolidated units' order, see `group_units`).
+    let mut first_files: Vec<&Submission> = Vec::with_capacity(units_counted.len());
+    group_units(&c.files, |joins, sub, _, _| {
+        if joins.is_none() {
+            first_files.push(sub);
+        }
+    });
     let mut seen: HashMap<&str, usize> = HashMap::new();
     for u in units_counted {
         *seen.entry(u.name.as_str()).or_default() += 1;
     }
-    let units: Vec<(Vec<String>, Vec<f64>)> = units_counted
+    let labels: Vec<Cow<str>> = units_counted
         .iter()
         .enumerate()
-        .map(|(i, u)| {
-            let label = match files.get(i) {
-                Some(file) if seen[u.name.as_str()] > 1 => format!("{}（{file}）", u.name),
-                _ => u.name.clone(),
-            };
-            (
-                vec![label],
-                vec![
-                    u.project_count() as f64,
-                    u.indicator_count() as f64,
-                    number(unit_total(form, u)),
-                ],
-            )
+        .map(|(i, u)| match first_files.get(i) {
+            Some(sub) if seen[u.name.as_str()] > 1 => {
+                let file = sub
+                    .path
+                    .file_name()
+                    .map_or_else(|| sub.display.clone(), |n| n.to_string_lossy().into_owned());
+                Cow::Owned(format!("{}（{file}）", u.name))
+            }
+            _ => Cow::Borrowed(u.name.as_str()),
         })
         .collect();
-    let rules: Vec<(Vec<String>, Vec<f64>)> = c
+    drop(seen);
+    let totals: Vec<f64> = units_counted
+        .iter()
+        .map(|u| number(unit_total(form, u)))
+        .collect();
+    let rules: Vec<(Vec<Cow<str>>, Vec<f64>)> = c
         .summary
         .by_rule
         .iter()
         .map(|(rule, n)| {
             (
                 vec![
-                    rule.code().to_string(),
-                    rule.severity().label().to_string(),
-                    rule.title().to_string(),
+                    Cow::Borrowed(rule.code()),
+                    Cow::Borrowed(rule.severity().label()),
+                    Cow::Borrowed(rule.title()),
                 ],
                 vec![*n as f64],
             )
@@ -145,9 +145,9 @@ pub(super) fn write_stats_sheet(
             add_category_counts(&mut categories, form, &project.indicators);
         }
     }
-    let categories: Vec<(Vec<String>, Vec<f64>)> = categories
+    let categories: Vec<(Vec<Cow<str>>, Vec<f64>)> = categories
         .into_iter()
-        .map(|((l1, l2), n)| (vec![l1, l2], vec![n as f64]))
+        .map(|((l1, l2), n)| (vec![Cow::Owned(l1), Cow::Owned(l2)], vec![n as f64]))
         .collect();
 
     ws.set_name("统计")?;
@@ -158,24 +158,34 @@ pub(super) fn write_stats_sheet(
     // the tables: fitted to the width, a page holds each of them whole.
     set_print(ws);
     ws.write_string_with_format(0, 0, "各单位总计（万元）", &f.subtitle)?;
+    let unit_rows = units_counted
+        .iter()
+        .zip(&labels)
+        .zip(&totals)
+        .map(|((u, label), total)| {
+            (
+                vec![Cow::Borrowed(label.as_ref())],
+                vec![u.project_count() as f64, u.indicator_count() as f64, *total],
+            )
+        });
     write_table(
         ws,
         1,
         0,
         &["单位", "项目数", "指标数", "总计"],
-        &units,
+        unit_rows,
         f,
         // Amounts in the 总计 column.
         &[count_format, count_format, money_format],
     )?;
-    let rule_row = units.len() as u32 + 4;
+    let rule_row = units_counted.len() as u32 + 4;
     ws.write_string_with_format(rule_row, 0, "问题按规则", &f.subtitle)?;
     write_table(
         ws,
         rule_row + 1,
         0,
         &["规则", "级别", "说明", "数量"],
-        &rules,
+        rules.iter().cloned(),
         f,
         &[count_format],
     )?;
@@ -186,7 +196,7 @@ pub(super) fn write_stats_sheet(
         cat_row + 1,
         0,
         &["一级指标", "二级指标", "指标数"],
-        &categories,
+        categories.iter().cloned(),
         f,
         &[count_format],
     )?;
@@ -194,23 +204,18 @@ pub(super) fn write_stats_sheet(
     // The sheet is written in constant memory: its cells are on disk by the save, so the
     // charts are given the values they show (their caches) from the tables written above
     // (`text_range`, `number_range`).
-    if !units.is_empty() {
-        let last = 1 + units.len() as u32;
+    if !units_counted.is_empty() {
+        let last = 1 + units_counted.len() as u32;
         let mut chart = Chart::new(ChartType::Bar);
         chart
             .add_series()
-            .set_categories(&text_range(
-                2,
-                last,
-                0,
-                units.iter().map(|u| u.0[0].as_str()),
-            ))
-            .set_values(&number_range(2, last, 3, units.iter().map(|u| u.1[2])))
+            .set_categories(&text_range(2, last, 0, labels.iter().map(|l| l.as_ref())))
+            .set_values(&number_range(2, last, 3, totals.iter().copied()))
             .set_name("总计（万元）");
         chart.title().set_name("各单位总计（万元）");
         chart.legend().set_hidden();
         chart.set_width(CHART_WIDTH);
-        chart.set_height(chart_height(units.len()));
+        chart.set_height(chart_height(units_counted.len()));
         ws.insert_chart(1, 5, &chart)?;
     }
     if !categories.is_empty() {
@@ -223,7 +228,7 @@ pub(super) fn write_stats_sheet(
                 first,
                 last,
                 1,
-                categories.iter().map(|c| c.0[1].as_str()),
+                categories.iter().map(|c| c.0[1].as_ref()),
             ))
             .set_values(&number_range(
                 first,
