@@ -374,21 +374,17 @@ fn the_charts_of_the_statistics_cache_the_cells_they_show() {
     for s in series {
         for part in ["cat", "val"] {
             let range = &s[part];
-            let cache: Vec<&str> = range["cache"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|v| v.as_str().unwrap())
-                .collect();
-            let cells: Vec<&str> = range["cells"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|v| v.as_str().unwrap())
-                .collect();
+            let strings = |v: &Value| -> Vec<String> {
+                v.as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|x| x.as_str().unwrap().to_string())
+                    .collect()
+            };
+            let (cache, cells) = (strings(&range["cache"]), strings(&range["cells"]));
             assert!(cache.len() > 3, "{part} of {s}");
             if part == "val" {
-                let numbers = |v: &[&str]| -> Vec<f64> {
+                let numbers = |v: &[String]| -> Vec<f64> {
                     v.iter().map(|x| x.parse::<f64>().unwrap()).collect()
                 };
                 assert_eq!(numbers(&cache), numbers(&cells), "{s}");

@@ -187,24 +187,31 @@ pub fn check_units(
             for unit in &table.units {
                 let place = unit_place(sub, table, unit);
                 let key = name_key(&unit.name);
-                // A per-project unit's projects are compared across its blocks only where the
-                // blocks are in more than one file or sheet.
-                let compare = table.layout == LayoutKind::Project
-                    && blocks.get(&key).is_some_and(|b| b.spread);
-                if let Some((first, layout)) = seen.get(&key) {
-                    if *layout == LayoutKind::Project && table.layout == LayoutKind::Project {
-                        // More projects of the same unit; one sent twice is a duplicate project.
-                        if compare {
-                            found.extend(repeated_projects(
-                                sub,
-                                table,
-                                unit,
-                                &key,
-                                &mut block_projects,
-                            ));
-                        }
-                        continue;
-                    }
+                let first = seen.get(&key);
+                // More blocks of a per-project unit already met are more of its projects, not
+                // a second unit.
+                let more_blocks = first.is_some_and(|(_, layout)| {
+                    *layout == LayoutKind::Project && table.layout == LayoutKind::Project
+                });
+                // A per-project unit's projects are compared across its blocks (one sent twice
+                // is a duplicate project) only where the blocks are in more than one file or
+                // sheet.
+                if (first.is_none() || more_blocks)
+                    && table.layout == LayoutKind::Project
+                    && blocks.get(&key).is_some_and(|b| b.spread)
+                {
+                    found.extend(repeated_projects(
+                        sub,
+                        table,
+                        unit,
+                        &key,
+                        &mut block_projects,
+                    ));
+                }
+                if more_blocks {
+                    continue;
+                }
+                if let Some((first, _)) = first {
                     let at = first.row.map(|r| format!("第 {r} 行")).unwrap_or_default();
                     found.push(
                         Issue::new(
@@ -220,15 +227,6 @@ pub fn check_units(
                     continue;
                 }
                 seen.insert(key.clone(), (place.clone(), table.layout));
-                if compare {
-                    found.extend(repeated_projects(
-                        sub,
-                        table,
-                        unit,
-                        &key,
-                        &mut block_projects,
-                    ));
-                }
                 let Some(roster) = roster else { continue };
                 match roster.find(&unit.name) {
                     None => found.push(
