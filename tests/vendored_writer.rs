@@ -299,3 +299,62 @@ fn notes_are_the_same_on_a_second_save() {
         part(first, "xl/drawings/vmlDrawing1.vml")
     );
 }
+
+/// A chart over two columns of labels (a multi-level category axis), in memory with its caches
+/// read from the cells, and in constant memory with them given row by row: the same chart.
+#[test]
+fn a_two_level_category_cache_given_is_the_one_read_from_the_cells() {
+    let labels = [
+        ["一级甲", "二级一"],
+        ["一级甲", "二级二"],
+        ["一级乙", "二级三"],
+    ];
+    let chart = |constant_memory: bool| -> String {
+        let mut workbook = Workbook::new();
+        let ws = if constant_memory {
+            workbook.add_worksheet_with_constant_memory().unwrap()
+        } else {
+            workbook.add_worksheet()
+        };
+        ws.set_name("统计").unwrap();
+        for (r, [l1, l2]) in labels.iter().enumerate() {
+            ws.write_string(r as u32, 0, *l1).unwrap();
+            ws.write_string(r as u32, 1, *l2).unwrap();
+            ws.write_number(r as u32, 2, r as f64 + 1.0).unwrap();
+        }
+        let mut categories = ChartRange::new_from_range("统计", 0, 0, 2, 1);
+        let mut values = ChartRange::new_from_range("统计", 0, 2, 2, 2);
+        if constant_memory {
+            categories.set_string_cache(&labels.concat());
+            values.set_number_cache(&[1.0, 2.0, 3.0]);
+        }
+        let mut chart = Chart::new(ChartType::Column);
+        chart
+            .add_series()
+            .set_categories(&categories)
+            .set_values(&values);
+        ws.insert_chart(0, 4, &chart).unwrap();
+        let parts = unzipped(workbook.save_to_buffer().unwrap());
+        let part = parts.into_iter().find(|(n, _)| n == "xl/charts/chart1.xml");
+        String::from_utf8(part.unwrap().1).unwrap()
+    };
+    let in_memory = chart(false);
+    assert!(in_memory.contains("multiLvlStrRef"), "{in_memory}");
+    assert_eq!(chart(true), in_memory);
+}
+
+/// A range given its cache still names a sheet the save looks up: a wrong name fails the save,
+/// as it does for a range whose cache is read.
+#[test]
+fn a_given_cache_on_an_unknown_sheet_fails_the_save() {
+    let mut workbook = Workbook::new();
+    let ws = workbook.add_worksheet_with_constant_memory().unwrap();
+    ws.write_number(0, 0, 1.0).unwrap();
+    let mut values = ChartRange::new_from_range("没有这张表", 0, 0, 0, 0);
+    values.set_number_cache(&[1.0]);
+    let mut chart = Chart::new(ChartType::Column);
+    chart.add_series().set_values(&values);
+    ws.insert_chart(0, 2, &chart).unwrap();
+    let err = workbook.save_to_buffer().unwrap_err();
+    assert!(err.to_string().contains("没有这张表"), "{err}");
+}

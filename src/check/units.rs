@@ -195,7 +195,8 @@ pub fn check_units(
                 });
                 // A per-project unit's projects are compared across its blocks (one sent twice
                 // is a duplicate project) only where the blocks are in more than one file or
-                // sheet.
+                // sheet. The others' parked projects are not read back here: 汇总表 reads every
+                // unit's back, and one that cannot be read stops the run there with its error.
                 if (first.is_none() || more_blocks)
                     && table.layout == LayoutKind::Project
                     && blocks.get(&key).is_some_and(|b| b.spread)

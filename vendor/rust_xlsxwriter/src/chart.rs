@@ -8665,8 +8665,8 @@ impl ChartRange {
     /// A chart stores the values of its ranges beside the references, for applications that
     /// show a chart without recomputing it. The save reads them from the worksheet, which a
     /// worksheet in constant-memory mode no longer holds: a range of such a sheet is given
-    /// its values here instead, one per cell of the range, in order (an empty text stands for
-    /// a blank cell), and the save keeps them.
+    /// its values here instead, one per cell of the range, row by row (an empty text stands
+    /// for a blank cell), and the save keeps them.
     pub fn set_string_cache(&mut self, data: &[impl AsRef<str>]) -> &mut ChartRange {
         let cache_type = if data.iter().any(|s| !s.as_ref().is_empty()) {
             ChartRangeCacheDataType::String
@@ -8680,8 +8680,10 @@ impl ChartRange {
     }
 
     /// Gives the range's cached numbers, as [`ChartRange::set_string_cache`] gives texts
-    /// (jixiao patch).
+    /// (jixiao patch). The numbers are finite: a worksheet writes NaN and the infinities as
+    /// texts (`Worksheet::set_nan_value`), which are given as texts.
     pub fn set_number_cache(&mut self, data: &[f64]) -> &mut ChartRange {
+        debug_assert!(data.iter().all(|n| n.is_finite()), "non-finite number");
         let cache_type = if data.is_empty() {
             ChartRangeCacheDataType::None
         } else {
@@ -8690,14 +8692,20 @@ impl ChartRange {
         self.give_cache(data.iter().map(f64::to_string).collect(), cache_type)
     }
 
-    // jixiao patch: a given cache, in the shape `Worksheet::get_cache_data` makes.
+    // jixiao patch: a given cache, in the shape `Worksheet::get_cache_data` makes: one value
+    // per cell, its dimensions the range's, and text over more than one row and column a
+    // multi-level text.
     fn give_cache(
         &mut self,
         data: Vec<String>,
-        cache_type: ChartRangeCacheDataType,
+        mut cache_type: ChartRangeCacheDataType,
     ) -> &mut ChartRange {
         let rows = (self.last_row - self.first_row + 1) as usize;
         let cols = (self.last_col - self.first_col + 1) as usize;
+        debug_assert_eq!(data.len(), rows * cols, "one value per cell of the range");
+        if cache_type == ChartRangeCacheDataType::String && rows > 1 && cols > 1 {
+            cache_type = ChartRangeCacheDataType::MultiLevelString;
+        }
         self.cache = ChartRangeCacheData {
             major_dim: rows.max(cols),
             minor_dim: rows.min(cols),

@@ -3133,6 +3133,10 @@ impl Workbook {
             Self::update_range_cache(&mut series.category_range, chart_caches);
 
             for data_label in &mut series.custom_data_labels {
+                // jixiao patch: a given cache is kept.
+                if data_label.title.range.cache_given {
+                    continue;
+                }
                 if let Some(cache) = chart_caches.get(&data_label.title.range.key()) {
                     data_label.title.range.cache = cache.clone();
                 }
@@ -3156,8 +3160,7 @@ impl Workbook {
         range: &ChartRange,
         chart_caches: &mut HashMap<(String, RowNum, ColNum, RowNum, ColNum), ChartRangeCacheData>,
     ) {
-        // jixiao patch: a given cache is kept, its cells not read.
-        if range.has_data() && !range.cache_given {
+        if range.has_data() {
             chart_caches.insert(range.key(), ChartRangeCacheData::new());
         }
     }
@@ -3167,6 +3170,7 @@ impl Workbook {
         range: &mut ChartRange,
         chart_caches: &mut HashMap<(String, RowNum, ColNum, RowNum, ColNum), ChartRangeCacheData>,
     ) {
+        // jixiao patch: a given cache is kept (its range's sheet is still looked up, above).
         if range.cache_given {
             return;
         }
