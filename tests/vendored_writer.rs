@@ -218,6 +218,41 @@ fn the_parallel_save_reports_a_temporary_folder_gone() {
     }
 }
 
+/// A sheet named 统计, kept in memory or in constant memory.
+fn statistics_sheet(workbook: &mut Workbook, constant_memory: bool) -> &mut Worksheet {
+    let ws = if constant_memory {
+        workbook.add_worksheet_with_constant_memory().unwrap()
+    } else {
+        workbook.add_worksheet()
+    };
+    ws.set_name("统计").unwrap();
+    ws
+}
+
+/// Puts a chart of one series over `categories` and `values` on the first sheet at `col`,
+/// saves, and returns the chart's part.
+fn chart_xml(
+    mut workbook: Workbook,
+    kind: ChartType,
+    categories: &ChartRange,
+    values: &ChartRange,
+    col: u16,
+) -> String {
+    let mut chart = Chart::new(kind);
+    chart
+        .add_series()
+        .set_categories(categories)
+        .set_values(values);
+    workbook
+        .worksheet_from_index(0)
+        .unwrap()
+        .insert_chart(0, col, &chart)
+        .unwrap();
+    let parts = unzipped(workbook.save_to_buffer().unwrap());
+    let part = parts.into_iter().find(|(n, _)| n == "xl/charts/chart1.xml");
+    String::from_utf8(part.expect("a chart part").1).unwrap()
+}
+
 /// A table of unit names (one blank) and amounts with a bar chart over it, in a sheet kept in
 /// memory (the save reads the chart's cached values from its cells) or in constant memory
 /// (its cells are on disk by then), with the caches given or not. Returns the chart's part.
@@ -225,12 +260,7 @@ fn chart_part(constant_memory: bool, give_caches: bool) -> String {
     let names = ["甲单位", "", "丙单位（二）", "丁 & <戊>"];
     let amounts = [1234.5, 0.1 + 0.2, -3.0, 1e-7];
     let mut workbook = Workbook::new();
-    let ws = if constant_memory {
-        workbook.add_worksheet_with_constant_memory().unwrap()
-    } else {
-        workbook.add_worksheet()
-    };
-    ws.set_name("统计").unwrap();
+    let ws = statistics_sheet(&mut workbook, constant_memory);
     ws.write_string(0, 0, "单位").unwrap();
     ws.write_string(0, 1, "总计").unwrap();
     for (i, (name, amount)) in names.iter().zip(amounts).enumerate() {
@@ -244,19 +274,7 @@ fn chart_part(constant_memory: bool, give_caches: bool) -> String {
         categories.set_string_cache(&names);
         values.set_number_cache(&amounts);
     }
-    let mut chart = Chart::new(ChartType::Bar);
-    chart
-        .add_series()
-        .set_categories(&categories)
-        .set_values(&values);
-    ws.insert_chart(0, 3, &chart).unwrap();
-    let bytes = workbook.save_to_buffer().unwrap();
-    let parts = unzipped(bytes);
-    let chart = parts
-        .iter()
-        .find(|(name, _)| name == "xl/charts/chart1.xml")
-        .expect("a chart part");
-    String::from_utf8(chart.1.clone()).unwrap()
+    chart_xml(workbook, ChartType::Bar, &categories, &values, 3)
 }
 
 /// A constant-memory sheet's chart given its caches (`ChartRange::set_string_cache`,
@@ -311,12 +329,7 @@ fn a_two_level_category_cache_given_is_the_one_read_from_the_cells() {
     ];
     let chart = |constant_memory: bool| -> String {
         let mut workbook = Workbook::new();
-        let ws = if constant_memory {
-            workbook.add_worksheet_with_constant_memory().unwrap()
-        } else {
-            workbook.add_worksheet()
-        };
-        ws.set_name("统计").unwrap();
+        let ws = statistics_sheet(&mut workbook, constant_memory);
         for (r, [l1, l2]) in labels.iter().enumerate() {
             ws.write_string(r as u32, 0, *l1).unwrap();
             ws.write_string(r as u32, 1, *l2).unwrap();
@@ -328,15 +341,7 @@ fn a_two_level_category_cache_given_is_the_one_read_from_the_cells() {
             categories.set_string_cache(&labels.concat());
             values.set_number_cache(&[1.0, 2.0, 3.0]);
         }
-        let mut chart = Chart::new(ChartType::Column);
-        chart
-            .add_series()
-            .set_categories(&categories)
-            .set_values(&values);
-        ws.insert_chart(0, 4, &chart).unwrap();
-        let parts = unzipped(workbook.save_to_buffer().unwrap());
-        let part = parts.into_iter().find(|(n, _)| n == "xl/charts/chart1.xml");
-        String::from_utf8(part.unwrap().1).unwrap()
+        chart_xml(workbook, ChartType::Column, &categories, &values, 4)
     };
     let in_memory = chart(false);
     assert!(in_memory.contains("multiLvlStrRef"), "{in_memory}");
