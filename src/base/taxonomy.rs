@@ -168,7 +168,7 @@ impl Taxonomy {
     /// level-1 categories in older schemes).
     fn subcategories_by_name<'a>(
         &'a self,
-        name: &'a str,
+        name: &str,
     ) -> impl Iterator<Item = (&'a Category, &'a SubCategory)> + 'a {
         let found = self
             .names()
@@ -270,6 +270,14 @@ impl Taxonomy {
     /// # Errors
     /// The first problem found: the rule and the message after "第 N 条指标".
     pub fn check(&self, ind: &Indicator) -> Result<(), (Rule, String)> {
+        self.resolve(ind).map(|_| ())
+    }
+
+    /// The level-1 and level-2 categories an indicator's categories name.
+    ///
+    /// # Errors
+    /// As [`Taxonomy::check`].
+    fn resolve(&self, ind: &Indicator) -> Result<(&Category, &SubCategory), (Rule, String)> {
         let level1 = self.resolve_level1(&ind.level1)?;
         let l2 = &ind.level2;
         match &l2.code {
@@ -292,19 +300,23 @@ impl Taxonomy {
                 if parent.code != level1.code {
                     return Err(not_under(l2, level1, parent));
                 }
-                Ok(())
+                Ok((level1, sub))
             }
             None => {
-                let matches: Vec<(&Category, _)> = self.subcategories_by_name(&l2.name).collect();
-                if matches.iter().any(|(p, _)| p.code == level1.code) {
-                    Ok(())
-                } else if let Some((parent, _)) = matches.first() {
-                    Err(not_under(l2, level1, parent))
-                } else {
-                    Err((
+                // The one under the named level 1, else the first parent for the message.
+                let mut first_parent = None;
+                for (parent, sub) in self.subcategories_by_name(&l2.name) {
+                    if parent.code == level1.code {
+                        return Ok((level1, sub));
+                    }
+                    first_parent.get_or_insert(parent);
+                }
+                match first_parent {
+                    Some(parent) => Err(not_under(l2, level1, parent)),
+                    None => Err((
                         Rule::UnknownIndicatorCategory,
                         format!("的二级指标“{}”不在指标体系中", l2.name),
-                    ))
+                    )),
                 }
             }
         }
@@ -320,30 +332,23 @@ impl Taxonomy {
         out
     }
 
-    /// [`Taxonomy::canonical`] in place: only the two categories change, where they resolve.
+    /// [`Taxonomy::canonical`] in place: only the two categories change, where they resolve
+    /// (resolved once; a category already as the taxonomy names it is left as it is).
     pub fn canonicalize(&self, ind: &mut Indicator) {
-        if self.check(ind).is_err() {
-            return;
-        }
-        let Ok(level1) = self.resolve_level1(&ind.level1) else {
+        let Ok((level1, level2)) = self.resolve(ind) else {
             return;
         };
-        let level2 = match &ind.level2.code {
-            Some(code) => self.subcategory_by_code(code).map(|(_, s)| s),
-            None => self
-                .subcategories_by_name(&ind.level2.name)
-                .find(|(p, _)| p.code == level1.code)
-                .map(|(_, s)| s),
-        };
-        if let Some(level2) = level2 {
-            ind.level1 = CategoryRef {
-                code: Some(level1.code.clone()),
-                name: level1.name.clone(),
-            };
-            ind.level2 = CategoryRef {
-                code: Some(level2.code.clone()),
-                name: level2.name.clone(),
-            };
+        let (level1, level2) = (
+            (level1.code.as_str(), level1.name.as_str()),
+            (level2.code.as_str(), level2.name.as_str()),
+        );
+        for (category, (code, name)) in [(&mut ind.level1, level1), (&mut ind.level2, level2)] {
+            if category.code.as_deref() != Some(code) {
+                category.code = Some(code.to_string());
+            }
+            if category.name != name {
+                category.name = name.to_string();
+            }
         }
     }
 
