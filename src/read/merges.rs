@@ -1,106 +1,27 @@
-//! The merged regions of an .xlsx's worksheets, found at the end of each sheet's XML.
+//! The merged regions of an .xlsx's worksheet, read from what follows `</sheetData>` in its XML.
 //!
 //! calamine gives a sheet's merged regions by parsing the whole sheet's XML a second time, every
 //! cell of it, to reach the `<mergeCells>` element that follows `</sheetData>`: a tenth of
-//! `check`'s time. Here the sheet's part is inflated once more, `</sheetData>` is found by a
-//! byte search (a `<` cannot stand in XML text unescaped, so the first `</sheetData>` is the
-//! tag), and only what follows it is parsed. A sheet that does not fit this (a prefixed
-//! `sheetData`, a part not where the workbook's relationships say) is left to calamine
-//! ([`MergeFinder::merges`] gives `None`), so the answer is calamine's either way.
-
-use std::collections::HashMap;
-use std::io::{Cursor, Read};
+//! `check`'s time. jixiao reads the cells with calamine's cell reader, which stops right after
+//! `</sheetData>`; the patched calamine (`vendor/calamine`, `XlsxCellReader::read_rest`) gives
+//! what is left of the sheet's XML, and only that is parsed here. A tail that does not parse is
+//! left to calamine ([`merges_in_tail`] gives `None`), so the answer is calamine's either way.
 
 use calamine::Dimensions;
 use quick_xml::events::Event;
 
 use crate::read::formula::parse_ref;
 
-/// The parts of one .xlsx package, for reading merged regions by sheet name.
-pub struct MergeFinder<'a> {
-    archive: zip::ZipArchive<Cursor<&'a [u8]>>,
-    /// Each sheet's part in the package, by the sheet's name.
-    parts: HashMap<String, String>,
-}
-
-impl<'a> MergeFinder<'a> {
-    /// The package's sheets and their parts (`xl/workbook.xml` through its relationships), or
-    /// `None` when the package is not laid out that way or its sheets are not `names` (the
-    /// sheet names calamine found, in its order).
-    pub fn new(bytes: &'a [u8], names: &[String]) -> Option<MergeFinder<'a>> {
-        let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
-        let rels = part(&mut archive, "xl/_rels/workbook.xml.rels")?;
-        let mut targets: HashMap<String, String> = HashMap::new();
-        for (id, target) in elements(&rels, "Relationship", &["Id", "Target"])
-            .into_iter()
-            .filter_map(|mut v| Some((v[0].take()?, v[1].take()?)))
-        {
-            targets.insert(id, target);
-        }
-        let workbook = part(&mut archive, "xl/workbook.xml")?;
-        let mut parts = HashMap::new();
-        let mut found = Vec::new();
-        for mut v in elements(&workbook, "sheet", &["name", "id"]) {
-            let (name, id) = (v[0].take()?, v[1].take()?);
-            let target = targets.get(&id)?;
-            let path = match target.strip_prefix('/') {
-                Some(absolute) => absolute.to_string(),
-                None => format!("xl/{target}"),
-            };
-            found.push(name.clone());
-            parts.insert(name, path);
-        }
-        (found == names).then_some(MergeFinder { archive, parts })
+/// The merged regions in a sheet's XML after `</sheetData>`, or `None` to ask calamine.
+pub fn merges_in_tail(tail: &[u8]) -> Option<Vec<Dimensions>> {
+    if memchr::memmem::find(tail, b"mergeCell").is_none() {
+        return Some(Vec::new());
     }
-
-    /// The merged regions of the sheet named `name`, or `None` to ask calamine.
-    pub fn merges(&mut self, name: &str) -> Option<Vec<Dimensions>> {
-        let path = self.parts.get(name)?;
-        let mut entry = self.archive.by_name(path).ok()?;
-        let tail = &tail_after(&mut entry, b"</sheetData>")?;
-        if memchr::memmem::find(tail, b"mergeCell").is_none() {
-            return Some(Vec::new());
-        }
-        let mut merges = Vec::new();
-        for mut v in elements(tail, "mergeCell", &["ref"]) {
-            merges.push(region(&v[0].take()?)?);
-        }
-        Some(merges)
+    let mut merges = Vec::new();
+    for mut v in elements(tail, "mergeCell", &["ref"]) {
+        merges.push(region(&v[0].take()?)?);
     }
-}
-
-/// A part of the package, inflated.
-fn part(archive: &mut zip::ZipArchive<Cursor<&[u8]>>, path: &str) -> Option<Vec<u8>> {
-    let mut entry = archive.by_name(path).ok()?;
-    let mut out = Vec::with_capacity(usize::try_from(entry.size()).ok()?.min(1 << 26));
-    entry.read_to_end(&mut out).ok()?;
-    Some(out)
-}
-
-/// What follows the first `needle` in a stream, read in chunks: a sheet's cells are never held
-/// whole, only what comes after them.
-fn tail_after(stream: &mut impl Read, needle: &[u8]) -> Option<Vec<u8>> {
-    const CHUNK: usize = 64 * 1024;
-    let finder = memchr::memmem::Finder::new(needle);
-    let mut window: Vec<u8> = Vec::with_capacity(CHUNK + needle.len());
-    let mut chunk = vec![0u8; CHUNK];
-    loop {
-        let n = stream.read(&mut chunk).ok()?;
-        if n == 0 {
-            return None;
-        }
-        window.extend_from_slice(&chunk[..n]);
-        if let Some(at) = finder.find(&window) {
-            let mut tail = window.split_off(at + needle.len());
-            stream.read_to_end(&mut tail).ok()?;
-            return Some(tail);
-        }
-        // A needle cut by the chunk's end is found in the next window.
-        let keep = needle.len() - 1;
-        if window.len() > keep {
-            window.drain(..window.len() - keep);
-        }
-    }
+    Some(merges)
 }
 
 /// The values of `attrs` (by local name) of every element named `local` (any prefix), in
@@ -142,12 +63,14 @@ fn region(reference: &str) -> Option<Dimensions> {
 
 #[cfg(test)]
 mod tests {
+    use std::io::Cursor;
+
     use super::*;
     use calamine::{Reader, Xlsx};
 
     /// Every .xlsx of the repository (written by openpyxl, LibreOffice, rust_xlsxwriter, and
-    /// the hostile ones): the merged regions found here are calamine's, sheet by sheet, and a
-    /// package this cannot read is left to calamine whole.
+    /// the hostile ones): the merged regions found in the tail the cell reader leaves are
+    /// calamine's, sheet by sheet.
     #[test]
     fn every_workbook_of_the_repository_gives_calamines_merges() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -155,7 +78,7 @@ mod tests {
         for dir in ["samples", "tests/fixtures"] {
             collect(&root.join(dir), &mut files);
         }
-        let (mut sheets, mut merged, mut found) = (0, 0, 0);
+        let (mut packages, mut sheets, mut merged) = (0, 0, 0);
         for path in &files {
             let bytes = std::fs::read(path).unwrap();
             // The bombs are refused before their sheets are read (and take calamine, built
@@ -166,51 +89,50 @@ mod tests {
             let Ok(mut wb) = Xlsx::new(Cursor::new(bytes.as_slice())) else {
                 continue;
             };
-            let names = wb.sheet_names();
-            let Some(mut finder) = MergeFinder::new(&bytes, &names) else {
-                continue;
-            };
-            found += 1;
-            for name in &names {
-                let ours = finder.merges(name);
-                let theirs = wb.merge_cells_by_sheet_name(name).unwrap_or_default();
-                if let Some(ours) = ours {
-                    assert_eq!(ours, theirs, "{} / {name}", path.display());
-                    sheets += 1;
-                    merged += usize::from(!ours.is_empty());
+            packages += 1;
+            for name in wb.sheet_names() {
+                let Ok(mut reader) = wb.worksheet_cells_reader(&name) else {
+                    continue;
+                };
+                let read_all = loop {
+                    match reader.next_cell_with_formula() {
+                        Ok(Some(_)) => {}
+                        Ok(None) => break true,
+                        Err(_) => break false,
+                    }
+                };
+                if !read_all {
+                    continue;
                 }
+                let tail = reader.read_rest().unwrap();
+                drop(reader);
+                let ours = merges_in_tail(&tail).expect("a tail that parses");
+                let theirs = wb.merge_cells_by_sheet_name(&name).unwrap_or_default();
+                assert_eq!(ours, theirs, "{} / {name}", path.display());
+                sheets += 1;
+                merged += usize::from(!ours.is_empty());
             }
         }
-        assert!(found >= 20, "only {found} packages read");
+        assert!(packages >= 20, "only {packages} packages read");
         assert!(
             merged >= 20,
             "only {merged} of {sheets} sheets with merged regions"
         );
     }
 
-    fn collect(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
-        for entry in std::fs::read_dir(dir).unwrap().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                collect(&path, out);
-            } else if path.extension().is_some_and(|e| e == "xlsx" || e == "xlsm") {
-                out.push(path);
-            }
-        }
-    }
-
     #[test]
-    fn the_tail_is_found_across_chunks() {
-        let needle = b"</sheetData>";
-        for cut in [0, 1, 5, 11, 12, 13] {
-            // The needle placed so that a 64 KiB chunk ends inside it, at every offset.
-            let mut xml = vec![b'x'; 64 * 1024 - cut];
-            xml.extend_from_slice(b"</sheetData><mergeCells/>");
-            xml.extend_from_slice(needle);
-            let tail = tail_after(&mut xml.as_slice(), needle).unwrap();
-            assert!(tail.starts_with(b"<mergeCells/>"), "cut {cut}");
-        }
-        assert!(tail_after(&mut &b"<sheetData/>"[..], needle).is_none());
+    fn a_tail_without_merges_and_one_with_a_bad_reference() {
+        assert_eq!(merges_in_tail(b"</worksheet>"), Some(Vec::new()));
+        let tail = br#"<mergeCells count="2"><mergeCell ref="A1:C1"/><mergeCell ref="B3"/></mergeCells></worksheet>"#;
+        let found = merges_in_tail(tail).unwrap();
+        assert_eq!(found.len(), 2);
+        assert_eq!((found[0].start, found[0].end), ((0, 0), (0, 2)));
+        assert_eq!((found[1].start, found[1].end), ((2, 1), (2, 1)));
+        // A reference that does not parse leaves the sheet to calamine.
+        assert_eq!(
+            merges_in_tail(br#"<mergeCells><mergeCell ref="??"/></mergeCells>"#),
+            None
+        );
     }
 
     #[test]
@@ -222,5 +144,16 @@ mod tests {
         assert!(region("B").is_none());
         assert!(region("12").is_none());
         assert!(region("A0:B2").is_none());
+    }
+
+    fn collect(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                collect(&path, out);
+            } else if path.extension().is_some_and(|e| e == "xlsx" || e == "xlsm") {
+                out.push(path);
+            }
+        }
     }
 }

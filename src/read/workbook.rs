@@ -13,7 +13,7 @@ use std::collections::HashMap;
 
 use crate::read::formula::SheetFormulas;
 use crate::read::grid::{Cell, Grid, Sheet, UnevaluatedFormula};
-use crate::read::merges::MergeFinder;
+use crate::read::merges::merges_in_tail;
 use crate::read::{CellCountPlace, NotASpreadsheet, ReadError, MAX_CELLS, MAX_TEXT_BYTES};
 
 type Bytes<'a> = Cursor<&'a [u8]>;
@@ -27,8 +27,7 @@ pub fn read_workbook(bytes: &[u8], kind: SourceKind) -> Result<Grid, ReadError> 
     match kind {
         SourceKind::Xlsx => {
             let mut wb: Xlsx<Bytes> = Xlsx::new(cursor).map_err(xlsx_error)?;
-            let finder = MergeFinder::new(bytes, &wb.sheet_names());
-            read_xlsx_sheets(&mut wb, finder)
+            read_xlsx_sheets(&mut wb)
         }
         SourceKind::Xls => {
             let mut wb: Xls<Bytes> = Xls::new(cursor).map_err(xls_error)?;
@@ -54,10 +53,7 @@ pub fn read_workbook(bytes: &[u8], kind: SourceKind) -> Result<Grid, ReadError> 
 /// Reads every worksheet of an .xlsx cell by cell, through calamine's cell reader, so that a
 /// sheet is as large as its cells, not as the rectangle between its first and last cell: a stray
 /// cell at XFD1048576 costs one row of cells and a million empty rows, not 17 billion cells.
-fn read_xlsx_sheets(
-    wb: &mut Xlsx<Bytes>,
-    mut finder: Option<MergeFinder>,
-) -> Result<Grid, ReadError> {
+fn read_xlsx_sheets(wb: &mut Xlsx<Bytes>) -> Result<Grid, ReadError> {
     let mut sheets = Vec::new();
     let mut unevaluated = Vec::new();
     let mut cells = 0usize;
@@ -70,7 +66,8 @@ fn read_xlsx_sheets(
         let mut rows: Vec<Vec<Cell>> = Vec::new();
         // Formulas stored without a value (workbooks written by scripts), by position.
         let mut pending: HashMap<(u32, u32), String> = HashMap::new();
-        {
+        // The sheet's XML after its cells, where its merged regions are (`read::merges`).
+        let tail = {
             let mut reader = wb.worksheet_cells_reader(&meta.name).map_err(sheet_error)?;
             while let Some(cell) = reader.next_cell_with_formula().map_err(sheet_error)? {
                 // Counted before the text is copied out of calamine's shared-string table.
@@ -120,11 +117,11 @@ fn read_xlsx_sheets(
                 }
                 row[c] = value;
             }
-        }
+            reader.read_rest().ok()
+        };
         evaluate_formulas(&meta.name, &mut rows, &pending, &mut unevaluated);
-        let merged = finder
-            .as_mut()
-            .and_then(|f| f.merges(&meta.name))
+        let merged = tail
+            .and_then(|t| merges_in_tail(&t))
             .unwrap_or_else(|| wb.merge_cells_by_sheet_name(&meta.name).unwrap_or_default());
         let mut sheet = Sheet {
             name: Some(meta.name),
