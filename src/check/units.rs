@@ -1,6 +1,7 @@
 //! Cross-file rules, over every unit of every submission sorted by path: duplicate-unit, and with
 //! a roster unknown-unit, budget-mismatch and missing-submission.
 
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 
 use crate::base::form::Form;
@@ -155,21 +156,18 @@ pub fn check_units(
         {
             for unit in &table.units {
                 let total = unit.total(total_field);
-                let origin = (i, table.sheet.as_deref());
-                match blocks.get_mut(&name_key(&unit.name)) {
-                    Some(b) => {
+                match blocks.entry(name_key(&unit.name)) {
+                    Entry::Occupied(mut b) => {
+                        let b = b.get_mut();
                         b.total += total;
-                        b.spread |= (b.first.0, b.first.1.as_deref()) != origin;
+                        b.spread |= b.first.0 != i || b.first.1 != table.sheet;
                     }
-                    None => {
-                        blocks.insert(
-                            name_key(&unit.name),
-                            Blocks {
-                                total,
-                                first: (i, table.sheet.clone()),
-                                spread: false,
-                            },
-                        );
+                    Entry::Vacant(b) => {
+                        b.insert(Blocks {
+                            total,
+                            first: (i, table.sheet.clone()),
+                            spread: false,
+                        });
                     }
                 }
             }

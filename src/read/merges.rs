@@ -17,33 +17,32 @@ pub fn merges_in_tail(tail: &[u8]) -> Option<Vec<Dimensions>> {
     if memchr::memmem::find(tail, b"mergeCell").is_none() {
         return Some(Vec::new());
     }
-    let mut merges = Vec::new();
-    for mut v in elements(tail, "mergeCell", &["ref"]) {
-        merges.push(region(&v[0].take()?)?);
-    }
-    Some(merges)
+    merge_refs(tail)
+        .into_iter()
+        .map(|reference| region(&reference?))
+        .collect()
 }
 
-/// The values of `attrs` (by local name) of every element named `local` (any prefix), in
-/// document order; an XML error ends the list where it is.
-fn elements(xml: &[u8], local: &str, attrs: &[&str]) -> Vec<Vec<Option<String>>> {
-    let mut reader = quick_xml::Reader::from_reader(xml);
-    // A part's tail (after `</sheetData>`) closes elements it never opened.
+/// The `ref` of every `mergeCell` element (any prefix), in document order, `None` where it has
+/// none; an XML error ends the list where it is.
+fn merge_refs(tail: &[u8]) -> Vec<Option<String>> {
+    let mut reader = quick_xml::Reader::from_reader(tail);
+    // The tail closes elements it never opened.
     reader.config_mut().check_end_names = false;
     let mut out = Vec::new();
     loop {
         match reader.read_event() {
-            Ok(Event::Start(e) | Event::Empty(e)) if e.local_name().as_ref() == local => {
-                let mut values = vec![None; attrs.len()];
-                for attr in e.attributes().flatten() {
-                    let key = attr.key.local_name();
-                    if let Some(i) = attrs.iter().position(|a| *a == key.as_ref()) {
-                        values[i] = quick_xml::escape::unescape(&attr.value)
+            Ok(Event::Start(e) | Event::Empty(e)) if e.local_name().as_ref() == "mergeCell" => {
+                let reference = e
+                    .attributes()
+                    .flatten()
+                    .find(|a| a.key.local_name().as_ref() == "ref")
+                    .and_then(|a| {
+                        quick_xml::escape::unescape(&a.value)
                             .ok()
-                            .map(|v| v.into_owned());
-                    }
-                }
-                out.push(values);
+                            .map(|v| v.into_owned())
+                    });
+                out.push(reference);
             }
             Ok(Event::Eof) | Err(_) => break,
             Ok(_) => {}

@@ -316,7 +316,7 @@ pub fn write_official_sheet_marked(
     for (i, unit) in units.iter().enumerate() {
         // What the cores made for the units written so far is freed: given back now and then,
         // it does not stay resident beside the next chunks (see `base::memory`).
-        if i % RELEASE_EVERY == RELEASE_EVERY - 1 {
+        if (i + 1).is_multiple_of(RELEASE_EVERY) {
             release_freed_memory();
         }
         let (projects, rows) = prepared

@@ -80,8 +80,8 @@ fn write_table<'a>(
 
 /// 统计: totals by unit (with a bar chart), issues by rule, indicators by category (with a chart).
 /// `units_counted` are the run's consolidated units ([`super::counted_units`]), which 汇总表 is
-/// written from at the same time: made once, not once per sheet (at 10,000 files they are
-/// 4 MB, and the per-project forms' units are merged to make them).
+/// written from at the same time: made once, not once per sheet (the per-project forms' units
+/// are merged to make them).
 pub(super) fn write_stats_sheet(
     ws: &mut Worksheet,
     form: &Form,
