@@ -300,11 +300,11 @@ fn run_consolidate(args: &ConsolidateArgs) -> Result<u8, AppError> {
     // The stages after the files each free what they made before the next allocates on other
     // threads: what the cross-file rules, then the whole-run sheets, freed is given back first.
     release_freed_memory();
-    let mut workbook = streaming.finish(&plan.form, &c).map_err(named)?;
-    release_freed_memory();
-    // The workbook's save compresses one part after another on one thread: the JSON report is
-    // written beside it, on another.
-    let (saved, json_written) = std::thread::scope(|scope| {
+    // The JSON report is written beside the whole-run sheets, on a thread of its own. Then the
+    // files' records are let go (the summary is rendered first) and what they held is given
+    // back, so that the save, which needs none of them, does not add to a peak they make: at
+    // 10,000 files the peak moved from the save (53 MiB) to the sheets (49 to 50 MiB).
+    let (finished, json_written) = std::thread::scope(|scope| {
         let json = json_out.as_mut().map(|out| {
             let c = &c;
             let form = &plan.form;
@@ -312,15 +312,20 @@ fn run_consolidate(args: &ConsolidateArgs) -> Result<u8, AppError> {
                 out.fill_with(|w| write_json(form, c, w).map_err(std::io::Error::from))
             })
         });
-        let saved = workbook_out.fill_workbook(&mut workbook);
-        (saved, json.map(|j| j.join()))
+        let finished = streaming.finish(&plan.form, &c);
+        (finished, json.map(|j| j.join()))
     });
-    saved?;
+    let mut workbook = finished.map_err(named)?;
     match json_written {
         Some(Ok(written)) => written?,
         Some(Err(panic)) => std::panic::resume_unwind(panic),
         None => {}
     }
+    let summary = (!plan.quiet).then(|| render_summary(&plan.form, &c));
+    let status = exit_status(&c);
+    drop(c);
+    release_freed_memory();
+    workbook_out.fill_workbook(&mut workbook)?;
     // The workbook last: once it is in place, what its 指标明细 note names is in place too.
     if let Some(out) = detail_out {
         out.commit()?;
@@ -330,7 +335,7 @@ fn run_consolidate(args: &ConsolidateArgs) -> Result<u8, AppError> {
     }
     workbook_out.commit()?;
     if !plan.quiet {
-        eprint!("{}", render_summary(&plan.form, &c));
+        eprint!("{}", summary.unwrap_or_default());
         eprint!("{}", written_line("汇总工作簿", &args.output));
         if let Some(path) = &detail_csv {
             eprint!("{}", written_line("指标明细 CSV", path));
@@ -347,8 +352,6 @@ fn run_consolidate(args: &ConsolidateArgs) -> Result<u8, AppError> {
             }
         }
     }
-    let status = exit_status(&c);
-    left_for_exit(c);
     left_for_exit(workbook);
     Ok(status)
 }
