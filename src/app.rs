@@ -419,7 +419,7 @@ impl OutgrowWatch {
     /// Counts a file; returns the warning when the sample is complete and points past the limit.
     fn see(&mut self, sub: &crate::base::model::Submission) -> Option<String> {
         self.seen += 1;
-        self.indicators += sub.units().map(|u| u.indicator_count()).sum::<usize>();
+        self.indicators += sub.indicator_count();
         if self.seen != self.sample {
             return None;
         }
@@ -440,7 +440,10 @@ fn run_forms(args: &FormsArgs) -> Result<u8, AppError> {
     let plan = Plan::from_args(&args.common)?;
     prepare_folder(&args.output)?;
     let (c, inputs) = plan.consolidate(&[])?;
-    let owned = counted_units(&c);
+    let owned = counted_units(&c).map_err(|source| WriteError::Io {
+        path: format!("临时文件夹 {}", std::env::temp_dir().display()),
+        source,
+    })?;
     let units: Vec<&Unit> = owned.iter().map(|u| u.as_ref()).collect();
     let paths = form_paths(&units, &args.output);
     for path in &paths {

@@ -2,6 +2,7 @@
 //! (`check::units`: the same unit twice, the roster) run over the whole; totals are recomputed
 //! from project rows, never copied from declared rows.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
 use rust_decimal::Decimal;
@@ -174,12 +175,13 @@ pub fn unit_total(form: &Form, unit: &Unit) -> Decimal {
     unit.total(form.total_field())
 }
 
-/// A consolidated unit: a unit as one file holds it, or the per-project forms of one unit,
+/// A consolidated unit: a unit as one file holds it, or one of its own: read back from disk
+/// (a streaming consolidation parks the files' tables), or the per-project forms of one unit,
 /// from any number of sheets and files, merged into one. Two words wide (a run of 10,000
 /// units holds a list of them), where a unit is a few hundred bytes.
 pub enum ConsolidatedUnit<'a> {
     Held(&'a Unit),
-    Merged(Box<Unit>),
+    Owned(Box<Unit>),
 }
 
 impl std::ops::Deref for ConsolidatedUnit<'_> {
@@ -188,7 +190,7 @@ impl std::ops::Deref for ConsolidatedUnit<'_> {
     fn deref(&self) -> &Unit {
         match self {
             ConsolidatedUnit::Held(unit) => unit,
-            ConsolidatedUnit::Merged(unit) => unit,
+            ConsolidatedUnit::Owned(unit) => unit,
         }
     }
 }
@@ -199,54 +201,101 @@ impl AsRef<Unit> for ConsolidatedUnit<'_> {
     }
 }
 
+/// Which consolidated unit each unit read starts or joins: the per-project forms of one unit
+/// (by `name_key`) make one unit.
+#[derive(Default)]
+struct Grouping {
+    at: HashMap<String, usize>,
+    count: usize,
+}
+
+impl Grouping {
+    /// `None` when a unit of a table of `layout` starts a consolidated unit, `Some(i)` when it
+    /// joins the one numbered `i`.
+    fn place(&mut self, layout: LayoutKind, unit: &Unit) -> Option<usize> {
+        if layout == LayoutKind::Project {
+            let key = name_key(&unit.name);
+            if let Some(&i) = self.at.get(&key) {
+                return Some(i);
+            }
+            self.at.insert(key, self.count);
+        }
+        self.count += 1;
+        None
+    }
+}
+
 /// Goes through the units of the files that count (not duplicates), in order, telling for
 /// each whether it starts a consolidated unit (`None`) or joins the one numbered `Some(i)`:
-/// the per-project forms of one unit (by `name_key`) make one unit.
+/// the per-project forms of one unit (by `name_key`) make one unit. A file's parked tables
+/// are read back for the walk, one file at a time: the table and unit given live for one call.
+///
+/// # Errors
+/// A file's parked tables cannot be read back.
 pub fn group_units<'a>(
     files: impl IntoIterator<Item = &'a Submission>,
-    mut each: impl FnMut(Option<usize>, &'a Submission, &'a Table, &'a Unit),
-) {
-    let mut at: HashMap<String, usize> = HashMap::new();
-    let mut count = 0;
+    mut each: impl FnMut(Option<usize>, &'a Submission, &Table, &Unit),
+) -> std::io::Result<()> {
+    let mut grouping = Grouping::default();
     for sub in files
         .into_iter()
         .filter(|f| f.status != FileStatus::Duplicate)
     {
-        for table in &sub.tables {
+        for table in sub.tables_back()?.iter() {
             for unit in &table.units {
-                if table.layout == LayoutKind::Project {
-                    let key = name_key(&unit.name);
-                    if let Some(&i) = at.get(&key) {
-                        each(Some(i), sub, table, unit);
-                        continue;
-                    }
-                    at.insert(key, count);
-                }
-                each(None, sub, table, unit);
-                count += 1;
+                each(grouping.place(table.layout, unit), sub, table, unit);
             }
         }
     }
+    Ok(())
 }
 
 /// The consolidated units, in path order: every unit as read, except that the per-project forms
 /// of one unit (any number of blocks, sheets or files) make one unit with all their projects,
-/// where the first of them stands. Duplicate files are left out.
-pub fn consolidated_units(files: &[Submission]) -> Vec<ConsolidatedUnit<'_>> {
+/// where the first of them stands. Duplicate files are left out. A unit of a held table is
+/// lent; one of parked tables is read back, a file at a time, and kept.
+///
+/// # Errors
+/// A file's parked tables cannot be read back.
+pub fn consolidated_units(files: &[Submission]) -> std::io::Result<Vec<ConsolidatedUnit<'_>>> {
     let mut out: Vec<ConsolidatedUnit> = Vec::new();
-    group_units(files, |joins, _, _, unit| match joins {
-        None => out.push(ConsolidatedUnit::Held(unit)),
-        Some(i) => {
-            let first = &mut out[i];
-            if let ConsolidatedUnit::Held(held) = first {
-                *first = ConsolidatedUnit::Merged(Box::new((*held).clone()));
+    let mut grouping = Grouping::default();
+    let add = |out: &mut Vec<ConsolidatedUnit<'_>>, joins, unit: &Unit| -> bool {
+        let Some(i) = joins else {
+            return false;
+        };
+        let first = &mut out[i];
+        if let ConsolidatedUnit::Held(held) = first {
+            *first = ConsolidatedUnit::Owned(Box::new((*held).clone()));
+        }
+        if let ConsolidatedUnit::Owned(merged) = first {
+            merged.absorb(unit);
+        }
+        true
+    };
+    for sub in files.iter().filter(|f| f.status != FileStatus::Duplicate) {
+        match sub.tables_back()? {
+            Cow::Borrowed(tables) => {
+                for table in tables {
+                    for unit in &table.units {
+                        if !add(&mut out, grouping.place(table.layout, unit), unit) {
+                            out.push(ConsolidatedUnit::Held(unit));
+                        }
+                    }
+                }
             }
-            if let ConsolidatedUnit::Merged(merged) = first {
-                merged.absorb(unit);
+            Cow::Owned(tables) => {
+                for table in tables {
+                    for unit in table.units {
+                        if !add(&mut out, grouping.place(table.layout, &unit), &unit) {
+                            out.push(ConsolidatedUnit::Owned(Box::new(unit)));
+                        }
+                    }
+                }
             }
         }
-    });
-    out
+    }
+    Ok(out)
 }
 
 /// Builds the consolidation from the processed submissions and what discover set aside.
@@ -288,6 +337,7 @@ pub fn consolidate(
             tables: Vec::new(),
             issues: Vec::new(),
             parked_issues: None,
+            parked_tables: None,
             note: Some(reason.clone()),
         });
     }
@@ -308,7 +358,7 @@ pub fn consolidate(
     let mut file_counts = Vec::with_capacity(submissions.len());
     let mut held_per_file = Vec::with_capacity(submissions.len());
     for sub in &mut submissions {
-        for unit in sub.units() {
+        for unit in sub.tables_or_none().iter().flat_map(|t| &t.units) {
             summary.projects += unit.project_count();
             summary.indicators += unit.indicator_count();
             summary.total += unit_total(form, unit);
@@ -316,7 +366,7 @@ pub fn consolidate(
         let count = |sev| sub.issues.iter().filter(|i| i.severity == sev).count();
         file_counts.push((count(Severity::Error), count(Severity::Warning)));
         // Moved, not copied: a large run's issues are held once.
-        let mut file_issues = if sub.tables.is_empty() {
+        let mut file_issues = if !sub.has_tables() {
             sub.issues.clone()
         } else {
             std::mem::take(&mut sub.issues)
@@ -329,11 +379,21 @@ pub fn consolidate(
             summary.infos += n;
         }
     }
-    let mut units = 0;
-    group_units(&submissions, |joins, _, _, _| {
-        units += usize::from(joins.is_none())
-    });
-    summary.units = units;
+    // The units are counted without reading parked tables back: each table's units by their
+    // name keys, as `group_units` groups them. A file whose tables cannot be read back counts
+    // none here (see `Submission::tables_or_none`).
+    let mut grouping = Grouping::default();
+    for sub in submissions
+        .iter()
+        .filter(|f| f.status != FileStatus::Duplicate)
+    {
+        for table in sub.tables_or_none().iter() {
+            for unit in &table.units {
+                grouping.place(table.layout, unit);
+            }
+        }
+    }
+    summary.units = grouping.count;
     issues.extend(roster_issues);
     for issue in &issues {
         *summary.by_rule.entry(issue.rule).or_default() += 1;
@@ -385,6 +445,7 @@ mod tests {
             tables: vec![t],
             issues,
             parked_issues: None,
+            parked_tables: None,
             note: None,
         }
     }

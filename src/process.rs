@@ -74,6 +74,7 @@ fn process_source(source: &Source, form: &Form) -> Submission {
         tables,
         issues,
         parked_issues: None,
+        parked_tables: None,
         note: None,
     }
 }

@@ -87,17 +87,29 @@ fn indicator_detail_continues_on_a_new_sheet_past_the_row_limit() {
         write::workbook::StreamingWorkbook::with_limit(100, write::workbook::DetailTarget::Sheets)
             .unwrap();
     let streamed = stream(&form, &discovery, &mut streaming);
+    // A file whose projects are all parked has its tables parked too; read back, they are as
+    // they were.
+    assert!(streamed.iter().any(|s| s.parked_tables.is_some()));
     assert!(streamed
         .iter()
-        .flat_map(|s| s.units())
+        .filter(|s| s.parked_tables.is_some())
+        .all(|s| s.tables.is_empty()));
+    let tables: Vec<_> = streamed
+        .iter()
+        .map(|s| s.tables_back().unwrap().into_owned())
+        .collect();
+    assert!(tables
+        .iter()
+        .flatten()
+        .flat_map(|t| &t.units)
         .flat_map(|u| &u.projects)
         .all(|p| p.indicators.is_empty() && p.digest.is_some()));
     // The list layouts' projects are parked on disk, the per-project forms' held (their units
     // are merged across files).
     let parked = |parked: bool| {
-        streamed
+        tables
             .iter()
-            .flat_map(|s| &s.tables)
+            .flatten()
             .flat_map(|t| t.units.iter().map(move |u| (t.layout, u)))
             .filter(|(_, u)| u.parked.is_some() == parked)
             .map(|(layout, _)| layout)
@@ -246,17 +258,28 @@ fn a_streamed_run_gives_back_its_parked_projects_and_infos_as_a_held_run_has_the
     let mut streaming =
         write::workbook::StreamingWorkbook::new(write::workbook::DetailTarget::Sheets).unwrap();
     let streamed = stream(&form, &discovery, &mut streaming);
-    let parked_layouts: Vec<_> = streamed
+    let tables: Vec<_> = streamed
         .iter()
-        .flat_map(|s| &s.tables)
+        .map(|s| s.tables_back().unwrap().into_owned())
+        .collect();
+    let parked_layouts: Vec<_> = tables
+        .iter()
+        .flatten()
         .filter(|t| t.units.iter().any(|u| u.parked.is_some()))
         .map(|t| t.layout)
         .collect();
     assert!(parked_layouts.contains(&jixiao::base::model::LayoutKind::Project));
+    assert!(tables
+        .iter()
+        .flatten()
+        .flat_map(|t| &t.units)
+        .all(|u| u.projects.is_empty()));
+    // Every file read has its tables parked, once all its projects are.
     assert!(streamed
         .iter()
-        .flat_map(|s| s.units())
-        .all(|u| u.projects.is_empty()));
+        .filter(|s| s.status != jixiao::base::model::FileStatus::Failed)
+        .filter(|s| s.status != jixiao::base::model::FileStatus::Skipped)
+        .all(|s| s.parked_tables.is_some() || s.tables.is_empty()));
     let streamed = consolidate::consolidate(&form, streamed, &discovery, Some(&roster));
     for rule in [
         "duplicate-project",

@@ -321,7 +321,7 @@ fn faults_are_marked_on_each_units_own_form() {
     let discovery = discover::discover(&[root().join("samples")]).unwrap();
     let submissions = process::process_all(&discovery.sources, &form, 2, true);
     let c = consolidate::consolidate(&form, submissions, &discovery, None);
-    let owned = counted_units(&c);
+    let owned = counted_units(&c).unwrap();
     let units: Vec<&Unit> = owned.iter().map(|u| u.as_ref()).collect();
     let dir = tempfile::tempdir().unwrap();
     let paths = form_paths(&units, dir.path());

@@ -71,6 +71,17 @@ impl<T: Copy> Columns<T> {
         self.fields.iter().flatten().copied()
     }
 
+    /// The columns of the form fields, then of the indicator fields, in form order (what
+    /// [`Columns::from_parts`] takes back).
+    pub fn parts(&self) -> (&[Option<T>], &[Option<T>]) {
+        (&self.fields, &self.indicators)
+    }
+
+    /// Columns from what [`Columns::parts`] gave.
+    pub fn from_parts(fields: Vec<Option<T>>, indicators: Vec<Option<T>>) -> Columns<T> {
+        Columns { fields, indicators }
+    }
+
     /// The same columns with each number mapped (a row index to a file column, say).
     pub fn map<U>(&self, f: impl Fn(T) -> U) -> Columns<U> {
         Columns {
@@ -626,8 +637,22 @@ pub struct Submission {
     /// The file's infos, kept on disk in a streaming consolidation (see `base::park`); they
     /// are then not in `issues`.
     pub parked_issues: Option<ParkedIssues>,
+    /// The file's tables, kept on disk in a streaming consolidation once its projects are
+    /// (see `base::park::park_tables`); `tables` is then empty. [`Submission::tables_back`]
+    /// gives them either way.
+    pub parked_tables: Option<ParkedTables>,
     /// Why a file was skipped, when it was.
     pub note: Option<String>,
+}
+
+/// A submission's tables kept on disk, with what is asked of them without reading them back.
+#[derive(Debug, Clone)]
+pub struct ParkedTables {
+    pub part: SpilledText,
+    /// The first table's layout.
+    pub layout: Option<LayoutKind>,
+    /// The indicators of every unit.
+    pub indicators: usize,
 }
 
 /// A submission's infos kept on disk, in report order (`Issue::sort_key`), with their count by
@@ -655,8 +680,37 @@ impl Submission {
             tables: Vec::new(),
             issues,
             parked_issues: None,
+            parked_tables: None,
             note: None,
         }
+    }
+
+    /// The tables, read back from disk when they are parked (see `base::park::park_tables`).
+    ///
+    /// # Errors
+    /// Parked tables cannot be read back.
+    pub fn tables_back(&self) -> std::io::Result<std::borrow::Cow<'_, [Table]>> {
+        crate::base::park::tables_of(&self.tables, self.parked_tables.as_ref())
+    }
+
+    /// The tables for the rules across files and the run's counts, which cannot fail: parked
+    /// tables that cannot be read back are taken as none there. Every unit is read back again
+    /// when the whole-run sheets are written (`consolidate::consolidated_units`), and that
+    /// failure then stops the run with its error.
+    pub fn tables_or_none(&self) -> std::borrow::Cow<'_, [Table]> {
+        self.tables_back()
+            .unwrap_or(std::borrow::Cow::Borrowed(&[]))
+    }
+
+    /// Whether the file gave any table (held or parked).
+    pub fn has_tables(&self) -> bool {
+        !self.tables.is_empty() || self.parked_tables.is_some()
+    }
+
+    /// The indicators of every unit, without reading parked tables back.
+    pub fn indicator_count(&self) -> usize {
+        self.parked_tables.as_ref().map_or(0, |p| p.indicators)
+            + self.units().map(Unit::indicator_count).sum::<usize>()
     }
 
     pub fn units(&self) -> impl Iterator<Item = &Unit> {
@@ -687,6 +741,9 @@ impl Submission {
 
     /// The layout of the first table, if any.
     pub fn layout(&self) -> Option<LayoutKind> {
-        self.tables.first().map(|t| t.layout)
+        match &self.parked_tables {
+            Some(parked) => parked.layout,
+            None => self.tables.first().map(|t| t.layout),
+        }
     }
 }

@@ -18,7 +18,8 @@ use rust_decimal::Decimal;
 use crate::base::form::Form;
 use crate::base::issue::{Issue, Place, Rule, Severity};
 use crate::base::model::{
-    Amount, FieldId, IndicatorDigest, ParkedIssues, ParkedProjects, Project, Submission, Unit,
+    Amount, Amounts, Columns, DeclaredRow, FieldId, IndicatorDigest, LayoutKind, NameSource,
+    ParkedIssues, ParkedProjects, ParkedTables, Project, Submission, Table, Unit,
 };
 use crate::base::spill::{Spill, SpilledText};
 
@@ -140,6 +141,59 @@ pub fn issues_of(parked: &ParkedIssues) -> std::io::Result<Vec<Issue>> {
     Ok(issues)
 }
 
+/// Moves a submission's tables to `spill` once every unit's projects are parked (see
+/// [`park_unit`]): what is left of a file (its tables, units, declared rows and the parked
+/// projects' counts, sums and widths) is then on disk too, and memory no longer grows with the
+/// files. Read them back with [`tables_of`]. Returns whether it did.
+///
+/// # Errors
+/// The temporary file cannot be written.
+pub fn park_tables(sub: &mut Submission, spill: &Arc<Spill>) -> std::io::Result<bool> {
+    if sub.parked_tables.is_some()
+        || sub.tables.is_empty()
+        || sub.units().any(|u| !u.projects.is_empty())
+    {
+        return Ok(false);
+    }
+    let mut bytes = Vec::new();
+    put_u64(&mut bytes, sub.tables.len() as u64);
+    for table in &sub.tables {
+        encode_table(table, &mut bytes);
+    }
+    sub.parked_tables = Some(ParkedTables {
+        part: spill.put_bytes(&bytes)?,
+        layout: sub.layout(),
+        indicators: sub.units().map(Unit::indicator_count).sum(),
+    });
+    sub.tables = Vec::new();
+    Ok(true)
+}
+
+/// A submission's tables: those held, or the parked ones read back.
+///
+/// # Errors
+/// The temporary file cannot be read.
+pub fn tables_of<'a>(
+    tables: &'a [Table],
+    parked: Option<&ParkedTables>,
+) -> std::io::Result<Cow<'a, [Table]>> {
+    let Some(parked) = parked else {
+        return Ok(Cow::Borrowed(tables));
+    };
+    let bytes = parked.part.read_bytes()?;
+    let mut reader = Reader { bytes: &bytes };
+    let n = reader.usize()?;
+    let mut out = Vec::with_capacity(n.min(1024) + tables.len());
+    for _ in 0..n {
+        out.push(reader.table(&parked.part)?);
+    }
+    if !reader.bytes.is_empty() {
+        return Err(broken());
+    }
+    out.extend(tables.iter().cloned());
+    Ok(Cow::Owned(out))
+}
+
 fn put_opt_str(out: &mut Vec<u8>, s: Option<&str>) {
     match s {
         None => out.push(0),
@@ -197,12 +251,9 @@ fn put_place(out: &mut Vec<u8>, text: &SpilledText) {
     put_u64(out, len as u64);
 }
 
-/// A parked project: row, name, amounts, cells and digest, in that order.
-fn encode(p: &Project, out: &mut Vec<u8>) {
-    put_u32(out, p.row);
-    put_str(out, &p.name);
-    put_u64(out, p.amounts.iter().count() as u64);
-    for (field, amount) in p.amounts.iter() {
+fn put_amounts(out: &mut Vec<u8>, amounts: &Amounts) {
+    put_u64(out, amounts.iter().count() as u64);
+    for (field, amount) in amounts.iter() {
         put_u64(out, field.position() as u64);
         match amount {
             Amount::Blank => out.push(0),
@@ -216,6 +267,89 @@ fn encode(p: &Project, out: &mut Vec<u8>) {
             }
         }
     }
+}
+
+fn put_declared(out: &mut Vec<u8>, declared: Option<&DeclaredRow>) {
+    match declared {
+        None => out.push(0),
+        Some(d) => {
+            out.push(1);
+            put_u32(out, d.row);
+            put_amounts(out, &d.amounts);
+        }
+    }
+}
+
+fn put_columns(out: &mut Vec<u8>, columns: &[Option<u32>]) {
+    put_u64(out, columns.len() as u64);
+    for &c in columns {
+        put_opt_u32(out, c);
+    }
+}
+
+/// The ways a unit's name is found, numbered for [`encode_table`].
+const NAME_SOURCES: [NameSource; 5] = [
+    NameSource::UnitRow,
+    NameSource::Title,
+    NameSource::Sheet,
+    NameSource::File,
+    NameSource::Block,
+];
+
+/// A table whose units' projects are all parked: its place and columns, its money unit and
+/// declared rows, and each unit with what [`ParkedProjects`] keeps of its projects.
+fn encode_table(table: &Table, out: &mut Vec<u8>) {
+    put_opt_str(out, table.sheet.as_deref());
+    out.push(match table.layout {
+        LayoutKind::Wide => 0,
+        LayoutKind::Long => 1,
+        LayoutKind::Project => 2,
+    });
+    put_u32(out, table.header_row);
+    let (fields, indicators) = table.columns.parts();
+    put_columns(out, fields);
+    put_columns(out, indicators);
+    put_str(out, &table.money_unit);
+    put_declared(out, table.grand_total.as_ref());
+    put_u64(out, table.units.len() as u64);
+    for unit in &table.units {
+        put_str(out, &unit.name);
+        put_opt_str(out, unit.code.as_deref());
+        put_opt_str(out, unit.department.as_deref());
+        let source = NAME_SOURCES.iter().position(|s| *s == unit.name_source);
+        out.push(source.unwrap_or(0) as u8);
+        put_declared(out, unit.declared.as_ref());
+        match &unit.parked {
+            None => out.push(0),
+            Some(p) => {
+                out.push(1);
+                put_u64(out, p.parts.len() as u64);
+                for part in &p.parts {
+                    put_place(out, part);
+                }
+                put_u64(out, p.count as u64);
+                put_u64(out, p.indicators as u64);
+                put_u64(out, p.sums.len() as u64);
+                for (field, sum) in &p.sums {
+                    put_u64(out, field.position() as u64);
+                    out.extend_from_slice(&sum.serialize());
+                }
+                put_opt_u32(out, p.first_row);
+                out.push(u8::from(p.older) | u8::from(p.current) << 1);
+                put_u64(out, p.widths.len() as u64);
+                for &w in &p.widths {
+                    put_u64(out, w as u64);
+                }
+            }
+        }
+    }
+}
+
+/// A parked project: row, name, amounts, cells and digest, in that order.
+fn encode(p: &Project, out: &mut Vec<u8>) {
+    put_u32(out, p.row);
+    put_str(out, &p.name);
+    put_amounts(out, &p.amounts);
     put_u64(out, p.cells.len() as u64);
     for (field, row, col) in &p.cells {
         put_u64(out, field.position() as u64);
@@ -314,14 +448,7 @@ impl Reader<'_> {
         })
     }
 
-    fn place(&mut self) -> std::io::Result<(u64, usize)> {
-        Ok((self.u64()?, self.usize()?))
-    }
-
-    /// A project as [`encode`] wrote it; its digest's texts are in the spill of `part`.
-    fn project(&mut self, part: &SpilledText) -> std::io::Result<Project> {
-        let row = self.u32()?;
-        let name = self.string()?;
+    fn amounts(&mut self) -> std::io::Result<Amounts> {
         let n = self.usize()?;
         let mut amounts = Vec::with_capacity(n.min(64));
         for _ in 0..n {
@@ -334,6 +461,125 @@ impl Reader<'_> {
             };
             amounts.push((field, amount));
         }
+        Ok(amounts.into_iter().collect())
+    }
+
+    fn declared(&mut self) -> std::io::Result<Option<DeclaredRow>> {
+        match self.byte()? {
+            0 => Ok(None),
+            1 => Ok(Some(DeclaredRow {
+                row: self.u32()?,
+                amounts: self.amounts()?,
+            })),
+            _ => Err(broken()),
+        }
+    }
+
+    fn columns(&mut self) -> std::io::Result<Vec<Option<u32>>> {
+        let n = self.usize()?;
+        let mut columns = Vec::with_capacity(n.min(256));
+        for _ in 0..n {
+            columns.push(self.opt_u32()?);
+        }
+        Ok(columns)
+    }
+
+    /// A table as [`encode_table`] wrote it; its units' parked projects are in the spill of
+    /// `part`.
+    fn table(&mut self, part: &SpilledText) -> std::io::Result<Table> {
+        let sheet = self.opt_string()?;
+        let layout = match self.byte()? {
+            0 => LayoutKind::Wide,
+            1 => LayoutKind::Long,
+            2 => LayoutKind::Project,
+            _ => return Err(broken()),
+        };
+        let header_row = self.u32()?;
+        let fields = self.columns()?;
+        let indicators = self.columns()?;
+        let money_unit = self.string()?;
+        let grand_total = self.declared()?;
+        let n = self.usize()?;
+        let mut units = Vec::with_capacity(n.min(1024));
+        for _ in 0..n {
+            units.push(self.unit(part)?);
+        }
+        Ok(Table {
+            sheet,
+            layout,
+            header_row,
+            columns: Columns::from_parts(fields, indicators),
+            money_unit,
+            grand_total,
+            units,
+        })
+    }
+
+    fn unit(&mut self, part: &SpilledText) -> std::io::Result<Unit> {
+        let name = self.string()?;
+        let code = self.opt_string()?;
+        let department = self.opt_string()?;
+        let name_source = *NAME_SOURCES
+            .get(usize::from(self.byte()?))
+            .ok_or_else(broken)?;
+        let declared = self.declared()?;
+        let parked = match self.byte()? {
+            0 => None,
+            1 => Some(self.parked(part)?),
+            _ => return Err(broken()),
+        };
+        Ok(Unit {
+            name,
+            code,
+            department,
+            name_source,
+            declared,
+            projects: Vec::new(),
+            parked,
+        })
+    }
+
+    fn parked(&mut self, part: &SpilledText) -> std::io::Result<ParkedProjects> {
+        let n = self.usize()?;
+        let mut parts = Vec::with_capacity(n.min(64));
+        for _ in 0..n {
+            parts.push(part.beside(self.place()?));
+        }
+        let count = self.usize()?;
+        let indicators = self.usize()?;
+        let n = self.usize()?;
+        let mut sums = Vec::with_capacity(n.min(64));
+        for _ in 0..n {
+            sums.push((FieldId(self.usize()?), Decimal::deserialize(self.take()?)));
+        }
+        let first_row = self.opt_u32()?;
+        let signs = self.byte()?;
+        let n = self.usize()?;
+        let mut widths = Vec::with_capacity(n.min(256));
+        for _ in 0..n {
+            widths.push(self.usize()?);
+        }
+        Ok(ParkedProjects {
+            parts,
+            count,
+            indicators,
+            sums,
+            first_row,
+            older: signs & 1 != 0,
+            current: signs & 2 != 0,
+            widths,
+        })
+    }
+
+    fn place(&mut self) -> std::io::Result<(u64, usize)> {
+        Ok((self.u64()?, self.usize()?))
+    }
+
+    /// A project as [`encode`] wrote it; its digest's texts are in the spill of `part`.
+    fn project(&mut self, part: &SpilledText) -> std::io::Result<Project> {
+        let row = self.u32()?;
+        let name = self.string()?;
+        let amounts = self.amounts()?;
         let n = self.usize()?;
         let mut cells = Vec::with_capacity(n.min(64));
         for _ in 0..n {
@@ -347,7 +593,7 @@ impl Reader<'_> {
         Ok(Project {
             row,
             name,
-            amounts: amounts.into_iter().collect(),
+            amounts,
             cells,
             digest: Some(IndicatorDigest {
                 count,
@@ -487,5 +733,137 @@ mod tests {
             let err = projects_of(&parked).unwrap_err();
             assert_eq!(err.kind(), ErrorKind::InvalidData, "cut at {cut}");
         }
+    }
+
+    /// A submission of two tables, each of two units with digested projects, every optional
+    /// field given in one and left out in the other, and amounts of every kind.
+    fn submission(spill: &Arc<Spill>, form: &Form) -> Submission {
+        let fields: Vec<FieldId> = form.amount_fields().collect();
+        let declared = |row: u32| DeclaredRow {
+            row,
+            amounts: [
+                (fields[0], Amount::Value(Decimal::new(98_765, 2))),
+                (fields[1], Amount::Blank),
+                (fields[2], Amount::Bad("约五万".to_string())),
+            ]
+            .into_iter()
+            .collect(),
+        };
+        let mut tables = Vec::new();
+        for (t, layout) in [LayoutKind::Wide, LayoutKind::Project]
+            .into_iter()
+            .enumerate()
+        {
+            let mut columns = form.no_columns::<u32>();
+            columns.set_field(fields[t], 3 + t as u32);
+            let units = NAME_SOURCES[t * 2..t * 2 + 2]
+                .iter()
+                .enumerate()
+                .map(|(u, &source)| {
+                    let row = 5 + 10 * (t as u32 * 2 + u as u32);
+                    let mut unit = unit(vec![
+                        digested(spill, form, row, &format!("项目{row}")),
+                        digested(spill, form, row + 1, &format!("项目{}", row + 1)),
+                    ]);
+                    unit.name = format!("单位{t}{u}");
+                    unit.name_source = source;
+                    if u == 0 {
+                        unit.code = Some("042".to_string());
+                        unit.department = Some("示例主管部门".to_string());
+                        unit.declared = Some(declared(row - 1));
+                    }
+                    let widths = |p: &Project| vec![p.name.len(), 1000 + p.row as usize];
+                    assert!(park_unit(form, &mut unit, spill, widths).unwrap());
+                    unit
+                })
+                .collect();
+            tables.push(Table {
+                sheet: (t == 0).then(|| "Sheet1".to_string()),
+                layout,
+                header_row: 3 + t as u32,
+                columns,
+                money_unit: "万元".to_string(),
+                grand_total: (t == 1).then(|| declared(4)),
+                units,
+            });
+        }
+        let mut sub = Submission::empty(
+            std::path::Path::new("甲.xlsx"),
+            "甲.xlsx",
+            crate::base::model::FileStatus::Ok,
+            Vec::new(),
+        );
+        sub.tables = tables;
+        sub
+    }
+
+    #[test]
+    fn parked_tables_read_back_as_they_were() {
+        let form = Form::default_form();
+        let spill = Spill::new().unwrap();
+        let held = submission(&spill, &form);
+        let mut parked = held.clone();
+        assert!(park_tables(&mut parked, &spill).unwrap());
+        assert!(parked.tables.is_empty() && parked.has_tables());
+        assert_eq!(parked.layout(), Some(LayoutKind::Wide));
+        assert_eq!(parked.indicator_count(), held.indicator_count());
+        assert!(held.indicator_count() > 0);
+        let back = parked.tables_back().unwrap();
+        assert!(matches!(back, Cow::Owned(_)));
+        assert_eq!(format!("{:?}", back), format!("{:?}", held.tables));
+        // The parked projects are read back through the tables read back.
+        for (b, h) in back.iter().flat_map(|t| &t.units).zip(held.units()) {
+            let (b, h) = (projects_of(b).unwrap(), projects_of(h).unwrap());
+            assert_eq!(format!("{b:?}"), format!("{h:?}"));
+            assert_eq!(b.len(), 2);
+        }
+        // Held tables read as they are, borrowed; parked ones are not parked again.
+        assert!(matches!(held.tables_back().unwrap(), Cow::Borrowed(_)));
+        assert!(!park_tables(&mut parked, &spill).unwrap());
+    }
+
+    #[test]
+    fn tables_with_a_held_project_stay_held() {
+        let form = Form::default_form();
+        let spill = Spill::new().unwrap();
+        let mut sub = submission(&spill, &form);
+        sub.tables[1].units[0].projects.push(Project {
+            row: 90,
+            name: "未摘要".to_string(),
+            ..Project::default()
+        });
+        assert!(!park_tables(&mut sub, &spill).unwrap());
+        assert!(sub.parked_tables.is_none() && sub.tables.len() == 2);
+    }
+
+    #[test]
+    fn damaged_parked_tables_are_an_error_not_a_panic() {
+        let form = Form::default_form();
+        let spill = Spill::new().unwrap();
+        let mut sub = submission(&spill, &form);
+        assert!(park_tables(&mut sub, &spill).unwrap());
+        let parked = sub.parked_tables.clone().unwrap();
+        let bytes = parked.part.read_bytes().unwrap();
+        for cut in [0, 1, 9, bytes.len() / 3, bytes.len() - 1] {
+            sub.parked_tables = Some(ParkedTables {
+                part: spill.put_bytes(&bytes[..cut]).unwrap(),
+                ..parked.clone()
+            });
+            let err = sub.tables_back().unwrap_err();
+            assert_eq!(err.kind(), ErrorKind::InvalidData, "cut at {cut}");
+            // The rules across files take such a file as one without tables.
+            assert!(sub.tables_or_none().is_empty());
+        }
+        // Trailing bytes are damage too.
+        let mut longer = bytes.clone();
+        longer.push(0);
+        sub.parked_tables = Some(ParkedTables {
+            part: spill.put_bytes(&longer).unwrap(),
+            ..parked
+        });
+        assert_eq!(
+            sub.tables_back().unwrap_err().kind(),
+            ErrorKind::InvalidData
+        );
     }
 }

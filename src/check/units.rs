@@ -149,11 +149,8 @@ pub fn check_units(
         .enumerate()
         .filter(|(_, s)| s.status != FileStatus::Duplicate)
     {
-        for table in sub
-            .tables
-            .iter()
-            .filter(|t| t.layout == LayoutKind::Project)
-        {
+        let tables = sub.tables_or_none();
+        for table in tables.iter().filter(|t| t.layout == LayoutKind::Project) {
             for unit in &table.units {
                 let total = unit.total(total_field);
                 match blocks.entry(name_key(&unit.name)) {
@@ -181,7 +178,8 @@ pub fn check_units(
             continue;
         }
         let mut found = Vec::new();
-        for table in &sub.tables {
+        let tables = sub.tables_or_none();
+        for table in tables.iter() {
             for unit in &table.units {
                 let place = unit_place(sub, table, unit);
                 let key = name_key(&unit.name);
@@ -262,6 +260,7 @@ pub fn check_units(
                 }
             }
         }
+        drop(tables);
         if !found.is_empty() {
             sub.issues.extend(found);
             if sub.status == FileStatus::Ok {

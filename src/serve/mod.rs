@@ -533,7 +533,7 @@ async fn dept_download(
                 crate::write::csv::render_csv(&c).ok()?.into_bytes(),
             ),
             "forms.zip" => {
-                let owned = crate::write::workbook::counted_units(&c);
+                let owned = crate::write::workbook::counted_units(&c).ok()?;
                 let marks = crate::write::workbook::fault_marks(form, &c).ok()?;
                 let mut entries = Vec::new();
                 for (i, unit) in owned.iter().enumerate() {

@@ -405,7 +405,10 @@ pub fn dept_page(
         .map(|(key, _, n)| (key.as_str(), *n))
         .collect();
     let times = |key: &str| submissions.get(key).copied().unwrap_or(0);
-    for unit in crate::consolidate::consolidated_units(&c.files) {
+    // The page's consolidation holds its tables (only a streaming one parks them), so reading
+    // its units cannot fail.
+    let units = crate::consolidate::consolidated_units(&c.files).unwrap_or_default();
+    for unit in units {
         let key = name_key(&unit.name);
         let (e, w) = counts.get(&key).copied().unwrap_or_default();
         let status = if e > 0 {

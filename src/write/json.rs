@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use crate::base::form::Form;
-use crate::base::model::{FileStatus, LayoutKind, NameSource, Submission};
+use crate::base::model::{FileStatus, LayoutKind, NameSource, Submission, Table};
 use crate::base::taxonomy::Scheme;
 use crate::consolidate::{unit_total, Consolidation, Summary};
 
@@ -104,19 +104,25 @@ struct Files<'a> {
 
 impl Serialize for Files<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(self.c.files.iter().map(|f| file_entry(self.form, f)))
+        use serde::ser::{Error, SerializeSeq};
+        // A parked file's tables are read back for its entry, one file at a time.
+        let mut seq = s.serialize_seq(Some(self.c.files.len()))?;
+        for f in &self.c.files {
+            let tables = f.tables_back().map_err(S::Error::custom)?;
+            seq.serialize_element(&file_entry(self.form, f, &tables))?;
+        }
+        seq.end()
     }
 }
 
 /// A file's entry of the report.
-fn file_entry<'a>(form: &Form, f: &'a Submission) -> FileEntry<'a> {
+fn file_entry<'a>(form: &Form, f: &'a Submission, tables: &'a [Table]) -> FileEntry<'a> {
     FileEntry {
         path: &f.display,
         status: f.status,
         layout: f.layout(),
         note: f.note.as_deref(),
-        units: f
-            .tables
+        units: tables
             .iter()
             .flat_map(|t| t.units.iter().map(move |u| (t, u)))
             .map(|(t, u)| UnitEntry {

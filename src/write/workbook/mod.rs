@@ -17,7 +17,7 @@ use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
 use crate::base::form::{FieldKind, Form};
 use crate::base::issue::{Issue, Rule, Severity};
 use crate::base::model::{FileStatus, IndicatorDigest, Project, Submission, Table, Unit};
-use crate::base::park::{park_infos, park_unit, projects_of};
+use crate::base::park::{park_infos, park_tables, park_unit, projects_of};
 use crate::base::spill::Spill;
 use crate::consolidate::Consolidation;
 use crate::consolidate::{consolidated_units, group_units, ConsolidatedUnit};
@@ -207,7 +207,7 @@ impl StreamingWorkbook {
         workbook
             .add_worksheet_with_constant_memory()?
             .set_name("统计")?;
-        let owned = counted_units(c);
+        let owned = counted_units(c).map_err(StreamError::Spill)?;
         let units: Vec<&Unit> = owned.iter().map(|u| u.as_ref()).collect();
         let marks = fault_marks(form, c).map_err(StreamError::Spill)?;
         let heading = Heading {
@@ -262,8 +262,8 @@ pub struct Preparer {
 
 impl Preparer {
     /// Makes a processed submission's 指标明细 rows and counts, then keeps only a digest of its
-    /// indicators (what 汇总表, 统计 and the reports need of them), and parks its projects and
-    /// infos on disk (`base::park`).
+    /// indicators (what 汇总表, 统计 and the reports need of them), and parks its projects,
+    /// infos and then tables on disk (`base::park`).
     ///
     /// # Errors
     /// The temporary file of the long texts cannot be written.
@@ -283,9 +283,12 @@ impl Preparer {
                     .map_err(StreamError::Spill)?;
             }
         }
-        // Infos go to disk too; a file that could not be read keeps its one issue.
+        // Infos go to disk too; a file that could not be read keeps its one issue. Then what
+        // is left of its tables (units, declared rows, the parked projects' counts and sums):
+        // the run's memory then grows with files by little more than their paths.
         if !sub.tables.is_empty() {
             park_infos(sub, &self.spill).map_err(StreamError::Spill)?;
+            park_tables(sub, &self.spill).map_err(StreamError::Spill)?;
         }
         sub.compact();
         Ok(Prepared { rows, categories })
@@ -327,7 +330,10 @@ fn counted(c: &Consolidation) -> impl Iterator<Item = &Submission> {
 }
 
 /// Every consolidated unit, in path order (the per-project forms of one unit made one).
-pub fn counted_units(c: &Consolidation) -> Vec<ConsolidatedUnit<'_>> {
+///
+/// # Errors
+/// A file's parked tables cannot be read back.
+pub fn counted_units(c: &Consolidation) -> std::io::Result<Vec<ConsolidatedUnit<'_>>> {
     consolidated_units(&c.files)
 }
 
@@ -355,18 +361,6 @@ fn set_print(ws: &mut Worksheet) {
     ws.set_footer("&C第 &P 页，共 &N 页");
 }
 
-/// The parts of each consolidated unit (see [`counted_units`], same order): the file, table
-/// and unit as read that make it. A unit has one part, except that the per-project forms of
-/// one unit make one unit of all their parts, where the first of them stands.
-fn unit_parts(c: &Consolidation) -> Vec<Vec<(&Submission, &Table, &Unit)>> {
-    let mut out: Vec<Vec<(&Submission, &Table, &Unit)>> = Vec::new();
-    group_units(&c.files, |joins, sub, table, unit| match joins {
-        Some(i) => out[i].push((sub, table, unit)),
-        None => out.push(vec![(sub, table, unit)]),
-    });
-    out
-}
-
 /// Where issues are looked up: (file as displayed, sheet, unit).
 type IssueKey<'a> = (&'a str, Option<&'a str>, Option<&'a str>);
 
@@ -389,62 +383,76 @@ pub fn fault_marks(form: &Form, c: &Consolidation) -> std::io::Result<Vec<UnitMa
         );
         index.entry(key).or_default().push(issue);
     }
-    unit_parts(c)
-        .into_iter()
-        .map(|parts| {
-            let mut marks = UnitMarks::default();
-            // Where each part's projects start among the unit's; marks are made only as far as
-            // the last marked project, so that a large run's unmarked rows take no memory.
-            let mut next = 0;
-            for (sub, table, unit) in parts {
-                let first = next;
-                next += unit.project_count();
-                let file = sub.display.as_str();
-                let sheet = table.sheet.as_deref();
-                let named = index.get(&(file, sheet, Some(unit.name.as_str())));
-                let unnamed = index.get(&(file, sheet, None));
-                if named.is_none() && unnamed.is_none() {
-                    continue;
-                }
-                // Parked projects are read back only for the units that have issues.
-                let projects = projects_of(unit)?;
-                let mut by_row: HashMap<u32, usize> = HashMap::new();
-                let mut by_name: HashMap<&str, usize> = HashMap::new();
-                for (j, p) in projects.iter().enumerate() {
-                    by_row.entry(p.row).or_insert(j);
-                    by_name.entry(p.name.as_str()).or_insert(j);
-                }
-                let declared_row = unit.declared.as_ref().map(|d| d.row);
-                let issues = named.into_iter().flatten().map(|i| (i, true));
-                let issues = issues.chain(unnamed.into_iter().flatten().map(|i| (i, false)));
-                for (issue, of_unit) in issues {
-                    let row = issue.place.row;
-                    let project = row
-                        .and_then(|r| by_row.get(&r))
-                        .or_else(|| issue.project.as_deref().and_then(|p| by_name.get(p)))
-                        .copied();
-                    let target = match project {
-                        Some(j) => {
-                            if marks.projects.len() <= first + j {
-                                marks.projects.resize(first + j + 1, RowMarks::new());
-                            }
-                            &mut marks.projects[first + j]
-                        }
-                        // A unit's own issue (its row, or no project named).
-                        None if of_unit && (row == declared_row || issue.project.is_none()) => {
-                            &mut marks.unit
-                        }
-                        None => continue,
-                    };
-                    let p = project.map(|j| &projects[j]);
-                    let col = written_col(form, table, p, issue);
-                    let message = format!("{}：{}", issue.severity.label(), issue.message);
-                    target.push((col, issue.severity, message));
-                }
+    // One walk over the units as grouped (a parked file's tables read back one at a time):
+    // each consolidated unit's parts come in order, and where each part's projects start among
+    // the unit's is counted as they come.
+    let mut marks: Vec<UnitMarks> = Vec::new();
+    let mut next: Vec<usize> = Vec::new();
+    let mut failed = None;
+    group_units(&c.files, |joins, sub, table, unit| {
+        let i = joins.unwrap_or_else(|| {
+            marks.push(UnitMarks::default());
+            next.push(0);
+            marks.len() - 1
+        });
+        // Marks are made only as far as the last marked project, so that a large run's
+        // unmarked rows take no memory.
+        let first = next[i];
+        next[i] += unit.project_count();
+        let file = sub.display.as_str();
+        let sheet = table.sheet.as_deref();
+        let named = index.get(&(file, sheet, Some(unit.name.as_str())));
+        let unnamed = index.get(&(file, sheet, None));
+        if failed.is_some() || (named.is_none() && unnamed.is_none()) {
+            return;
+        }
+        // Parked projects are read back only for the units that have issues.
+        let projects = match projects_of(unit) {
+            Ok(projects) => projects,
+            Err(e) => {
+                failed = Some(e);
+                return;
             }
-            Ok(marks)
-        })
-        .collect()
+        };
+        let marks = &mut marks[i];
+        let mut by_row: HashMap<u32, usize> = HashMap::new();
+        let mut by_name: HashMap<&str, usize> = HashMap::new();
+        for (j, p) in projects.iter().enumerate() {
+            by_row.entry(p.row).or_insert(j);
+            by_name.entry(p.name.as_str()).or_insert(j);
+        }
+        let declared_row = unit.declared.as_ref().map(|d| d.row);
+        let issues = named.into_iter().flatten().map(|i| (i, true));
+        let issues = issues.chain(unnamed.into_iter().flatten().map(|i| (i, false)));
+        for (issue, of_unit) in issues {
+            let row = issue.place.row;
+            let project = row
+                .and_then(|r| by_row.get(&r))
+                .or_else(|| issue.project.as_deref().and_then(|p| by_name.get(p)))
+                .copied();
+            let target = match project {
+                Some(j) => {
+                    if marks.projects.len() <= first + j {
+                        marks.projects.resize(first + j + 1, RowMarks::new());
+                    }
+                    &mut marks.projects[first + j]
+                }
+                // A unit's own issue (its row, or no project named).
+                None if of_unit && (row == declared_row || issue.project.is_none()) => {
+                    &mut marks.unit
+                }
+                None => continue,
+            };
+            let p = project.map(|j| &projects[j]);
+            let col = written_col(form, table, p, issue);
+            let message = format!("{}：{}", issue.severity.label(), issue.message);
+            target.push((col, issue.severity, message));
+        }
+    })?;
+    match failed {
+        Some(e) => Err(e),
+        None => Ok(marks),
+    }
 }
 
 /// The column of the official form an issue's cell is written in.

@@ -99,7 +99,8 @@ pub(super) fn write_stats_sheet(
         if joins.is_none() {
             first_files.push(sub);
         }
-    });
+    })
+    .map_err(XlsxError::IoError)?;
     let mut seen: HashMap<&str, usize> = HashMap::new();
     for u in units_counted {
         *seen.entry(u.name.as_str()).or_default() += 1;

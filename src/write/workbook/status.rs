@@ -39,7 +39,8 @@ pub(super) fn write_status_sheet(
     let amount = &f.plain_amount;
     for (i, sub) in c.files.iter().enumerate() {
         let row = i as u32 + 1;
-        let units: Vec<&Unit> = sub.units().collect();
+        let tables = sub.tables_back().map_err(XlsxError::IoError)?;
+        let units: Vec<&Unit> = tables.iter().flat_map(|t| &t.units).collect();
         let names: Vec<&str> = units.iter().map(|u| u.name.as_str()).collect();
         let mut sources: Vec<&str> = units.iter().map(|u| u.name_source.label()).collect();
         sources.dedup();
