@@ -4,6 +4,8 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
+use std::sync::Arc;
 
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -11,6 +13,8 @@ use serde::Serialize;
 use crate::base::form::Form;
 use crate::base::issue::{Issue, IssueFilter, Place, Rule, Severity};
 use crate::base::model::{FileStatus, LayoutKind, ParkedIssues, Submission, Table, Unit};
+use crate::base::park::{self, TablesBack};
+use crate::base::spill::{Spill, SpilledText};
 use crate::base::text::name_key;
 use crate::base::text::serialize_money;
 use crate::check::units;
@@ -296,6 +300,139 @@ pub fn consolidated_units(files: &[Submission]) -> std::io::Result<Vec<Consolida
         }
     }
     Ok(out)
+}
+
+/// Units that 汇总表 and 统计 are written from, in consolidated order, a chunk at a time.
+pub trait UnitSource: Sync {
+    /// How many units there are.
+    fn count(&self) -> usize;
+
+    /// The units of `range`, in order.
+    ///
+    /// # Errors
+    /// Units kept on disk cannot be read back.
+    fn units(&self, range: Range<usize>) -> std::io::Result<Vec<ConsolidatedUnit<'_>>>;
+}
+
+impl UnitSource for [&Unit] {
+    fn count(&self) -> usize {
+        self.len()
+    }
+
+    fn units(&self, range: Range<usize>) -> std::io::Result<Vec<ConsolidatedUnit<'_>>> {
+        Ok(self[range]
+            .iter()
+            .map(|u| ConsolidatedUnit::Held(u))
+            .collect())
+    }
+}
+
+/// A unit of [`ParkedUnits`].
+enum Slot<'a> {
+    Held(&'a Unit),
+    Owned(Box<Unit>),
+    Parked(SpilledText),
+}
+
+/// The consolidated units of a run, as [`consolidated_units`] makes them, but with the units
+/// read back from parked tables kept on disk again, one by one, rather than in memory: the
+/// whole-run sheets read them back a chunk at a time. A unit of held tables is lent; one merged
+/// from several forms is kept whole.
+pub struct ParkedUnits<'a> {
+    slots: Vec<Slot<'a>>,
+    /// The file each unit comes from (a merged unit's first).
+    pub first_files: Vec<&'a Submission>,
+}
+
+impl<'a> ParkedUnits<'a> {
+    /// Makes the list, reading each file's parked tables back once, and keeping its units in
+    /// `spill`.
+    ///
+    /// # Errors
+    /// Parked tables cannot be read back, or `spill` written.
+    pub fn new(files: &'a [Submission], spill: &Arc<Spill>) -> std::io::Result<ParkedUnits<'a>> {
+        let mut list = ParkedUnits {
+            slots: Vec::new(),
+            first_files: Vec::new(),
+        };
+        let mut grouping = Grouping::default();
+        for sub in files.iter().filter(|f| f.status != FileStatus::Duplicate) {
+            match sub.tables_back()? {
+                Cow::Borrowed(tables) => {
+                    for table in tables {
+                        for unit in &table.units {
+                            match grouping.place(table.layout, unit) {
+                                Some(i) => list.merge(i, unit)?,
+                                None => list.push(sub, Slot::Held(unit)),
+                            }
+                        }
+                    }
+                }
+                Cow::Owned(tables) => {
+                    for table in tables {
+                        let layout = table.layout;
+                        for unit in table.units {
+                            match grouping.place(layout, &unit) {
+                                Some(i) => list.merge(i, &unit)?,
+                                None => {
+                                    let slot = match park::park_unit_record(&unit, spill)? {
+                                        Some(part) => Slot::Parked(part),
+                                        None => Slot::Owned(Box::new(unit)),
+                                    };
+                                    list.push(sub, slot);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        Ok(list)
+    }
+
+    fn push(&mut self, sub: &'a Submission, slot: Slot<'a>) {
+        self.slots.push(slot);
+        self.first_files.push(sub);
+    }
+
+    /// Adds `unit` to the unit numbered `i`, which is then kept whole.
+    fn merge(&mut self, i: usize, unit: &Unit) -> std::io::Result<()> {
+        let slot = &mut self.slots[i];
+        let whole = match slot {
+            Slot::Held(held) => Box::new((*held).clone()),
+            Slot::Parked(part) => Box::new(park::unit_back(part)?),
+            Slot::Owned(_) => {
+                if let Slot::Owned(merged) = slot {
+                    merged.absorb(unit);
+                }
+                return Ok(());
+            }
+        };
+        *slot = Slot::Owned(whole);
+        if let Slot::Owned(merged) = slot {
+            merged.absorb(unit);
+        }
+        Ok(())
+    }
+}
+
+impl UnitSource for ParkedUnits<'_> {
+    fn count(&self) -> usize {
+        self.slots.len()
+    }
+
+    fn units(&self, range: Range<usize>) -> std::io::Result<Vec<ConsolidatedUnit<'_>>> {
+        self.slots[range]
+            .iter()
+            .map(|slot| match slot {
+                Slot::Held(unit) => Ok(ConsolidatedUnit::Held(unit)),
+                Slot::Owned(unit) => Ok(ConsolidatedUnit::Held(unit)),
+                Slot::Parked(part) => {
+                    park::unit_back(part).map(|u| ConsolidatedUnit::Owned(Box::new(u)))
+                }
+            })
+            .collect()
+    }
 }
 
 /// Builds the consolidation from the processed submissions and what discover set aside.

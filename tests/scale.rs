@@ -4,6 +4,7 @@ mod common;
 
 use common::*;
 use jixiao::base::form::Form;
+use jixiao::base::park::TablesBack;
 use jixiao::{consolidate, discover, process, write};
 
 #[test]
@@ -281,6 +282,45 @@ fn a_streamed_run_gives_back_its_parked_projects_and_infos_as_a_held_run_has_the
         .filter(|s| s.status != jixiao::base::model::FileStatus::Skipped)
         .all(|s| s.parked_tables.is_some() || s.tables.is_empty()));
     let streamed = consolidate::consolidate(&form, streamed, &discovery, Some(&roster));
+    // The units the whole-run sheets are written from, kept on disk one by one, read back as
+    // the held run's consolidated units: the per-project forms of one unit merged across files
+    // (duplicate-project below needs them spread), each with the file of its first part.
+    {
+        use jixiao::consolidate::UnitSource;
+        let spill = jixiao::base::spill::Spill::new().unwrap();
+        let kept = consolidate::ParkedUnits::new(&streamed.files, &spill).unwrap();
+        let held_units = consolidate::consolidated_units(&held.files).unwrap();
+        assert_eq!(kept.count(), held_units.len());
+        let back = kept.units(0..kept.count()).unwrap();
+        let total = form.total_field().unwrap();
+        for (b, h) in back.iter().zip(&held_units) {
+            assert_eq!(b.name, h.name);
+            assert_eq!(b.department, h.department);
+            assert_eq!(
+                (b.project_count(), b.indicator_count()),
+                (h.project_count(), h.indicator_count())
+            );
+            assert_eq!(b.column_sum(total), h.column_sum(total));
+            let names = |u: &jixiao::base::model::Unit| -> Vec<String> {
+                jixiao::base::park::projects_of(u)
+                    .unwrap()
+                    .iter()
+                    .map(|p| p.name.clone())
+                    .collect()
+            };
+            assert_eq!(names(b), names(h));
+        }
+        assert!(back.iter().any(|u| u.project_count() > 1));
+        let mut first = Vec::new();
+        consolidate::group_units(&held.files, |joins, sub, _, _| {
+            if joins.is_none() {
+                first.push(sub.display.clone());
+            }
+        })
+        .unwrap();
+        let kept_first: Vec<String> = kept.first_files.iter().map(|s| s.display.clone()).collect();
+        assert_eq!(kept_first, first);
+    }
     for rule in [
         "duplicate-project",
         "missing-submission",

@@ -685,23 +685,6 @@ impl Submission {
         }
     }
 
-    /// The tables, read back from disk when they are parked (see `base::park::park_tables`).
-    ///
-    /// # Errors
-    /// Parked tables cannot be read back.
-    pub fn tables_back(&self) -> std::io::Result<std::borrow::Cow<'_, [Table]>> {
-        crate::base::park::tables_of(&self.tables, self.parked_tables.as_ref())
-    }
-
-    /// The tables for the rules across files and the run's counts, which cannot fail: parked
-    /// tables that cannot be read back are taken as none there. Every unit is read back again
-    /// when the whole-run sheets are written (`consolidate::consolidated_units`), and that
-    /// failure then stops the run with its error.
-    pub fn tables_or_none(&self) -> std::borrow::Cow<'_, [Table]> {
-        self.tables_back()
-            .unwrap_or(std::borrow::Cow::Borrowed(&[]))
-    }
-
     /// Whether the file gave any table (held or parked).
     pub fn has_tables(&self) -> bool {
         !self.tables.is_empty() || self.parked_tables.is_some()

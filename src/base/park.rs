@@ -169,6 +169,60 @@ pub fn park_tables(sub: &mut Submission, spill: &Arc<Spill>) -> std::io::Result<
     Ok(true)
 }
 
+/// Keeps one unit whose projects are parked (a unit of parked tables, read back) for
+/// [`unit_back`]: in the spill its projects are in (the places it holds are that spill's), else
+/// in `spill`. `None`, and nothing kept, when it holds projects of its own.
+///
+/// # Errors
+/// The temporary file cannot be written.
+pub fn park_unit_record(unit: &Unit, spill: &Arc<Spill>) -> std::io::Result<Option<SpilledText>> {
+    if !unit.projects.is_empty() {
+        return Ok(None);
+    }
+    let mut bytes = Vec::new();
+    encode_unit(unit, &mut bytes);
+    let parts = unit.parked.iter().flat_map(|p| &p.parts);
+    let spill = parts.map(SpilledText::spill).next().unwrap_or(spill);
+    spill.put_bytes(&bytes).map(Some)
+}
+
+/// A unit kept by [`park_unit_record`], read back.
+///
+/// # Errors
+/// The temporary file cannot be read, or what it holds is not a whole unit.
+pub fn unit_back(part: &SpilledText) -> std::io::Result<Unit> {
+    let bytes = part.read_bytes()?;
+    let mut reader = Reader { bytes: &bytes };
+    let unit = reader.unit(part)?;
+    if !reader.bytes.is_empty() {
+        return Err(broken());
+    }
+    Ok(unit)
+}
+
+/// A submission's tables, held or parked (see [`park_tables`]).
+pub trait TablesBack {
+    /// The tables, read back from disk when they are parked.
+    ///
+    /// # Errors
+    /// Parked tables cannot be read back.
+    fn tables_back(&self) -> std::io::Result<Cow<'_, [Table]>>;
+
+    /// The tables for the rules across files and the run's counts, which cannot fail: parked
+    /// tables that cannot be read back are taken as none there. Every unit is read back again
+    /// when the whole-run sheets are written (`consolidate::ParkedUnits`,
+    /// `consolidate::consolidated_units`), and that failure then stops the run with its error.
+    fn tables_or_none(&self) -> Cow<'_, [Table]> {
+        self.tables_back().unwrap_or(Cow::Borrowed(&[]))
+    }
+}
+
+impl TablesBack for Submission {
+    fn tables_back(&self) -> std::io::Result<Cow<'_, [Table]>> {
+        tables_of(&self.tables, self.parked_tables.as_ref())
+    }
+}
+
 /// A submission's tables: those held, or the parked ones read back.
 ///
 /// # Errors
@@ -313,33 +367,38 @@ fn encode_table(table: &Table, out: &mut Vec<u8>) {
     put_declared(out, table.grand_total.as_ref());
     put_u64(out, table.units.len() as u64);
     for unit in &table.units {
-        put_str(out, &unit.name);
-        put_opt_str(out, unit.code.as_deref());
-        put_opt_str(out, unit.department.as_deref());
-        let source = NAME_SOURCES.iter().position(|s| *s == unit.name_source);
-        out.push(source.unwrap_or(0) as u8);
-        put_declared(out, unit.declared.as_ref());
-        match &unit.parked {
-            None => out.push(0),
-            Some(p) => {
-                out.push(1);
-                put_u64(out, p.parts.len() as u64);
-                for part in &p.parts {
-                    put_place(out, part);
-                }
-                put_u64(out, p.count as u64);
-                put_u64(out, p.indicators as u64);
-                put_u64(out, p.sums.len() as u64);
-                for (field, sum) in &p.sums {
-                    put_u64(out, field.position() as u64);
-                    out.extend_from_slice(&sum.serialize());
-                }
-                put_opt_u32(out, p.first_row);
-                out.push(u8::from(p.older) | u8::from(p.current) << 1);
-                put_u64(out, p.widths.len() as u64);
-                for &w in &p.widths {
-                    put_u64(out, w as u64);
-                }
+        encode_unit(unit, out);
+    }
+}
+
+/// A unit whose projects are parked: its names, declared row and what [`ParkedProjects`] keeps.
+fn encode_unit(unit: &Unit, out: &mut Vec<u8>) {
+    put_str(out, &unit.name);
+    put_opt_str(out, unit.code.as_deref());
+    put_opt_str(out, unit.department.as_deref());
+    let source = NAME_SOURCES.iter().position(|s| *s == unit.name_source);
+    out.push(source.unwrap_or(0) as u8);
+    put_declared(out, unit.declared.as_ref());
+    match &unit.parked {
+        None => out.push(0),
+        Some(p) => {
+            out.push(1);
+            put_u64(out, p.parts.len() as u64);
+            for part in &p.parts {
+                put_place(out, part);
+            }
+            put_u64(out, p.count as u64);
+            put_u64(out, p.indicators as u64);
+            put_u64(out, p.sums.len() as u64);
+            for (field, sum) in &p.sums {
+                put_u64(out, field.position() as u64);
+                out.extend_from_slice(&sum.serialize());
+            }
+            put_opt_u32(out, p.first_row);
+            out.push(u8::from(p.older) | u8::from(p.current) << 1);
+            put_u64(out, p.widths.len() as u64);
+            for &w in &p.widths {
+                put_u64(out, w as u64);
             }
         }
     }
@@ -817,6 +876,22 @@ mod tests {
             assert_eq!(format!("{b:?}"), format!("{h:?}"));
             assert_eq!(b.len(), 2);
         }
+        // A unit kept alone (for the whole-run sheets) reads back as it was, its projects
+        // still in their spill even when it is kept in another; damaged, it is an error.
+        let other = Spill::new().unwrap();
+        for unit in back.iter().flat_map(|t| &t.units) {
+            let part = park_unit_record(unit, &other).unwrap().unwrap();
+            let again = unit_back(&part).unwrap();
+            assert_eq!(format!("{again:?}"), format!("{unit:?}"));
+            assert_eq!(projects_of(&again).unwrap().len(), 2);
+            let bytes = part.read_bytes().unwrap();
+            let cut = spill.put_bytes(&bytes[..bytes.len() - 1]).unwrap();
+            assert_eq!(unit_back(&cut).unwrap_err().kind(), ErrorKind::InvalidData);
+        }
+        // A unit with projects of its own is not kept alone.
+        let mut held_unit = held.tables[0].units[0].clone();
+        held_unit.projects.push(Project::default());
+        assert!(park_unit_record(&held_unit, &spill).unwrap().is_none());
         // Held tables read as they are, borrowed; parked ones are not parked again.
         assert!(matches!(held.tables_back().unwrap(), Cow::Borrowed(_)));
         assert!(!park_tables(&mut parked, &spill).unwrap());

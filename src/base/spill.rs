@@ -110,6 +110,11 @@ impl SpilledText {
         (self.at, self.len)
     }
 
+    /// The spill this text is in.
+    pub fn spill(&self) -> &Arc<Spill> {
+        &self.spill
+    }
+
     /// The text at `place` (a [`SpilledText::place`]) of the spill this one is in.
     pub fn beside(&self, (at, len): (u64, usize)) -> SpilledText {
         SpilledText {

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use crate::base::form::Form;
 use crate::base::issue::{Issue, Place, Rule};
 use crate::base::model::{FileStatus, LayoutKind, Submission, Table, Unit};
+use crate::base::park::TablesBack;
 use crate::base::text::{format_amount, name_key};
 use crate::roster::{Roster, RosterEntry};
 

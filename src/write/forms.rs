@@ -81,7 +81,7 @@ pub fn build_unit_form(
                 grand_total: false,
             };
             let marks = marks.map(std::slice::from_ref).unwrap_or_default();
-            write_official_sheet_marked(ws, form, &heading, &[unit], marks, &Formats::new())?;
+            write_official_sheet_marked(ws, form, &heading, &[unit][..], marks, &Formats::new())?;
         }
         FormLayout::Project => write_project_sheet(ws, form, unit, &Formats::new())?,
     }

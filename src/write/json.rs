@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use crate::base::form::Form;
 use crate::base::model::{FileStatus, LayoutKind, NameSource, Submission, Table};
+use crate::base::park::TablesBack;
 use crate::base::taxonomy::Scheme;
 use crate::consolidate::{unit_total, Consolidation, Summary};
 

@@ -17,6 +17,7 @@ use crate::base::model::{Amount, FieldId, Project, Unit};
 use crate::base::park::projects_of;
 use crate::base::text::column_name;
 use crate::base::text::{display_width, excel_text, format_amount, money_text};
+use crate::consolidate::UnitSource;
 use crate::normalize::indicator::render_indicators;
 
 /// Number format of amounts in the official form.
@@ -241,7 +242,7 @@ pub fn write_official_sheet_marked(
     ws: &mut Worksheet,
     form: &Form,
     heading: &Heading,
-    units: &[&Unit],
+    units: &(impl UnitSource + ?Sized),
     marks: &[UnitMarks],
     f: &Formats,
 ) -> Result<(), XlsxError> {
@@ -264,13 +265,32 @@ pub fn write_official_sheet_marked(
 
     let amount_fields: Vec<FieldId> = form.amount_fields().collect();
     let first_data = HEADER_ROW + 1;
-    let rows_of_units: u32 = units.iter().map(|u| 1 + u.project_count() as u32).sum();
+    // The units' rows, the grand total's sums and the columns' widths first (a first pass over
+    // the units, a chunk at a time), so that each row can be written once, in order, with its
+    // height: the sheet may be in constant-memory mode.
+    let count = units.count();
+    let chunks = || {
+        (0..count)
+            .step_by(UNITS_AT_ONCE)
+            .map(move |at| at..(at + UNITS_AT_ONCE).min(count))
+    };
+    let mut rows_of_units: u32 = 0;
+    let mut sums = vec![Decimal::ZERO; amount_fields.len()];
+    let mut widest = label_widths(form);
+    for range in chunks() {
+        for unit in units.units(range)? {
+            rows_of_units += 1 + unit.project_count() as u32;
+            for (sum, &field) in sums.iter_mut().zip(&amount_fields) {
+                *sum += unit.column_sum(field);
+            }
+            widen(form, &mut widest, &unit);
+        }
+    }
     let mut row = first_data;
     if heading.grand_total {
         let last_row = first_data + rows_of_units;
         ws.write_string_with_format(row, 0, "合计", &f.total_text)?;
-        for &field in &amount_fields {
-            let sum: Decimal = units.iter().map(|u| u.column_sum(field)).sum();
+        for (&field, &sum) in amount_fields.iter().zip(&sums) {
             write_subtotal(
                 ws,
                 row,
@@ -284,9 +304,7 @@ pub fn write_official_sheet_marked(
         write_blank_cells(ws, form, row, &amount_fields, &f.total_text, &[])?;
         row += 1;
     }
-    // Widths first (a first pass over the texts), so that each row can be written once, in
-    // order, with its height: the sheet may be in constant-memory mode.
-    let widths = column_widths(form, units);
+    let widths = column_widths(form, widest);
     for (i, width) in widths.iter().enumerate() {
         ws.set_column_width(i as u16, *width)?;
     }
@@ -295,7 +313,9 @@ pub fn write_official_sheet_marked(
     // project's long texts read back too) and the lines each row needs are made on every
     // core, a chunk of units at a time; the rows are then written in order, as a
     // constant-memory sheet must be.
-    let mut prepared = units.chunks(UNITS_AT_ONCE).flat_map(|chunk| {
+    let mut i: usize = 0;
+    for range in chunks() {
+        let chunk = units.units(range)?;
         let made: Vec<Result<UnitRows, XlsxError>> = chunk
             .par_iter()
             .map(|unit| {
@@ -311,39 +331,37 @@ pub fn write_official_sheet_marked(
                 Ok((projects, rows))
             })
             .collect();
-        made
-    });
-    for (i, unit) in units.iter().enumerate() {
-        // What the cores made for the units written so far is freed: given back now and then,
-        // it does not stay resident beside the next chunks (see `base::memory`).
-        if (i + 1).is_multiple_of(RELEASE_EVERY) {
-            release_freed_memory();
-        }
-        let (projects, rows) = prepared
-            .next()
-            .unwrap_or_else(|| Ok((Cow::Borrowed(&[][..]), Vec::new())))?;
-        let unit_marks = marks.get(i).unwrap_or(&no_marks);
-        let um = &unit_marks.unit;
-        write_marked(ws, row, 0, &f.total_text, um, |ws, fmt| {
-            ws.write_string_with_format(row, 0, excel_text(&unit.name), fmt)
-                .map(|_| ())
-        })?;
-        let last = row + projects.len() as u32;
-        for &field in &amount_fields {
-            let sum = unit.column_sum(field);
-            let col = col_of(field);
-            write_marked(ws, row, col, &f.total_amount, um, |ws, fmt| {
-                write_subtotal(ws, row, col, row + 1, last, sum, fmt)
+        for (unit, made) in chunk.iter().zip(made) {
+            // What the cores made for the units written so far is freed: given back now and
+            // then, it does not stay resident beside the next chunks (see `base::memory`).
+            if (i + 1).is_multiple_of(RELEASE_EVERY) {
+                release_freed_memory();
+            }
+            let (projects, rows) = made?;
+            let unit_marks = marks.get(i).unwrap_or(&no_marks);
+            i += 1;
+            let um = &unit_marks.unit;
+            write_marked(ws, row, 0, &f.total_text, um, |ws, fmt| {
+                ws.write_string_with_format(row, 0, excel_text(&unit.name), fmt)
+                    .map(|_| ())
             })?;
-        }
-        write_blank_cells(ws, form, row, &amount_fields, &f.total_text, um)?;
-        set_height(ws, row, std::slice::from_ref(&unit.name), &widths)?;
-        row += 1;
-        for (j, (project, (texts, lines))) in projects.iter().zip(rows).enumerate() {
-            let pm = unit_marks.projects.get(j).map_or(&[][..], Vec::as_slice);
-            write_project_row(ws, form, row, project, &texts, f, pm)?;
-            set_lines(ws, row, lines)?;
+            let last = row + projects.len() as u32;
+            for &field in &amount_fields {
+                let sum = unit.column_sum(field);
+                let col = col_of(field);
+                write_marked(ws, row, col, &f.total_amount, um, |ws, fmt| {
+                    write_subtotal(ws, row, col, row + 1, last, sum, fmt)
+                })?;
+            }
+            write_blank_cells(ws, form, row, &amount_fields, &f.total_text, um)?;
+            set_height(ws, row, std::slice::from_ref(&unit.name), &widths)?;
             row += 1;
+            for (j, (project, (texts, lines))) in projects.iter().zip(rows).enumerate() {
+                let pm = unit_marks.projects.get(j).map_or(&[][..], Vec::as_slice);
+                write_project_row(ws, form, row, project, &texts, f, pm)?;
+                set_lines(ws, row, lines)?;
+                row += 1;
+            }
         }
     }
 
@@ -548,22 +566,28 @@ fn wrapped_lines(text: &str, width: f64) -> usize {
 /// Column widths from the text they hold, measured in display columns (a Chinese character is
 /// two; rust_xlsxwriter's autofit would count it as one narrow character), between the header's
 /// width and the column kind's maximum; longer text wraps.
-fn column_widths(form: &Form, units: &[&Unit]) -> Vec<f64> {
-    let mut widest: Vec<f64> = form
-        .fields
+fn label_widths(form: &Form) -> Vec<f64> {
+    form.fields
         .iter()
         .map(|f| display_width(&f.label) as f64)
-        .collect();
-    for unit in units {
-        widest[0] = widest[0].max(widest_line(&unit.name) as f64);
-        // A parked unit's projects were measured before they went to disk.
-        let parked = unit.parked.iter().map(|p| p.widths.clone());
-        for widths in parked.chain(unit.projects.iter().map(|p| project_widths(form, p))) {
-            for (w, width) in widest.iter_mut().zip(widths) {
-                *w = w.max(width as f64);
-            }
+        .collect()
+}
+
+/// Widens each column's widest line (from [`label_widths`]) to a unit's name and projects.
+fn widen(form: &Form, widest: &mut [f64], unit: &Unit) {
+    widest[0] = widest[0].max(widest_line(&unit.name) as f64);
+    // A parked unit's projects were measured before they went to disk.
+    let parked = unit.parked.iter().map(|p| p.widths.clone());
+    for widths in parked.chain(unit.projects.iter().map(|p| project_widths(form, p))) {
+        for (w, width) in widest.iter_mut().zip(widths) {
+            *w = w.max(width as f64);
         }
     }
+}
+
+/// The columns' widths from their widest lines: room for two more characters, within each
+/// kind's maximum, never narrower than 8.
+fn column_widths(form: &Form, widest: Vec<f64>) -> Vec<f64> {
     form.fields
         .iter()
         .zip(widest)

@@ -16,11 +16,11 @@ use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
 
 use crate::base::form::{FieldKind, Form};
 use crate::base::issue::{Issue, Rule, Severity};
-use crate::base::model::{FileStatus, IndicatorDigest, Project, Submission, Table, Unit};
+use crate::base::model::{FileStatus, IndicatorDigest, Project, Submission, Table};
 use crate::base::park::{park_infos, park_tables, park_unit, projects_of};
 use crate::base::spill::Spill;
 use crate::consolidate::Consolidation;
-use crate::consolidate::{consolidated_units, group_units, ConsolidatedUnit};
+use crate::consolidate::{consolidated_units, group_units, ConsolidatedUnit, ParkedUnits};
 use crate::write::official::{
     indicator_cell, project_widths, widest_line, write_official_sheet_marked, Formats, Heading,
     RowMarks, UnitMarks,
@@ -193,7 +193,7 @@ impl StreamingWorkbook {
             formats,
             details,
             categories,
-            ..
+            spill,
         } = &mut self;
         details.finish(workbook, formats)?;
         workbook
@@ -207,8 +207,9 @@ impl StreamingWorkbook {
         workbook
             .add_worksheet_with_constant_memory()?
             .set_name("统计")?;
-        let owned = counted_units(c).map_err(StreamError::Spill)?;
-        let units: Vec<&Unit> = owned.iter().map(|u| u.as_ref()).collect();
+        // The units read back from parked tables go back to disk one by one: 汇总表 and 统计
+        // read them a chunk at a time.
+        let units = ParkedUnits::new(&c.files, spill).map_err(StreamError::Spill)?;
         let marks = fault_marks(form, c).map_err(StreamError::Spill)?;
         let heading = Heading {
             unit_name: None,
@@ -234,7 +235,15 @@ impl StreamingWorkbook {
             let others = issues::write_issue_sheet(issue_sheet, c, formats)
                 .and_then(|()| status::write_status_sheet(status_sheet, form, c, formats))
                 .and_then(|()| {
-                    stats::write_stats_sheet(stats_sheet, form, c, &units, categories, formats)
+                    stats::write_stats_sheet(
+                        stats_sheet,
+                        form,
+                        c,
+                        &units,
+                        &units.first_files,
+                        categories,
+                        formats,
+                    )
                 });
             (summary.join(), others)
         });

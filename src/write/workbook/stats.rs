@@ -7,9 +7,9 @@ use rust_xlsxwriter::{Chart, ChartRange, ChartType, Format, Worksheet, XlsxError
 
 use super::set_print;
 use crate::base::form::Form;
-use crate::base::model::{Indicator, Submission, Unit};
+use crate::base::model::{Indicator, Submission};
 use crate::base::text::excel_text;
-use crate::consolidate::{group_units, unit_total, Consolidation};
+use crate::consolidate::{unit_total, Consolidation, UnitSource};
 use crate::write::official::{number, wrapped_height, Formats};
 
 /// The columns' widths: labels (单位, 规则, 一级指标), then 项目数 / 级别 / 二级指标, then
@@ -39,6 +39,9 @@ pub(super) fn add_category_counts(
 
 /// A chart's width, in pixels; two sit side by side right of the tables, on the first page.
 const CHART_WIDTH: u32 = 600;
+
+/// Units read back at once for the table of units.
+const UNITS_AT_ONCE: usize = 256;
 
 /// Writes a table at (row, col): a header and rows of (label cells, number cells), the numbers
 /// in `number_formats` (the last one for any column past them). Rows are taken one at a time
@@ -79,51 +82,59 @@ fn write_table<'a>(
 }
 
 /// 统计: totals by unit (with a bar chart), issues by rule, indicators by category (with a chart).
-/// `units_counted` are the run's consolidated units ([`super::counted_units`]), which 汇总表 is
-/// written from at the same time: made once, not once per sheet (the per-project forms' units
-/// are merged to make them).
+/// `units_counted` are the run's consolidated units ([`super::counted_units`], or as kept on
+/// disk by `ParkedUnits`), which 汇总表 is written from at the same time: made once, not once
+/// per sheet (the per-project forms' units are merged to make them); `first_files` the file
+/// of each one's first part.
 pub(super) fn write_stats_sheet(
     ws: &mut Worksheet,
     form: &Form,
     c: &Consolidation,
-    units_counted: &[&Unit],
+    units_counted: &(impl UnitSource + ?Sized),
+    first_files: &[&Submission],
     digested: &BTreeMap<(String, String), usize>,
     f: &Formats,
 ) -> Result<(), XlsxError> {
     let count_format = &f.count;
     let money_format = &f.amount;
-    // A unit that appears more than once (sent in two files) is told apart by its file: the
-    // file of its first part (the consolidated units' order, see `group_units`).
-    let mut first_files: Vec<&Submission> = Vec::with_capacity(units_counted.len());
-    group_units(&c.files, |joins, sub, _, _| {
-        if joins.is_none() {
-            first_files.push(sub);
+    // What the table and the chart show of each unit, read a chunk at a time: its name, its
+    // counts and total. Indicators not digested (held projects) are counted by category here.
+    let mut names: Vec<String> = Vec::with_capacity(units_counted.count());
+    let mut counts: Vec<(usize, usize)> = Vec::with_capacity(units_counted.count());
+    let mut totals: Vec<f64> = Vec::with_capacity(units_counted.count());
+    let mut categories = digested.clone();
+    let count = units_counted.count();
+    for at in (0..count).step_by(UNITS_AT_ONCE) {
+        for u in units_counted.units(at..(at + UNITS_AT_ONCE).min(count))? {
+            names.push(u.name.clone());
+            counts.push((u.project_count(), u.indicator_count()));
+            totals.push(number(unit_total(form, &u)));
+            for project in u.projects.iter().filter(|p| p.digest.is_none()) {
+                add_category_counts(&mut categories, form, &project.indicators);
+            }
         }
-    })
-    .map_err(XlsxError::IoError)?;
-    let mut seen: HashMap<&str, usize> = HashMap::new();
-    for u in units_counted {
-        *seen.entry(u.name.as_str()).or_default() += 1;
     }
-    let labels: Vec<Cow<str>> = units_counted
+    // A unit that appears more than once (sent in two files) is told apart by its file: the
+    // file of its first part.
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    for name in &names {
+        *seen.entry(name.as_str()).or_default() += 1;
+    }
+    let labels: Vec<Cow<str>> = names
         .iter()
         .enumerate()
-        .map(|(i, u)| match first_files.get(i) {
-            Some(sub) if seen[u.name.as_str()] > 1 => {
+        .map(|(i, name)| match first_files.get(i) {
+            Some(sub) if seen[name.as_str()] > 1 => {
                 let file = sub
                     .path
                     .file_name()
                     .map_or_else(|| sub.display.clone(), |n| n.to_string_lossy().into_owned());
-                Cow::Owned(format!("{}（{file}）", u.name))
+                Cow::Owned(format!("{name}（{file}）"))
             }
-            _ => Cow::Borrowed(u.name.as_str()),
+            _ => Cow::Borrowed(name.as_str()),
         })
         .collect();
     drop(seen);
-    let totals: Vec<f64> = units_counted
-        .iter()
-        .map(|u| number(unit_total(form, u)))
-        .collect();
     let rules: Vec<(Vec<Cow<str>>, Vec<f64>)> = c
         .summary
         .by_rule
@@ -139,13 +150,6 @@ pub(super) fn write_stats_sheet(
             )
         })
         .collect();
-    // Digested projects were counted as they came; the others are counted now.
-    let mut categories = digested.clone();
-    for unit in units_counted {
-        for project in unit.projects.iter().filter(|p| p.digest.is_none()) {
-            add_category_counts(&mut categories, form, &project.indicators);
-        }
-    }
     let categories: Vec<(Vec<Cow<str>>, Vec<f64>)> = categories
         .into_iter()
         .map(|((l1, l2), n)| (vec![Cow::Owned(l1), Cow::Owned(l2)], vec![n as f64]))
@@ -159,16 +163,17 @@ pub(super) fn write_stats_sheet(
     // the tables: fitted to the width, a page holds each of them whole.
     set_print(ws);
     ws.write_string_with_format(0, 0, "各单位总计（万元）", &f.subtitle)?;
-    let unit_rows = units_counted
-        .iter()
-        .zip(&labels)
-        .zip(&totals)
-        .map(|((u, label), total)| {
-            (
-                vec![Cow::Borrowed(label.as_ref())],
-                vec![u.project_count() as f64, u.indicator_count() as f64, *total],
-            )
-        });
+    let unit_rows =
+        counts
+            .iter()
+            .zip(&labels)
+            .zip(&totals)
+            .map(|((&(projects, indicators), label), total)| {
+                (
+                    vec![Cow::Borrowed(label.as_ref())],
+                    vec![projects as f64, indicators as f64, *total],
+                )
+            });
     write_table(
         ws,
         1,
@@ -179,7 +184,7 @@ pub(super) fn write_stats_sheet(
         // Amounts in the 总计 column.
         &[count_format, count_format, money_format],
     )?;
-    let rule_row = units_counted.len() as u32 + 4;
+    let rule_row = count as u32 + 4;
     ws.write_string_with_format(rule_row, 0, "问题按规则", &f.subtitle)?;
     write_table(
         ws,
@@ -205,8 +210,8 @@ pub(super) fn write_stats_sheet(
     // The sheet is written in constant memory: its cells are on disk by the save, so the
     // charts are given the values they show (their caches) from the tables written above
     // (`text_range`, `number_range`).
-    if !units_counted.is_empty() {
-        let last = 1 + units_counted.len() as u32;
+    if count > 0 {
+        let last = 1 + count as u32;
         let mut chart = Chart::new(ChartType::Bar);
         chart
             .add_series()
@@ -216,7 +221,7 @@ pub(super) fn write_stats_sheet(
         chart.title().set_name("各单位总计（万元）");
         chart.legend().set_hidden();
         chart.set_width(CHART_WIDTH);
-        chart.set_height(chart_height(units_counted.len()));
+        chart.set_height(chart_height(count));
         ws.insert_chart(1, 5, &chart)?;
     }
     if !categories.is_empty() {

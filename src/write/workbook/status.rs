@@ -6,6 +6,7 @@ use rust_xlsxwriter::{Worksheet, XlsxError};
 use super::write_header;
 use crate::base::form::Form;
 use crate::base::model::{FileStatus, Unit};
+use crate::base::park::TablesBack;
 use crate::base::text::excel_text;
 use crate::base::text::format_amount;
 use crate::consolidate::{unit_total, Consolidation};
