@@ -345,15 +345,19 @@ pub struct ParkedUnits<'a> {
 }
 
 impl<'a> ParkedUnits<'a> {
-    /// Makes the list, reading each file's parked tables back once, and keeping its units in
-    /// `spill`.
+    /// Makes the list of about `units` units (the summary's count, room made for them at
+    /// once), reading each file's parked tables back once, and keeping its units in `spill`.
     ///
     /// # Errors
     /// Parked tables cannot be read back, or `spill` written.
-    pub fn new(files: &'a [Submission], spill: &Arc<Spill>) -> std::io::Result<ParkedUnits<'a>> {
+    pub fn new(
+        files: &'a [Submission],
+        units: usize,
+        spill: &Arc<Spill>,
+    ) -> std::io::Result<ParkedUnits<'a>> {
         let mut list = ParkedUnits {
-            slots: Vec::new(),
-            first_files: Vec::new(),
+            slots: Vec::with_capacity(units),
+            first_files: Vec::with_capacity(units),
         };
         let mut grouping = Grouping::default();
         for sub in files.iter().filter(|f| f.status != FileStatus::Duplicate) {

@@ -288,7 +288,8 @@ fn a_streamed_run_gives_back_its_parked_projects_and_infos_as_a_held_run_has_the
     {
         use jixiao::consolidate::UnitSource;
         let spill = jixiao::base::spill::Spill::new().unwrap();
-        let kept = consolidate::ParkedUnits::new(&streamed.files, &spill).unwrap();
+        let kept =
+            consolidate::ParkedUnits::new(&streamed.files, streamed.summary.units, &spill).unwrap();
         let held_units = consolidate::consolidated_units(&held.files).unwrap();
         assert_eq!(kept.count(), held_units.len());
         let back = kept.units(0..kept.count()).unwrap();

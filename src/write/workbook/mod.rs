@@ -209,7 +209,8 @@ impl StreamingWorkbook {
             .set_name("统计")?;
         // The units read back from parked tables go back to disk one by one: 汇总表 and 统计
         // read them a chunk at a time.
-        let units = ParkedUnits::new(&c.files, spill).map_err(StreamError::Spill)?;
+        let units =
+            ParkedUnits::new(&c.files, c.summary.units, spill).map_err(StreamError::Spill)?;
         let marks = fault_marks(form, c).map_err(StreamError::Spill)?;
         let heading = Heading {
             unit_name: None,
@@ -395,8 +396,10 @@ pub fn fault_marks(form: &Form, c: &Consolidation) -> std::io::Result<Vec<UnitMa
     // One walk over the units as grouped (a parked file's tables read back one at a time):
     // each consolidated unit's parts come in order, and where each part's projects start among
     // the unit's is counted as they come.
-    let mut marks: Vec<UnitMarks> = Vec::new();
-    let mut next: Vec<usize> = Vec::new();
+    // One mark list per unit, made to size (pushed, a list has room for up to twice its
+    // units).
+    let mut marks: Vec<UnitMarks> = Vec::with_capacity(c.summary.units);
+    let mut next: Vec<usize> = Vec::with_capacity(c.summary.units);
     let mut failed = None;
     group_units(&c.files, |joins, sub, table, unit| {
         let i = joins.unwrap_or_else(|| {
