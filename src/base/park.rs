@@ -510,18 +510,16 @@ impl Reader<'_> {
     }
 
     fn amounts(&mut self) -> std::io::Result<Amounts> {
-        let n = self.usize()?;
-        let mut amounts = Vec::with_capacity(n.min(64));
-        for _ in 0..n {
-            let field = FieldId(self.usize()?);
-            let amount = match self.byte()? {
+        let amounts = self.list(64, |r| {
+            let field = FieldId(r.usize()?);
+            let amount = match r.byte()? {
                 0 => Amount::Blank,
-                1 => Amount::Value(Decimal::deserialize(self.take()?)),
-                2 => Amount::Bad(self.string()?),
+                1 => Amount::Value(Decimal::deserialize(r.take()?)),
+                2 => Amount::Bad(r.string()?),
                 _ => return Err(broken()),
             };
-            amounts.push((field, amount));
-        }
+            Ok((field, amount))
+        })?;
         Ok(amounts.into_iter().collect())
     }
 
@@ -537,12 +535,7 @@ impl Reader<'_> {
     }
 
     fn columns(&mut self) -> std::io::Result<Vec<Option<u32>>> {
-        let n = self.usize()?;
-        let mut columns = Vec::with_capacity(n.min(256));
-        for _ in 0..n {
-            columns.push(self.opt_u32()?);
-        }
-        Ok(columns)
+        self.list(256, Reader::opt_u32)
     }
 
     /// A table as [`encode_table`] wrote it; its units' parked projects are in the spill of
@@ -560,11 +553,7 @@ impl Reader<'_> {
         let indicators = self.columns()?;
         let money_unit = self.string()?;
         let grand_total = self.declared()?;
-        let n = self.usize()?;
-        let mut units = Vec::with_capacity(n.min(1024));
-        for _ in 0..n {
-            units.push(self.unit(part)?);
-        }
+        let units = self.list(1024, |r| r.unit(part))?;
         Ok(Table {
             sheet,
             layout,
@@ -601,39 +590,50 @@ impl Reader<'_> {
     }
 
     fn parked(&mut self, part: &SpilledText) -> std::io::Result<ParkedProjects> {
-        let n = self.usize()?;
-        let mut parts = Vec::with_capacity(n.min(64));
-        for _ in 0..n {
-            parts.push(part.beside(self.place()?));
-        }
+        let parts = self.list(64, |r| Ok(part.beside(r.place()?)))?;
         let count = self.usize()?;
         let indicators = self.usize()?;
-        let n = self.usize()?;
-        let mut sums = Vec::with_capacity(n.min(64));
-        for _ in 0..n {
-            sums.push((FieldId(self.usize()?), Decimal::deserialize(self.take()?)));
-        }
+        let sums = self.list(64, |r| {
+            Ok((FieldId(r.usize()?), Decimal::deserialize(r.take()?)))
+        })?;
         let first_row = self.opt_u32()?;
-        let signs = self.byte()?;
-        let n = self.usize()?;
-        let mut widths = Vec::with_capacity(n.min(256));
-        for _ in 0..n {
-            widths.push(self.usize()?);
-        }
+        let (older, current) = self.signs()?;
+        let widths = self.list(256, Reader::usize)?;
         Ok(ParkedProjects {
             parts,
             count,
             indicators,
             sums,
             first_row,
-            older: signs & 1 != 0,
-            current: signs & 2 != 0,
+            older,
+            current,
             widths,
         })
     }
 
+    /// The scheme signs (older, current), as one byte.
+    fn signs(&mut self) -> std::io::Result<(bool, bool)> {
+        let signs = self.byte()?;
+        Ok((signs & 1 != 0, signs & 2 != 0))
+    }
+
     fn place(&mut self) -> std::io::Result<(u64, usize)> {
         Ok((self.u64()?, self.usize()?))
+    }
+
+    /// A count, then that many items read by `item` (room made for at most `room` at first:
+    /// a damaged count must not ask for memory it does not hold).
+    fn list<T>(
+        &mut self,
+        room: usize,
+        mut item: impl FnMut(&mut Self) -> std::io::Result<T>,
+    ) -> std::io::Result<Vec<T>> {
+        let n = self.usize()?;
+        let mut items = Vec::with_capacity(n.min(room));
+        for _ in 0..n {
+            items.push(item(self)?);
+        }
+        Ok(items)
     }
 
     /// A project as [`encode`] wrote it; its digest's texts are in the spill of `part`.
@@ -641,16 +641,12 @@ impl Reader<'_> {
         let row = self.u32()?;
         let name = self.string()?;
         let amounts = self.amounts()?;
-        let n = self.usize()?;
-        let mut cells = Vec::with_capacity(n.min(64));
-        for _ in 0..n {
-            cells.push((FieldId(self.usize()?), self.u32()?, self.u32()?));
-        }
+        let cells = self.list(64, |r| Ok((FieldId(r.usize()?), r.u32()?, r.u32()?)))?;
         let count = self.usize()?;
         let cell = part.beside(self.place()?);
         let goal = part.beside(self.place()?);
         let (cell_width, goal_width) = (self.usize()?, self.usize()?);
-        let signs = self.byte()?;
+        let (older, current) = self.signs()?;
         Ok(Project {
             row,
             name,
@@ -662,8 +658,8 @@ impl Reader<'_> {
                 goal,
                 cell_width,
                 goal_width,
-                older: signs & 1 != 0,
-                current: signs & 2 != 0,
+                older,
+                current,
             }),
             ..Project::default()
         })
