@@ -520,9 +520,9 @@ pub fn consolidate(
             summary.infos += n;
         }
     }
-    // The units are counted without reading parked tables back: each table's units by their
-    // name keys, as `group_units` groups them. A file whose tables cannot be read back counts
-    // none here (see `Submission::tables_or_none`).
+    // The units are counted as `group_units` groups them, by their name keys. A file whose
+    // parked tables cannot be read back counts none here (see `TablesBack::tables_or_none`):
+    // the whole-run sheets then stop the run with that error.
     let mut grouping = Grouping::default();
     for sub in submissions
         .iter()

@@ -378,8 +378,14 @@ fn encode_unit(unit: &Unit, out: &mut Vec<u8>) {
     put_str(out, &unit.name);
     put_opt_str(out, unit.code.as_deref());
     put_opt_str(out, unit.department.as_deref());
-    let source = NAME_SOURCES.iter().position(|s| *s == unit.name_source);
-    out.push(source.unwrap_or(0) as u8);
+    // As numbered in `NAME_SOURCES`; a new source fails to compile here.
+    out.push(match unit.name_source {
+        NameSource::UnitRow => 0,
+        NameSource::Title => 1,
+        NameSource::Sheet => 2,
+        NameSource::File => 3,
+        NameSource::Block => 4,
+    });
     put_declared(out, unit.declared.as_ref());
     match &unit.parked {
         None => out.push(0),

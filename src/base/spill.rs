@@ -131,6 +131,15 @@ impl SpilledText {
     /// beyond its end.
     pub fn read_bytes(&self) -> std::io::Result<Vec<u8>> {
         let mut inner = self.spill.lock();
+        // A place read back from damaged bytes may name any length: it must lie within what
+        // was kept before any memory is asked for it.
+        let kept_len = inner.written + inner.buffer.len() as u64;
+        if self.at.saturating_add(self.len as u64) > kept_len {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::UnexpectedEof,
+                "暂存文件中没有这段内容",
+            ));
+        }
         let mut bytes = vec![0; self.len];
         if self.at >= inner.written {
             let start = (self.at - inner.written) as usize;
@@ -167,5 +176,17 @@ mod tests {
         assert_eq!(last.read().unwrap(), "最后一段");
         // Clones read the same text; reading twice gives it twice.
         assert_eq!(first.clone().read().unwrap(), first.read().unwrap());
+    }
+
+    #[test]
+    fn a_place_beyond_what_was_kept_is_an_error_before_any_memory_is_asked() {
+        let spill = Spill::new().unwrap();
+        let text = spill.put("预算").unwrap();
+        // A damaged length (read back from damaged bytes) must not allocate it.
+        for place in [(0, usize::MAX / 2), (u64::MAX, 1), (2, 5)] {
+            let err = text.beside(place).read_bytes().unwrap_err();
+            assert_eq!(err.kind(), std::io::ErrorKind::UnexpectedEof, "{place:?}");
+        }
+        assert_eq!(text.beside((0, 3)).read().unwrap(), "预");
     }
 }
