@@ -368,10 +368,15 @@ fn stream_error(e: StreamError, workbook: &Path, detail_csv: Option<&Path>) -> W
             path: detail_csv.unwrap_or(workbook).display().to_string(),
             source,
         },
-        StreamError::Spill(source) => WriteError::Io {
-            path: format!("临时文件夹 {}", std::env::temp_dir().display()),
-            source,
-        },
+        StreamError::Spill(source) => spill_error(source),
+    }
+}
+
+/// An error of the temporary file that holds what a run parks, as the error of its folder.
+fn spill_error(source: std::io::Error) -> WriteError {
+    WriteError::Io {
+        path: format!("临时文件夹 {}", std::env::temp_dir().display()),
+        source,
     }
 }
 
@@ -440,10 +445,7 @@ fn run_forms(args: &FormsArgs) -> Result<u8, AppError> {
     let plan = Plan::from_args(&args.common)?;
     prepare_folder(&args.output)?;
     let (c, inputs) = plan.consolidate(&[])?;
-    let owned = counted_units(&c).map_err(|source| WriteError::Io {
-        path: format!("临时文件夹 {}", std::env::temp_dir().display()),
-        source,
-    })?;
+    let owned = counted_units(&c).map_err(spill_error)?;
     let units: Vec<&Unit> = owned.iter().map(|u| u.as_ref()).collect();
     let paths = form_paths(&units, &args.output);
     for path in &paths {

@@ -235,10 +235,11 @@ impl Grouping {
 /// are read back for the walk, one file at a time: the table and unit given live for one call.
 ///
 /// # Errors
-/// A file's parked tables cannot be read back.
+/// A file's parked tables cannot be read back, or the first error `each` returns (which ends
+/// the walk).
 pub fn group_units<'a>(
     files: impl IntoIterator<Item = &'a Submission>,
-    mut each: impl FnMut(Option<usize>, &'a Submission, &Table, &Unit),
+    mut each: impl FnMut(Option<usize>, &'a Submission, &Table, &Unit) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
     let mut grouping = Grouping::default();
     for sub in files
@@ -247,7 +248,57 @@ pub fn group_units<'a>(
     {
         for table in sub.tables_back()?.iter() {
             for unit in &table.units {
-                each(grouping.place(table.layout, unit), sub, table, unit);
+                each(grouping.place(table.layout, unit), sub, table, unit)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A unit met by [`walk_units`]: lent from a held table, or read back from parked ones.
+enum Met<'a> {
+    Lent(&'a Unit),
+    Read(Box<Unit>),
+}
+
+impl Met<'_> {
+    fn unit(&self) -> &Unit {
+        match self {
+            Met::Lent(unit) => unit,
+            Met::Read(unit) => unit,
+        }
+    }
+}
+
+/// Goes through the units of the files that count (not duplicates), in order, as
+/// [`group_units`] does, but gives each unit to keep: lent when its table is held, read back
+/// (and owned) when the file's tables are parked. `each` gets the file, whether the unit
+/// joins consolidated unit `Some(i)`, and the unit.
+///
+/// # Errors
+/// A file's parked tables cannot be read back, or what `each` returns.
+fn walk_units<'a>(
+    files: &'a [Submission],
+    mut each: impl FnMut(&'a Submission, Option<usize>, Met<'a>) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let mut grouping = Grouping::default();
+    for sub in files.iter().filter(|f| f.status != FileStatus::Duplicate) {
+        match sub.tables_back()? {
+            Cow::Borrowed(tables) => {
+                for table in tables {
+                    for unit in &table.units {
+                        each(sub, grouping.place(table.layout, unit), Met::Lent(unit))?;
+                    }
+                }
+            }
+            Cow::Owned(tables) => {
+                for table in tables {
+                    let layout = table.layout;
+                    for unit in table.units {
+                        let joins = grouping.place(layout, &unit);
+                        each(sub, joins, Met::Read(Box::new(unit)))?;
+                    }
+                }
             }
         }
     }
@@ -263,42 +314,22 @@ pub fn group_units<'a>(
 /// A file's parked tables cannot be read back.
 pub fn consolidated_units(files: &[Submission]) -> std::io::Result<Vec<ConsolidatedUnit<'_>>> {
     let mut out: Vec<ConsolidatedUnit> = Vec::new();
-    let mut grouping = Grouping::default();
-    let add = |out: &mut Vec<ConsolidatedUnit<'_>>, joins, unit: &Unit| -> bool {
-        let Some(i) = joins else {
-            return false;
-        };
-        let first = &mut out[i];
-        if let ConsolidatedUnit::Held(held) = first {
-            *first = ConsolidatedUnit::Owned(Box::new((*held).clone()));
-        }
-        if let ConsolidatedUnit::Owned(merged) = first {
-            merged.absorb(unit);
-        }
-        true
-    };
-    for sub in files.iter().filter(|f| f.status != FileStatus::Duplicate) {
-        match sub.tables_back()? {
-            Cow::Borrowed(tables) => {
-                for table in tables {
-                    for unit in &table.units {
-                        if !add(&mut out, grouping.place(table.layout, unit), unit) {
-                            out.push(ConsolidatedUnit::Held(unit));
-                        }
-                    }
+    walk_units(files, |_, joins, met| {
+        match (joins, met) {
+            (None, Met::Lent(unit)) => out.push(ConsolidatedUnit::Held(unit)),
+            (None, Met::Read(unit)) => out.push(ConsolidatedUnit::Owned(unit)),
+            (Some(i), met) => {
+                let first = &mut out[i];
+                if let ConsolidatedUnit::Held(held) = first {
+                    *first = ConsolidatedUnit::Owned(Box::new((*held).clone()));
                 }
-            }
-            Cow::Owned(tables) => {
-                for table in tables {
-                    for unit in table.units {
-                        if !add(&mut out, grouping.place(table.layout, &unit), &unit) {
-                            out.push(ConsolidatedUnit::Owned(Box::new(unit)));
-                        }
-                    }
+                if let ConsolidatedUnit::Owned(merged) = first {
+                    merged.absorb(met.unit());
                 }
             }
         }
-    }
+        Ok(())
+    })?;
     Ok(out)
 }
 
@@ -312,6 +343,14 @@ pub trait UnitSource: Sync {
     /// # Errors
     /// Units kept on disk cannot be read back.
     fn units(&self, range: Range<usize>) -> std::io::Result<Vec<ConsolidatedUnit<'_>>>;
+
+    /// The ranges of `size` units (the last one shorter) that cover them all, in order.
+    fn chunks(&self, size: usize) -> impl Iterator<Item = Range<usize>> {
+        let count = self.count();
+        (0..count)
+            .step_by(size)
+            .map(move |at| at..(at + size).min(count))
+    }
 }
 
 impl UnitSource for [&Unit] {
@@ -359,38 +398,21 @@ impl<'a> ParkedUnits<'a> {
             slots: Vec::with_capacity(units),
             first_files: Vec::with_capacity(units),
         };
-        let mut grouping = Grouping::default();
-        for sub in files.iter().filter(|f| f.status != FileStatus::Duplicate) {
-            match sub.tables_back()? {
-                Cow::Borrowed(tables) => {
-                    for table in tables {
-                        for unit in &table.units {
-                            match grouping.place(table.layout, unit) {
-                                Some(i) => list.merge(i, unit)?,
-                                None => list.push(sub, Slot::Held(unit)),
-                            }
-                        }
-                    }
-                }
-                Cow::Owned(tables) => {
-                    for table in tables {
-                        let layout = table.layout;
-                        for unit in table.units {
-                            match grouping.place(layout, &unit) {
-                                Some(i) => list.merge(i, &unit)?,
-                                None => {
-                                    let slot = match park::park_unit_record(&unit, spill)? {
-                                        Some(part) => Slot::Parked(part),
-                                        None => Slot::Owned(Box::new(unit)),
-                                    };
-                                    list.push(sub, slot);
-                                }
-                            }
-                        }
-                    }
-                }
+        walk_units(files, |sub, joins, met| match (joins, met) {
+            (Some(i), met) => list.merge(i, met.unit()),
+            (None, Met::Lent(unit)) => {
+                list.push(sub, Slot::Held(unit));
+                Ok(())
             }
-        }
+            (None, Met::Read(unit)) => {
+                let slot = match park::park_unit_record(&unit, spill)? {
+                    Some(part) => Slot::Parked(part),
+                    None => Slot::Owned(unit),
+                };
+                list.push(sub, slot);
+                Ok(())
+            }
+        })?;
         Ok(list)
     }
 
@@ -403,16 +425,13 @@ impl<'a> ParkedUnits<'a> {
     fn merge(&mut self, i: usize, unit: &Unit) -> std::io::Result<()> {
         let slot = &mut self.slots[i];
         let whole = match slot {
-            Slot::Held(held) => Box::new((*held).clone()),
-            Slot::Parked(part) => Box::new(park::unit_back(part)?),
-            Slot::Owned(_) => {
-                if let Slot::Owned(merged) = slot {
-                    merged.absorb(unit);
-                }
-                return Ok(());
-            }
+            Slot::Held(held) => Some((*held).clone()),
+            Slot::Parked(part) => Some(park::unit_back(part)?),
+            Slot::Owned(_) => None,
         };
-        *slot = Slot::Owned(whole);
+        if let Some(whole) = whole {
+            *slot = Slot::Owned(Box::new(whole));
+        }
         if let Slot::Owned(merged) = slot {
             merged.absorb(unit);
         }
@@ -498,11 +517,22 @@ pub fn consolidate(
     );
     let mut file_counts = Vec::with_capacity(submissions.len());
     let mut held_per_file = Vec::with_capacity(submissions.len());
+    // The units are counted as `group_units` groups them, by their name keys, in the same
+    // reading of each file's tables as the sums. A file whose parked tables cannot be read back
+    // counts none here (see `TablesBack::tables_or_none`): the whole-run sheets then stop the
+    // run with that error.
+    let mut grouping = Grouping::default();
     for sub in &mut submissions {
-        for unit in sub.tables_or_none().iter().flat_map(|t| &t.units) {
-            summary.projects += unit.project_count();
-            summary.indicators += unit.indicator_count();
-            summary.total += unit_total(form, unit);
+        let counted = sub.status != FileStatus::Duplicate;
+        for table in sub.tables_or_none().iter() {
+            for unit in &table.units {
+                summary.projects += unit.project_count();
+                summary.indicators += unit.indicator_count();
+                summary.total += unit_total(form, unit);
+                if counted {
+                    grouping.place(table.layout, unit);
+                }
+            }
         }
         let count = |sev| sub.issues.iter().filter(|i| i.severity == sev).count();
         file_counts.push((count(Severity::Error), count(Severity::Warning)));
@@ -518,20 +548,6 @@ pub fn consolidate(
         for &(rule, n) in sub.parked_issues.iter().flat_map(|p| &p.by_rule) {
             *summary.by_rule.entry(rule).or_default() += n;
             summary.infos += n;
-        }
-    }
-    // The units are counted as `group_units` groups them, by their name keys. A file whose
-    // parked tables cannot be read back counts none here (see `TablesBack::tables_or_none`):
-    // the whole-run sheets then stop the run with that error.
-    let mut grouping = Grouping::default();
-    for sub in submissions
-        .iter()
-        .filter(|f| f.status != FileStatus::Duplicate)
-    {
-        for table in sub.tables_or_none().iter() {
-            for unit in &table.units {
-                grouping.place(table.layout, unit);
-            }
         }
     }
     summary.units = grouping.count;

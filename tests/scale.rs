@@ -317,6 +317,7 @@ fn a_streamed_run_gives_back_its_parked_projects_and_infos_as_a_held_run_has_the
             if joins.is_none() {
                 first.push(sub.display.clone());
             }
+            Ok(())
         })
         .unwrap();
         let kept_first: Vec<String> = kept.first_files.iter().map(|s| s.display.clone()).collect();

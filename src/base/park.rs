@@ -165,7 +165,7 @@ pub fn park_tables(sub: &mut Submission, spill: &Arc<Spill>) -> std::io::Result<
     sub.parked_tables = Some(ParkedTables {
         part: spill.put_bytes(&bytes)?,
         layout: sub.layout(),
-        indicators: sub.units().map(Unit::indicator_count).sum(),
+        indicators: sub.indicator_count(),
     });
     sub.tables = Vec::new();
     Ok(true)

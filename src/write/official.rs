@@ -268,16 +268,10 @@ pub fn write_official_sheet_marked(
     // The units' rows, the grand total's sums and the columns' widths first (a first pass over
     // the units, a chunk at a time), so that each row can be written once, in order, with its
     // height: the sheet may be in constant-memory mode.
-    let count = units.count();
-    let chunks = || {
-        (0..count)
-            .step_by(UNITS_AT_ONCE)
-            .map(move |at| at..(at + UNITS_AT_ONCE).min(count))
-    };
     let mut rows_of_units: u32 = 0;
     let mut sums = vec![Decimal::ZERO; amount_fields.len()];
     let mut widest = label_widths(form);
-    for range in chunks() {
+    for range in units.chunks(UNITS_AT_ONCE) {
         for unit in units.units(range)? {
             rows_of_units += 1 + unit.project_count() as u32;
             for (sum, &field) in sums.iter_mut().zip(&amount_fields) {
@@ -314,7 +308,7 @@ pub fn write_official_sheet_marked(
     // core, a chunk of units at a time; the rows are then written in order, as a
     // constant-memory sheet must be.
     let mut i: usize = 0;
-    for range in chunks() {
+    for range in units.chunks(UNITS_AT_ONCE) {
         let chunk = units.units(range)?;
         let made: Vec<Result<UnitRows, XlsxError>> = chunk
             .par_iter()

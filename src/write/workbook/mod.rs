@@ -395,12 +395,10 @@ pub fn fault_marks(form: &Form, c: &Consolidation) -> std::io::Result<Vec<UnitMa
     }
     // One walk over the units as grouped (a parked file's tables read back one at a time):
     // each consolidated unit's parts come in order, and where each part's projects start among
-    // the unit's is counted as they come.
-    // One mark list per unit, made to size (pushed, a list has room for up to twice its
-    // units).
+    // the unit's is counted as they come. One mark list per unit, made to size (pushed, a list
+    // has room for up to twice its units).
     let mut marks: Vec<UnitMarks> = Vec::with_capacity(c.summary.units);
     let mut next: Vec<usize> = Vec::with_capacity(c.summary.units);
-    let mut failed = None;
     group_units(&c.files, |joins, sub, table, unit| {
         let i = joins.unwrap_or_else(|| {
             marks.push(UnitMarks::default());
@@ -415,17 +413,11 @@ pub fn fault_marks(form: &Form, c: &Consolidation) -> std::io::Result<Vec<UnitMa
         let sheet = table.sheet.as_deref();
         let named = index.get(&(file, sheet, Some(unit.name.as_str())));
         let unnamed = index.get(&(file, sheet, None));
-        if failed.is_some() || (named.is_none() && unnamed.is_none()) {
-            return;
+        if named.is_none() && unnamed.is_none() {
+            return Ok(());
         }
         // Parked projects are read back only for the units that have issues.
-        let projects = match projects_of(unit) {
-            Ok(projects) => projects,
-            Err(e) => {
-                failed = Some(e);
-                return;
-            }
-        };
+        let projects = projects_of(unit)?;
         let marks = &mut marks[i];
         let mut by_row: HashMap<u32, usize> = HashMap::new();
         let mut by_name: HashMap<&str, usize> = HashMap::new();
@@ -460,11 +452,9 @@ pub fn fault_marks(form: &Form, c: &Consolidation) -> std::io::Result<Vec<UnitMa
             let message = format!("{}：{}", issue.severity.label(), issue.message);
             target.push((col, issue.severity, message));
         }
+        Ok(())
     })?;
-    match failed {
-        Some(e) => Err(e),
-        None => Ok(marks),
-    }
+    Ok(marks)
 }
 
 /// The column of the official form an issue's cell is written in.

@@ -104,8 +104,8 @@ pub(super) fn write_stats_sheet(
     let mut totals: Vec<f64> = Vec::with_capacity(units_counted.count());
     let mut categories = digested.clone();
     let count = units_counted.count();
-    for at in (0..count).step_by(UNITS_AT_ONCE) {
-        for u in units_counted.units(at..(at + UNITS_AT_ONCE).min(count))? {
+    for range in units_counted.chunks(UNITS_AT_ONCE) {
+        for u in units_counted.units(range)? {
             names.push(u.name.clone());
             counts.push((u.project_count(), u.indicator_count()));
             totals.push(number(unit_total(form, &u)));
