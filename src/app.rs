@@ -20,7 +20,7 @@ use crate::roster::{load_roster, Roster, RosterError};
 use crate::write::csv::render_csv;
 use crate::write::feedback::feedback_workbooks;
 use crate::write::forms::{form_paths, write_marked_unit_forms, FormLayout};
-use crate::write::json::{render_json, write_json};
+use crate::write::json::write_json;
 use crate::write::template::build_template;
 use crate::write::text::{render_summary, render_text, written_line};
 use crate::write::workbook::{counted_units, DetailTarget, StreamError, StreamingWorkbook};
@@ -557,13 +557,23 @@ fn run_check(args: &CheckArgs) -> Result<u8, AppError> {
     let (c, _) = plan.consolidate(&[])?;
     let text = match args.format {
         ReportFormat::Text => render_text(&plan.form, &c),
-        ReportFormat::Json => render_json(&plan.form, &c).map_err(WriteError::from)?,
+        // The report goes out as it is rendered: at 10,000 files it is over 60 MiB.
+        ReportFormat::Json => {
+            write_json(&plan.form, &c, std::io::stdout()).map_err(WriteError::from)?;
+            String::new()
+        }
         ReportFormat::Csv => render_csv(&c).map_err(|e| WriteError::Io {
-            path: "-".to_string(),
+            path: "标准输出".to_string(),
             source: e.into(),
         })?,
     };
-    print!("{text}");
+    // A reader that closes the pipe early (`| head`) is told as an error, not a panic.
+    std::io::Write::write_all(&mut std::io::stdout(), text.as_bytes()).map_err(|source| {
+        WriteError::Io {
+            path: "标准输出".to_string(),
+            source,
+        }
+    })?;
     let status = exit_status(&c);
     left_for_exit(c);
     Ok(status)

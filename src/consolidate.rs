@@ -107,39 +107,74 @@ impl Consolidation {
         severity: Option<Severity>,
         mut each: impl FnMut(&Issue) -> Result<(), E>,
     ) -> Result<(), E> {
-        let wanted = |i: &Issue| severity.is_none_or(|s| i.severity == s);
-        let mut rest = self.issues.iter();
-        for (file, &held) in self.files.iter().zip(&self.held_per_file) {
-            let held: Vec<&Issue> = rest.by_ref().take(held).filter(|i| wanted(i)).collect();
-            let parked = match &file.parked_issues {
-                Some(p)
-                    if severity.is_none_or(|s| s == Severity::Info)
-                        && self.listed_parked(p) > 0 =>
-                {
-                    let mut parked = crate::base::park::issues_of(p)?;
-                    parked.retain(|i| self.filter.keeps(i));
-                    parked
-                }
-                _ => Vec::new(),
-            };
-            // Both in report order; on a tie the file's own issue (parked) came first.
-            let (mut a, mut b) = (parked.iter().peekable(), held.into_iter().peekable());
-            loop {
-                let next = match (a.peek(), b.peek()) {
-                    (Some(x), Some(y)) if y.sort_key() < x.sort_key() => b.next(),
-                    (Some(_), _) => a.next(),
-                    (None, _) => b.next(),
-                };
-                match next {
-                    Some(issue) => each(issue)?,
-                    None => break,
-                }
-            }
+        let starts = self.held_starts();
+        for file in 0..self.files.len() {
+            self.each_issue_of_file(file, &starts, severity, &mut each)?;
         }
-        for issue in rest.filter(|i| wanted(i)) {
+        let wanted = |i: &&Issue| severity.is_none_or(|s| i.severity == s);
+        for issue in self.trailing_issues().iter().filter(wanted) {
             each(issue)?;
         }
         Ok(())
+    }
+
+    /// Where each file's held issues start in `issues`, in the order of `files`, and where the
+    /// last file's end (one more entry than files).
+    pub fn held_starts(&self) -> Vec<usize> {
+        std::iter::once(0)
+            .chain(self.held_per_file.iter().scan(0, |at, &n| {
+                *at += n;
+                Some(*at)
+            }))
+            .collect()
+    }
+
+    /// The issues that follow every file's in report order: the roster's.
+    pub fn trailing_issues(&self) -> &[Issue] {
+        let held: usize = self.held_per_file.iter().sum();
+        &self.issues[held.min(self.issues.len())..]
+    }
+
+    /// [`Consolidation::each_issue`] for one file (`starts` from
+    /// [`Consolidation::held_starts`]): its held issues and its parked infos, merged in report
+    /// order. Files may be given out of order, or from several threads at once.
+    ///
+    /// # Errors
+    /// What `each` returns, or the file's parked issues cannot be read back.
+    pub fn each_issue_of_file<E: From<std::io::Error>>(
+        &self,
+        file: usize,
+        starts: &[usize],
+        severity: Option<Severity>,
+        mut each: impl FnMut(&Issue) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let wanted = |i: &&Issue| severity.is_none_or(|s| i.severity == s);
+        let held = self.issues[starts[file]..starts[file + 1]]
+            .iter()
+            .filter(wanted);
+        let parked = match &self.files[file].parked_issues {
+            Some(p)
+                if severity.is_none_or(|s| s == Severity::Info) && self.listed_parked(p) > 0 =>
+            {
+                let mut parked = crate::base::park::issues_of(p)?;
+                parked.retain(|i| self.filter.keeps(i));
+                parked
+            }
+            _ => Vec::new(),
+        };
+        // Both in report order; on a tie the file's own issue (parked) came first.
+        let (mut a, mut b) = (parked.iter().peekable(), held.peekable());
+        loop {
+            let next = match (a.peek(), b.peek()) {
+                (Some(x), Some(y)) if y.sort_key() < x.sort_key() => b.next(),
+                (Some(_), _) => a.next(),
+                (None, _) => b.next(),
+            };
+            match next {
+                Some(issue) => each(issue)?,
+                None => return Ok(()),
+            }
+        }
     }
 }
 
