@@ -297,9 +297,20 @@ pub struct BlockLabelIndex {
     /// Finds any key of `labels` in a text: a reduced label is a run of its cell's text with
     /// spaces removed and brackets and colons folded, so a text without one names no label.
     /// `None` when the form's labels are too many for an automaton: every text is then reduced.
-    pub label_words: Option<aho_corasick::AhoCorasick>,
+    pub label_words: Option<LabelWords>,
     /// The same for the keys of `columns`.
-    pub column_words: Option<aho_corasick::AhoCorasick>,
+    pub column_words: Option<LabelWords>,
+    /// The same for the keys of `labels` that name the project (项目名称 and its variants).
+    pub name_words: Option<LabelWords>,
+}
+
+/// The keys of a label index as a quick look (see `locate::blocks`).
+#[derive(Debug, Clone)]
+pub struct LabelWords {
+    /// Finds the leftmost key in a text.
+    pub automaton: aho_corasick::AhoCorasick,
+    /// Every key's first character, sorted; `None` when a key is empty (it is in every text).
+    pub starts: Option<Vec<char>>,
 }
 
 /// The column a header label names.

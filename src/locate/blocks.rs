@@ -10,8 +10,10 @@ use std::collections::HashMap;
 
 use aho_corasick::AhoCorasick;
 
-use crate::base::form::{BlockColumn, BlockField, BlockLabel, BlockLabelIndex, Form, ProjectForm};
-use crate::locate::{folded, normalize_label};
+use crate::base::form::{
+    BlockColumn, BlockField, BlockLabel, BlockLabelIndex, Form, LabelWords, ProjectForm,
+};
+use crate::locate::{fold, folded, normalize_label};
 use crate::read::grid::{Cell, Sheet};
 
 /// Longest cell text read as a label, in characters.
@@ -194,12 +196,23 @@ fn index_labels(form: &Form, project: &ProjectForm) -> BlockLabelIndex {
     // A form too large for an automaton (not one of ours) goes without the quick look.
     // Leftmost-first: the match that starts first, which is all `may_hold` needs.
     let words = |keys: Vec<&String>| {
+        let mut starts: Vec<char> = keys.iter().filter_map(|k| k.chars().next()).collect();
+        starts.sort_unstable();
+        starts.dedup();
+        let starts = keys.iter().all(|k| !k.is_empty()).then_some(starts);
         AhoCorasick::builder()
             .match_kind(aho_corasick::MatchKind::LeftmostFirst)
             .build(keys)
             .ok()
+            .map(|automaton| LabelWords { automaton, starts })
     };
+    let names = labels
+        .iter()
+        .filter(|(_, &i)| project.labels[i].kind == BlockLabel::Name)
+        .map(|(key, _)| key)
+        .collect();
     BlockLabelIndex {
+        name_words: words(names),
         label_words: words(labels.keys().collect()),
         column_words: words(columns.keys().collect()),
         labels,
@@ -211,16 +224,39 @@ fn index_labels(form: &Form, project: &ProjectForm) -> BlockLabelIndex {
 /// of the folded text that starts the text's head, after at most "其中", a colon and a number
 /// ("(一)", "1、", "2."). So one of the words must start where only such characters stand before
 /// it; false when none does.
-fn may_hold(words: Option<&AhoCorasick>, text: &str) -> bool {
+///
+/// Most texts (values, indicators, goals) are turned away by their first characters alone: the
+/// word would start at one of them, so one must be a word's first character.
+fn may_hold(words: Option<&LabelWords>, text: &str) -> bool {
     let Some(words) = words else {
         return true;
     };
+    if let Some(starts) = &words.starts {
+        let head = text.chars().filter(|c| !c.is_whitespace()).map(fold);
+        let mut opens = false;
+        for c in head {
+            if starts.binary_search(&c).is_ok() {
+                opens = true;
+                break;
+            }
+            if !may_lead(c) {
+                break;
+            }
+        }
+        if !opens {
+            return false;
+        }
+    }
     let text = folded(text);
-    words.find(text.as_ref()).is_some_and(|m| {
-        text[..m.start()]
-            .chars()
-            .all(|c| c.is_ascii_digit() || "其中:()、.一二三四五六七八九十".contains(c))
-    })
+    words
+        .automaton
+        .find(text.as_ref())
+        .is_some_and(|m| text[..m.start()].chars().all(may_lead))
+}
+
+/// A character that may stand before a label in its cell: of "其中", a colon, a numbering.
+fn may_lead(c: char) -> bool {
+    c.is_ascii_digit() || "其中:()、.一二三四五六七八九十".contains(c)
 }
 
 impl<'a> Labels<'a> {
@@ -392,58 +428,66 @@ pub fn locate_blocks(sheet: &Sheet, form: &Form) -> Vec<Block> {
     let Some(project) = &form.project else {
         return Vec::new();
     };
-    let labels = Labels::new(form, project);
-    if !may_name_a_project(sheet, &labels) {
+    blocks_of(sheet, &Labels::new(form, project))
+}
+
+/// [`locate_blocks`] with the form's labels.
+fn blocks_of(sheet: &Sheet, labels: &Labels) -> Vec<Block> {
+    let form = labels.form;
+    if !may_name_a_project(sheet, labels) {
         return Vec::new();
     }
     // A 项目名称 label opens a block when it has a value, or when it is left empty in a block
     // that is plainly a form (an amount or an indicator table follows): a project without a name
     // is reported, never dropped.
-    // Every row's pairs, read once.
-    let mut all_pairs: Vec<Vec<Pair>> = (0..sheet.rows.len())
-        .map(|r| row_pairs(sheet, r, &labels))
-        .collect();
-    let candidates: Vec<(usize, bool)> = all_pairs
-        .iter()
-        .enumerate()
-        .filter_map(|(r, pairs)| {
-            let name = pairs.iter().find(|p| p.kind == BlockLabel::Name)?;
+    // Each row's pairs are read once, and only where they are needed: the rows that may name a
+    // project, the blocks' heads, and the rows after an unnamed 项目名称. An indicator table's
+    // rows (where a merged 绩效指标 stands in every row) are not read for pairs.
+    let mut all_pairs = LazyPairs::new(sheet, labels);
+    let candidates: Vec<(usize, bool)> = (0..sheet.rows.len())
+        .filter(|&r| !labels.quick || may_name_in_row(sheet, r, labels))
+        .filter_map(|r| {
+            let name = all_pairs
+                .get(r)
+                .iter()
+                .find(|p| p.kind == BlockLabel::Name)?;
             Some((r, !name.value.is_empty()))
         })
         .collect();
-    let name_rows: Vec<usize> = candidates
-        .iter()
-        .enumerate()
-        .filter(|(i, &(r, named))| {
-            named || {
-                let limit = candidates
-                    .get(i + 1)
-                    .map_or(sheet.rows.len(), |&(next, _)| next);
-                let amount = all_pairs[r + 1..limit]
+    let mut name_rows: Vec<usize> = Vec::new();
+    for (i, &(r, named)) in candidates.iter().enumerate() {
+        let opens = named || {
+            let limit = candidates
+                .get(i + 1)
+                .map_or(sheet.rows.len(), |&(next, _)| next);
+            let amount = (r + 1..limit).any(|row| {
+                all_pairs
+                    .get(row)
                     .iter()
-                    .flatten()
-                    .any(|p| p.kind == BlockLabel::Total && !p.value.is_empty());
-                amount && find_table(sheet, r + 1, limit, &labels).is_some()
-            }
-        })
-        .map(|(_, &(r, _))| r)
-        .collect();
+                    .any(|p| p.kind == BlockLabel::Total && !p.value.is_empty())
+            });
+            amount && find_table(sheet, r + 1, limit, labels).is_some()
+        };
+        if opens {
+            name_rows.push(r);
+        }
+    }
     let mut blocks = Vec::new();
     let mut previous_end = 0;
     for (i, &name_row) in name_rows.iter().enumerate() {
         let limit = name_rows.get(i + 1).copied().unwrap_or(sheet.rows.len());
-        let table = find_table(sheet, name_row + 1, limit, &labels);
+        let table = find_table(sheet, name_row + 1, limit, labels);
         let head_end = table.as_ref().map_or(limit, |t| t.header);
         let mut pairs = Vec::new();
-        for row_pairs in &mut all_pairs[name_row..head_end] {
-            pairs.append(row_pairs);
+        for r in name_row..head_end {
+            pairs.append(all_pairs.get(r));
         }
         // Rows past the table that are not indicators belong to the next block's title.
         let end = match &table {
             Some(t) => table_end(sheet, t, limit, form),
             None => limit,
         };
-        let money_unit = block_money_unit(sheet, previous_end, head_end, &labels);
+        let money_unit = block_money_unit(sheet, previous_end, head_end, labels);
         previous_end = end;
         if !pairs.iter().any(|p| p.kind != BlockLabel::Name) && table.is_none() {
             continue; // a lone 项目名称 is not a form
@@ -457,6 +501,39 @@ pub fn locate_blocks(sheet: &Sheet, form: &Form) -> Vec<Block> {
         });
     }
     blocks
+}
+
+/// The pairs of a sheet's rows, each row read when first asked for.
+struct LazyPairs<'a> {
+    sheet: &'a Sheet,
+    labels: &'a Labels<'a>,
+    rows: Vec<Option<Vec<Pair>>>,
+}
+
+impl<'a> LazyPairs<'a> {
+    fn new(sheet: &'a Sheet, labels: &'a Labels<'a>) -> LazyPairs<'a> {
+        LazyPairs {
+            sheet,
+            labels,
+            rows: vec![None; sheet.rows.len()],
+        }
+    }
+
+    /// Row `r`'s pairs (a block's head takes them with `append`, leaving them empty).
+    fn get(&mut self, r: usize) -> &mut Vec<Pair> {
+        self.rows[r].get_or_insert_with(|| row_pairs(self.sheet, r, self.labels))
+    }
+}
+
+/// Whether a row may hold a 项目名称 label: some text of it, or some line of a text, may hold
+/// one of its keys where a label starts (see [`may_hold`]). A pair is made of a whole cell or of
+/// its lines, with spaces and line breaks folded away, so a row turned away has no 项目名称 pair.
+fn may_name_in_row(sheet: &Sheet, r: usize, labels: &Labels) -> bool {
+    let words = labels.index.name_words.as_ref();
+    sheet.rows[r].iter().any(|cell| match cell {
+        Cell::Text(t) => may_hold(words, t) || t.lines().skip(1).any(|l| may_hold(words, l)),
+        _ => false,
+    })
 }
 
 /// The label/value pairs of one row.
@@ -690,6 +767,81 @@ mod tests {
             // And a row of the text and a value: the same pairs, the row's own look included.
             let row = sheet(&[&[text.as_str(), "100"]]);
             proptest::prop_assert_eq!(row_pairs(&row, 0, &quick), row_pairs(&row, 0, &full));
+        }
+    }
+
+    /// Sheets of a few columns whose cells are label-like texts, values, blanks, and copies of
+    /// the cell to their left or above (as merged regions are read).
+    fn form_like_sheet() -> impl proptest::strategy::Strategy<Value = Vec<Vec<String>>> {
+        use proptest::prelude::*;
+        let value = proptest::sample::select(vec![
+            "",
+            "",
+            "示例项目",
+            "100",
+            "≥90%",
+            "产出指标",
+            "数量指标",
+            "绩效指标",
+            "=",
+            "^",
+        ])
+        .prop_map(str::to_string);
+        // Rows as forms have them, besides rows of anything.
+        let form_row = proptest::sample::select(vec![
+            "项目支出绩效目标表|=|=|=",
+            "项目名称|示例项目",
+            "项目名称：示例项目",
+            "项目名称|",
+            "年度目标：完成建设\n项目名称：示例项目|=",
+            "年度资金总额|100",
+            "项目资金（万元）|年度资金总额：|=|100",
+            "^|其中：财政拨款|=|60",
+            "年度目标|完成建设",
+            "绩效指标|一级指标|二级指标|三级指标|指标值",
+            "^|产出指标|数量指标|建成道路|≥10公里",
+            "^|^|质量指标|验收合格率|100%",
+            "注：金额单位为万元",
+        ])
+        .prop_map(|row| row.split('|').map(str::to_string).collect::<Vec<String>>());
+        let cell = prop_oneof![3 => value, 2 => label_like()];
+        let row = prop_oneof![2 => form_row, 1 => proptest::collection::vec(cell, 1..6)];
+        proptest::collection::vec(row, 1..40).prop_map(|rows| {
+            let mut out: Vec<Vec<String>> = Vec::new();
+            for row in rows {
+                let mut made: Vec<String> = Vec::new();
+                for (c, cell) in row.into_iter().enumerate() {
+                    let text = match cell.as_str() {
+                        "=" => made.last().cloned().unwrap_or_default(),
+                        "^" => out
+                            .last()
+                            .and_then(|r| r.get(c))
+                            .cloned()
+                            .unwrap_or_default(),
+                        _ => cell,
+                    };
+                    made.push(text);
+                }
+                out.push(made);
+            }
+            out
+        })
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(400))]
+        /// Reading pairs only in the rows that may name a project, the heads and the rows
+        /// after an unnamed one finds the blocks that reading every row finds.
+        #[test]
+        fn blocks_found_with_the_quick_look_are_those_found_without(rows in form_like_sheet()) {
+            let form = Form::default_form();
+            let project = form.project.as_ref().unwrap();
+            let quick = Labels::new(&form, project);
+            let full = Labels { quick: false, ..Labels::new(&form, project) };
+            let rows: Vec<Vec<&str>> = rows.iter().map(|r| r.iter().map(String::as_str).collect()).collect();
+            let rows: Vec<&[&str]> = rows.iter().map(Vec::as_slice).collect();
+            let sheet = sheet(&rows);
+            proptest::prop_assert_eq!(blocks_of(&sheet, &quick), blocks_of(&sheet, &full));
         }
     }
 

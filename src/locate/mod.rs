@@ -59,14 +59,19 @@ pub(crate) fn folded(text: &str) -> Cow<'_, str> {
     Cow::Owned(
         text.chars()
             .filter(|c| !c.is_whitespace())
-            .map(|c| match c {
-                '（' => '(',
-                '）' => ')',
-                '：' => ':',
-                c => c,
-            })
+            .map(fold)
             .collect(),
     )
+}
+
+/// A character as [`folded`] gives it: full-width brackets and colons made ASCII.
+pub(crate) fn fold(c: char) -> char {
+    match c {
+        '（' => '(',
+        '）' => ')',
+        '：' => ':',
+        c => c,
+    }
 }
 
 /// A header label reduced for comparison: no spaces or line breaks, ASCII brackets, a trailing
