@@ -9,6 +9,7 @@
 
 use std::sync::LazyLock;
 
+use memchr::memmem::Finder;
 use regex::Regex;
 
 use crate::base::model::{CategoryRef, Indicator, IndicatorFault};
@@ -29,6 +30,8 @@ static CATEGORY: LazyLock<Regex> =
 /// Labels of the two target values, official first.
 const PERIOD_LABELS: &[&str] = &["实施周期指标值", "实施周期目标值", "实施期指标值"];
 const ANNUAL_LABELS: &[&str] = &["年度指标值", "年度目标值"];
+static PERIOD_FINDERS: LazyLock<Vec<Finder<'static>>> = LazyLock::new(|| finders(PERIOD_LABELS));
+static ANNUAL_FINDERS: LazyLock<Vec<Finder<'static>>> = LazyLock::new(|| finders(ANNUAL_LABELS));
 
 /// Parses a wide-layout indicator cell. Returns the indicators that could be read and a fault
 /// for each piece that could not; an empty cell gives neither.
@@ -94,19 +97,25 @@ fn trim_item(s: &str) -> &str {
     s.trim_matches(|c: char| c.is_whitespace() || matches!(c, '。' | '；' | ';'))
 }
 
-fn find_label(s: &str, labels: &[&str]) -> Option<(usize, usize)> {
-    labels
-        .iter()
-        .find_map(|l| s.find(l).map(|pos| (pos, pos + l.len())))
+fn find_label(s: &str, labels: &[Finder<'static>]) -> Option<(usize, usize)> {
+    labels.iter().find_map(|l| {
+        l.find(s.as_bytes())
+            .map(|pos| (pos, pos + l.needle().len()))
+    })
+}
+
+/// Searchers for labels, built once (`str::find` prepares its search on every call, and an
+/// indicator is searched for two labels).
+fn finders(labels: &[&'static str]) -> Vec<Finder<'static>> {
+    labels.iter().map(|&l| Finder::new(l)).collect()
 }
 
 /// Strips the colon after a label and the separators around a value.
-fn clean_value(s: &str) -> String {
+fn clean_value(s: &str) -> &str {
     s.trim_start_matches(|c: char| c.is_whitespace() || matches!(c, ':' | '：'))
         .trim_end_matches(|c: char| {
             c.is_whitespace() || matches!(c, '；' | ';' | '，' | ',' | '。')
         })
-        .to_string()
 }
 
 fn parse_item(item: &str) -> Result<Indicator, String> {
@@ -116,10 +125,10 @@ fn parse_item(item: &str) -> Result<Indicator, String> {
         .find(|(_, c)| !(c.is_ascii_digit() || c.is_whitespace()))
         .map_or(item.len(), |(i, c)| i + c.len_utf8());
     let body = &item[body_start..];
-    let Some((period_at, period_end)) = find_label(body, PERIOD_LABELS) else {
+    let Some((period_at, period_end)) = find_label(body, &PERIOD_FINDERS) else {
         return Err("缺少“实施周期指标值”".to_string());
     };
-    let Some((annual_at, annual_end)) = find_label(&body[period_end..], ANNUAL_LABELS)
+    let Some((annual_at, annual_end)) = find_label(&body[period_end..], &ANNUAL_FINDERS)
         .map(|(a, b)| (a + period_end, b + period_end))
     else {
         return Err("缺少“年度指标值”".to_string());
@@ -140,8 +149,8 @@ fn parse_item(item: &str) -> Result<Indicator, String> {
         level1: parse_category(head[0]),
         level2: parse_category(head[1]),
         name: head[2..].join("；"),
-        period: parse_target(&clean_value(&body[period_end..annual_at])),
-        annual: parse_target(&clean_value(&body[annual_end..])),
+        period: parse_target(clean_value(&body[period_end..annual_at])),
+        annual: parse_target(clean_value(&body[annual_end..])),
         ..Indicator::default()
     })
 }

@@ -127,8 +127,12 @@ fn parse_numeric(t: &str) -> Option<NumericTarget> {
         .take_while(|(i, c)| c.is_ascii_digit() || *c == '.' || *c == ',' || (*i == 0 && *c == '-'))
         .map(|(i, c)| i + c.len_utf8())
         .last()?;
-    let number_text: String = rest[..number_len].chars().filter(|c| *c != ',').collect();
-    let number = Decimal::from_str(&number_text).ok()?;
+    let number_text = &rest[..number_len];
+    let number = if number_text.contains(',') {
+        Decimal::from_str(&number_text.replace(',', "")).ok()?
+    } else {
+        Decimal::from_str(number_text).ok()?
+    };
     let unit = rest[number_len..].trim();
     // "90%以上" / "90%及以上" say ≥ after the number.
     let (unit, comparison) = match unit
