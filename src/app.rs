@@ -15,7 +15,7 @@ use crate::cli::{
 };
 use crate::consolidate::{consolidate, Consolidation};
 use crate::discover::{discover, DiscoverError};
-use crate::process::{process_streaming, process_with, Progress};
+use crate::process::{process_streaming, process_with, Keep, Progress};
 use crate::roster::{load_roster, Roster, RosterError};
 use crate::write::csv::render_csv;
 use crate::write::feedback::feedback_workbooks;
@@ -104,17 +104,22 @@ impl Plan {
     }
 
     /// Discovers, reads, checks and consolidates every input, after making sure that none of
-    /// `outputs` is an input. Returns the consolidation and the input files.
-    fn consolidate(&self, outputs: &[&Path]) -> Result<(Consolidation, Vec<PathBuf>), AppError> {
-        self.consolidate_into(outputs, None)
+    /// `outputs` is an input, keeping of each file what `keep` says. Returns the consolidation
+    /// and the input files.
+    fn consolidate(
+        &self,
+        outputs: &[&Path],
+        keep: Keep,
+    ) -> Result<(Consolidation, Vec<PathBuf>), AppError> {
+        self.consolidate_into(outputs, Intake::Held(keep))
     }
 
-    /// [`Plan::consolidate`], writing 指标明细 into `streaming` while the files are processed,
-    /// when given; its first error (told by `named`) stops the run.
+    /// [`Plan::consolidate`], the files held or streamed as `intake` says; a streamed run's
+    /// first write error stops it.
     fn consolidate_into(
         &self,
         outputs: &[&Path],
-        streaming: Option<(&mut StreamingWorkbook, &dyn Fn(StreamError) -> WriteError)>,
+        intake: Intake<'_>,
     ) -> Result<(Consolidation, Vec<PathBuf>), AppError> {
         let discovery = discover(&self.inputs)?;
         let inputs: Vec<PathBuf> = discovery.sources.iter().map(|s| s.path.clone()).collect();
@@ -122,9 +127,11 @@ impl Plan {
             check_output_path(out, inputs.iter().map(PathBuf::as_path))?;
         }
         let progress = Progress::new(discovery.sources.len() as u64, self.quiet);
-        let submissions = match streaming {
-            None => process_with(&discovery.sources, &self.form, self.jobs, &progress),
-            Some((workbook, named)) => {
+        let submissions = match intake {
+            Intake::Held(keep) => {
+                process_with(&discovery.sources, &self.form, self.jobs, &progress, keep)
+            }
+            Intake::Streamed(workbook, named) => {
                 let mut watch = (!self.quiet && workbook.details_in_sheets())
                     .then(|| OutgrowWatch::new(discovery.sources.len(), EXCEL_DETAIL_ROWS));
                 let preparer = workbook.preparer();
@@ -159,6 +166,17 @@ impl Plan {
         c.retain(self.filter.clone());
         Ok((c, inputs))
     }
+}
+
+/// Where a run's files go as they are processed.
+enum Intake<'w> {
+    /// Held in memory, with what `Keep` says of each.
+    Held(Keep),
+    /// Their 指标明细 rows written into a workbook as they come (the callback names its errors).
+    Streamed(
+        &'w mut StreamingWorkbook,
+        &'w dyn Fn(StreamError) -> WriteError,
+    ),
 }
 
 /// The rule of a `--rule` code; an unknown code is an error listing the valid ones.
@@ -296,7 +314,7 @@ fn run_consolidate(args: &ConsolidateArgs) -> Result<u8, AppError> {
         _ => DetailTarget::Sheets,
     };
     let mut streaming = StreamingWorkbook::new(target).map_err(named)?;
-    let (c, _) = plan.consolidate_into(&outputs, Some((&mut streaming, &named)))?;
+    let (c, _) = plan.consolidate_into(&outputs, Intake::Streamed(&mut streaming, &named))?;
     // The stages after the files each free what they made before the next allocates on other
     // threads: what the cross-file rules, then the whole-run sheets, freed is given back first.
     release_freed_memory();
@@ -444,7 +462,7 @@ impl OutgrowWatch {
 fn run_forms(args: &FormsArgs) -> Result<u8, AppError> {
     let plan = Plan::from_args(&args.common)?;
     prepare_folder(&args.output)?;
-    let (c, inputs) = plan.consolidate(&[])?;
+    let (c, inputs) = plan.consolidate(&[], Keep::All)?;
     let owned = counted_units(&c).map_err(spill_error)?;
     let units: Vec<&Unit> = owned.iter().map(|u| u.as_ref()).collect();
     let paths = form_paths(&units, &args.output);
@@ -473,7 +491,7 @@ fn run_forms(args: &FormsArgs) -> Result<u8, AppError> {
 fn run_feedback(args: &FeedbackArgs) -> Result<u8, AppError> {
     let plan = Plan::from_args(&args.common)?;
     prepare_folder(&args.output)?;
-    let (c, inputs) = plan.consolidate(&[])?;
+    let (c, inputs) = plan.consolidate(&[], Keep::All)?;
     let mut taken = std::collections::HashSet::new();
     let mut written = 0;
     for (name, bytes) in feedback_workbooks(&plan.form, &c) {
@@ -554,7 +572,8 @@ fn run_template(args: &TemplateArgs) -> Result<u8, AppError> {
 
 fn run_check(args: &CheckArgs) -> Result<u8, AppError> {
     let plan = Plan::from_args(&args.common)?;
-    let (c, _) = plan.consolidate(&[])?;
+    // The reports need only the counts of the indicators, not the indicators.
+    let (c, _) = plan.consolidate(&[], Keep::Counts)?;
     let text = match args.format {
         ReportFormat::Text => render_text(&plan.form, &c),
         // The report goes out as it is rendered: at 10,000 files it is over 60 MiB.

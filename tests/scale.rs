@@ -380,3 +380,64 @@ fn a_streamed_run_gives_back_its_parked_projects_and_infos_as_a_held_run_has_the
         write::json::render_json(&form, &held).unwrap()
     );
 }
+
+// `check` keeps of each file only the counts and scheme signs of its indicators: its three
+// reports are those of a run that holds everything, over every layout of the samples and the
+// fixtures (with a roster, whose issues follow the files'), and nothing of the indicators is
+// left in memory.
+#[test]
+fn a_check_that_keeps_only_the_counts_reports_what_a_held_run_reports() {
+    use jixiao::base::model::Project;
+    use jixiao::process::{process_with, Keep, Progress};
+    let form = Form::default_form();
+    let inputs: Vec<_> = [
+        "samples",
+        "tests/fixtures/project",
+        "tests/fixtures/layouts",
+    ]
+    .iter()
+    .map(|d| root().join(d))
+    .collect();
+    let discovery = discover::discover(&inputs).unwrap();
+    let roster =
+        jixiao::roster::load_roster(&root().join("tests/fixtures/roster/roster.csv"), &form)
+            .unwrap();
+    let run = |keep| {
+        let progress = Progress::new(discovery.sources.len() as u64, true);
+        let files = process_with(&discovery.sources, &form, 2, &progress, keep);
+        consolidate::consolidate(&form, files, &discovery, Some(&roster))
+    };
+    let (held, counted) = (run(Keep::All), run(Keep::Counts));
+    let projects = |c: &consolidate::Consolidation| -> Vec<Project> {
+        c.files
+            .iter()
+            .flat_map(|f| f.tables.iter().flat_map(|t| t.units.iter()))
+            .flat_map(|u| u.projects.iter().cloned())
+            .collect()
+    };
+    let (all, kept) = (projects(&held), projects(&counted));
+    assert!(all.iter().map(|p| p.indicators.len()).sum::<usize>() > 300);
+    assert!(all
+        .iter()
+        .any(|p| !p.goal.is_empty() && !p.funding.is_empty()));
+    assert_eq!(all.len(), kept.len());
+    for (a, k) in all.iter().zip(&kept) {
+        let digest = k.digest.as_ref().expect("every project digested");
+        assert_eq!(digest.count, a.indicators.len(), "{}", a.name);
+        assert!(digest.texts.is_none());
+        assert!(k.indicators.is_empty() && k.goal.is_empty() && k.funding.is_empty());
+        assert!(k.indicator_text.is_empty() && k.goal_period.is_empty());
+    }
+    assert_eq!(
+        write::json::render_json(&form, &counted).unwrap(),
+        write::json::render_json(&form, &held).unwrap()
+    );
+    assert_eq!(
+        write::text::render_text(&form, &counted),
+        write::text::render_text(&form, &held)
+    );
+    assert_eq!(
+        write::csv::render_csv(&counted).unwrap(),
+        write::csv::render_csv(&held).unwrap()
+    );
+}

@@ -402,19 +402,30 @@ pub struct Project {
     /// project's row in the table's columns (per-project forms).
     pub cells: Vec<(FieldId, u32, u32)>,
     /// What is kept of the indicators once they are written out and dropped (a streaming
-    /// consolidation, see `write::workbook::StreamingWorkbook`); `None` while `indicators` holds
-    /// them.
+    /// consolidation, see `write::workbook::StreamingWorkbook`), or once the file is checked
+    /// (`check`, see [`Submission::shed_indicators`]); `None` while `indicators` holds them.
     pub digest: Option<IndicatorDigest>,
 }
 
 /// What 汇总表 and the reports need of a project's indicators, kept when 指标明细 has their rows
 /// and the indicators themselves are dropped (统计's counts by category are kept for the whole
 /// run): memory then grows with projects, not with indicators (and once the projects are
-/// parked, see `base::park`, with units). The project's two long texts, its 绩效指标 cell and
-/// its goal, wait on disk.
+/// parked, see `base::park`, with units).
 #[derive(Debug, Clone)]
 pub struct IndicatorDigest {
     pub count: usize,
+    /// Whether an indicator shows the older scheme, and whether one shows the current one (see
+    /// `Taxonomy::scheme_of`).
+    pub older: bool,
+    pub current: bool,
+    /// The project's two long texts, its 绩效指标 cell and its goal, on disk for 汇总表; `None`
+    /// in a run that writes no workbook (`check`), which needs only the counts.
+    pub texts: Option<DigestTexts>,
+}
+
+/// A digested project's long texts, waiting on disk.
+#[derive(Debug, Clone)]
+pub struct DigestTexts {
     /// The official form's 绩效指标 cell.
     pub cell: SpilledText,
     /// The goal (`Project::goal`, then left empty).
@@ -422,10 +433,6 @@ pub struct IndicatorDigest {
     /// The widest line of each, in display columns (for 汇总表's column widths).
     pub cell_width: usize,
     pub goal_width: usize,
-    /// Whether an indicator shows the older scheme, and whether one shows the current one (see
-    /// `Taxonomy::scheme_of`).
-    pub older: bool,
-    pub current: bool,
 }
 
 impl Project {
@@ -434,6 +441,17 @@ impl Project {
         self.digest
             .as_ref()
             .map_or(self.indicators.len(), |d| d.count)
+    }
+
+    /// Drops what only a per-project form (`forms --layout project`) or 汇总表 shows once the
+    /// indicators are digested: the indicator text as written and its faults, the funding
+    /// block and the period's goal.
+    pub fn drop_digested(&mut self) {
+        self.indicators = Vec::new();
+        self.indicator_text = String::new();
+        self.indicator_faults = Vec::new();
+        self.funding = Vec::new();
+        self.goal_period = String::new();
     }
 }
 

@@ -18,15 +18,15 @@ use rust_decimal::Decimal;
 use crate::base::form::Form;
 use crate::base::issue::{Issue, Place, Rule, Severity};
 use crate::base::model::{
-    Amount, Amounts, Columns, DeclaredRow, FieldId, IndicatorDigest, LayoutKind, NameSource,
-    ParkedIssues, ParkedProjects, ParkedTables, Project, Submission, Table, Unit,
+    Amount, Amounts, Columns, DeclaredRow, DigestTexts, FieldId, IndicatorDigest, LayoutKind,
+    NameSource, ParkedIssues, ParkedProjects, ParkedTables, Project, Submission, Table, Unit,
 };
 use crate::base::spill::{Spill, SpilledText};
 
 /// Whether a project can be parked: digested, with nothing left beside the parts that are kept
 /// (see `write::workbook::digest_indicators`, which leaves a project so).
 fn parkable(p: &Project) -> bool {
-    p.digest.is_some()
+    p.digest.as_ref().is_some_and(|d| d.texts.is_some())
         && p.goal.is_empty()
         && p.indicator_text.is_empty()
         && p.indicators.is_empty()
@@ -423,12 +423,12 @@ fn encode(p: &Project, out: &mut Vec<u8>) {
         put_u32(out, *row);
         put_u32(out, *col);
     }
-    if let Some(d) = &p.digest {
+    if let Some((d, t)) = p.digest.as_ref().and_then(|d| Some((d, d.texts.as_ref()?))) {
         put_u64(out, d.count as u64);
-        put_place(out, &d.cell);
-        put_place(out, &d.goal);
-        put_u64(out, d.cell_width as u64);
-        put_u64(out, d.goal_width as u64);
+        put_place(out, &t.cell);
+        put_place(out, &t.goal);
+        put_u64(out, t.cell_width as u64);
+        put_u64(out, t.goal_width as u64);
         out.push(u8::from(d.older) | u8::from(d.current) << 1);
     }
 }
@@ -660,12 +660,14 @@ impl Reader<'_> {
             cells,
             digest: Some(IndicatorDigest {
                 count,
-                cell,
-                goal,
-                cell_width,
-                goal_width,
                 older,
                 current,
+                texts: Some(DigestTexts {
+                    cell,
+                    goal,
+                    cell_width,
+                    goal_width,
+                }),
             }),
             ..Project::default()
         })
@@ -699,10 +701,12 @@ mod tests {
             cells: vec![(fields[0], row, 3)],
             digest: Some(IndicatorDigest {
                 count: row as usize,
-                cell: spill.put(&format!("数量指标：{name}\n质量指标")).unwrap(),
-                goal: spill.put(&format!("{name}的年度目标")).unwrap(),
-                cell_width: 20,
-                goal_width: 14 + row as usize,
+                texts: Some(DigestTexts {
+                    cell: spill.put(&format!("数量指标：{name}\n质量指标")).unwrap(),
+                    goal: spill.put(&format!("{name}的年度目标")).unwrap(),
+                    cell_width: 20,
+                    goal_width: 14 + row as usize,
+                }),
                 older: row == 7,
                 current: true,
             }),
@@ -751,7 +755,8 @@ mod tests {
         let back = projects_of(&parked).unwrap();
         assert_eq!(format!("{:?}", back), format!("{:?}", held.projects));
         for (b, h) in back.iter().zip(&held.projects) {
-            let (b, h) = (b.digest.as_ref().unwrap(), h.digest.as_ref().unwrap());
+            let texts = |p: &Project| p.digest.as_ref().unwrap().texts.clone().unwrap();
+            let (b, h) = (texts(b), texts(h));
             assert_eq!(b.cell.read().unwrap(), h.cell.read().unwrap());
             assert_eq!(b.goal.read().unwrap(), h.goal.read().unwrap());
         }

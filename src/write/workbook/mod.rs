@@ -16,7 +16,7 @@ use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
 
 use crate::base::form::{FieldKind, Form};
 use crate::base::issue::{Issue, Rule, Severity};
-use crate::base::model::{FileStatus, IndicatorDigest, Project, Submission, Table};
+use crate::base::model::{DigestTexts, FileStatus, IndicatorDigest, Project, Submission, Table};
 use crate::base::park::{park_infos, park_tables, park_unit, projects_of};
 use crate::base::spill::Spill;
 use crate::consolidate::Consolidation;
@@ -319,18 +319,16 @@ fn digest_indicators(
     let goal = std::mem::take(&mut project.goal);
     project.digest = Some(IndicatorDigest {
         count: project.indicators.len(),
-        cell_width: widest_line(&cell),
-        goal_width: widest_line(&goal),
-        cell: spill.put(&cell)?,
-        goal: spill.put(&goal)?,
         older,
         current,
+        texts: Some(DigestTexts {
+            cell_width: widest_line(&cell),
+            goal_width: widest_line(&goal),
+            cell: spill.put(&cell)?,
+            goal: spill.put(&goal)?,
+        }),
     });
-    project.indicators = Vec::new();
-    project.indicator_text = String::new();
-    project.indicator_faults = Vec::new();
-    project.funding = Vec::new();
-    project.goal_period = String::new();
+    project.drop_digested();
     Ok(())
 }
 
