@@ -136,31 +136,56 @@ struct HeaderMatch {
     score: usize,
 }
 
-fn match_header(sheet: &Sheet, r: usize, form: &Form) -> HeaderMatch {
+/// A cell of the rows searched for the header, read as a label: the money unit in its brackets
+/// and the column it names; `None` for a cell that is no text or too long to be a label.
+type HeadCell = Option<(Option<String>, Option<LabelTarget>)>;
+
+/// A row's cells read as labels.
+fn head_cells(sheet: &Sheet, r: usize, form: &Form) -> Vec<HeadCell> {
+    sheet.rows[r]
+        .iter()
+        .map(|cell| match cell {
+            Cell::Text(text) if text.len() <= MAX_LABEL_BYTES => {
+                let (label, unit) = normalize_label(text, form);
+                Some((unit, match_label(&label, form)))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// Each row searched for the header, matched with the row above it (a two-row header): every
+/// row's cells are read as labels once.
+fn header_matches(sheet: &Sheet, form: &Form) -> Vec<HeaderMatch> {
+    let mut above = Vec::new();
+    (0..sheet.rows.len().min(HEADER_SEARCH_ROWS))
+        .map(|r| {
+            let here = head_cells(sheet, r, form);
+            let m = match_header(&here, &above, form);
+            above = here;
+            m
+        })
+        .collect()
+}
+
+/// How a row (`here`, with the row `above` it) names the form's columns.
+fn match_header(here: &[HeadCell], above: &[HeadCell], form: &Form) -> HeaderMatch {
     let mut m = HeaderMatch {
         columns: form.no_columns(),
         money_unit: None,
         score: 0,
     };
-    let label_at = |row: usize, c: usize| match sheet.cell(row, c) {
-        Cell::Text(text) if text.len() <= MAX_LABEL_BYTES => Some(normalize_label(text, form)),
-        _ => None,
-    };
-    let width = sheet.rows[r]
-        .len()
-        .max(r.checked_sub(1).map_or(0, |p| sheet.rows[p].len()));
-    for c in 0..width {
-        let here = label_at(r, c);
-        let above = r.checked_sub(1).and_then(|p| label_at(p, c));
-        for (_, unit) in [&here, &above].into_iter().flatten() {
+    for c in 0..here.len().max(above.len()) {
+        let here = here.get(c).and_then(Option::as_ref);
+        let above = above.get(c).and_then(Option::as_ref);
+        for (unit, _) in [here, above].into_iter().flatten() {
             if m.money_unit.is_none() {
                 m.money_unit = unit.clone();
             }
         }
         let matched = here
-            .as_ref()
-            .and_then(|(l, _)| match_label(l, form))
-            .or_else(|| above.as_ref().and_then(|(l, _)| match_label(l, form)));
+            .and_then(|(_, target)| *target)
+            .or_else(|| above.and_then(|(_, target)| *target));
         match matched {
             Some(LabelTarget::Field(f)) if m.columns.field(f).is_none() => {
                 m.columns.set_field(f, c);
@@ -180,8 +205,7 @@ fn match_header(sheet: &Sheet, r: usize, form: &Form) -> HeaderMatch {
 pub fn locate_sheet(sheet: &Sheet, form: &Form) -> Option<Layout> {
     let name_field = form.field_of(FieldKind::Name)?;
     let mut best: Option<(usize, HeaderMatch)> = None;
-    for r in 0..sheet.rows.len().min(HEADER_SEARCH_ROWS) {
-        let m = match_header(sheet, r, form);
+    for (r, m) in header_matches(sheet, form).into_iter().enumerate() {
         if m.columns.field(name_field).is_some()
             && m.score >= 3
             && best.as_ref().is_none_or(|(_, b)| m.score > b.score)
@@ -223,8 +247,7 @@ pub struct ClosestHeader {
 /// The row of a sheet whose cells name the most of the form's columns, if any names one.
 pub fn closest_header(sheet: &Sheet, form: &Form) -> Option<ClosestHeader> {
     let mut best: Option<(usize, HeaderMatch)> = None;
-    for r in 0..sheet.rows.len().min(HEADER_SEARCH_ROWS) {
-        let m = match_header(sheet, r, form);
+    for (r, m) in header_matches(sheet, form).into_iter().enumerate() {
         if m.score > 0 && best.as_ref().is_none_or(|(_, b)| m.score > b.score) {
             best = Some((r, m));
         }
