@@ -4,6 +4,8 @@
 //! table gives one indicator per row, its period value from a period column or the period half
 //! of a side-by-side table, else the year's value standing for both, as in the long layout.
 
+use std::borrow::Cow;
+
 use rust_decimal::Decimal;
 
 use crate::base::form::{BlockColumn, BlockLabel, FieldKind, Form};
@@ -283,9 +285,12 @@ fn add_up(parts: &[&Amount]) -> Amount {
 }
 
 /// The text of a cell, with the line breaks and spaces inside a level name removed.
-fn cell_text(sheet: &Sheet, r: usize, col: Option<usize>) -> String {
-    col.map(|c| sheet.cell(r, c).display().trim().to_string())
-        .unwrap_or_default()
+fn cell_text(sheet: &Sheet, r: usize, col: Option<usize>) -> Cow<'_, str> {
+    match col.map(|c| sheet.cell(r, c).shown()) {
+        Some(Cow::Borrowed(s)) => Cow::Borrowed(s.trim()),
+        Some(Cow::Owned(s)) => Cow::Owned(s.trim().to_string()),
+        None => Cow::Borrowed(""),
+    }
 }
 
 /// Text written over several lines as one line: the breaks dropped between Chinese characters,
@@ -343,7 +348,7 @@ fn read_indicators(
     let mut texts = Vec::new();
     let (mut level1, mut level2) = (String::new(), String::new());
     for r in table.header + 1..end {
-        let squeeze = |s: String| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+        let squeeze = |s: Cow<str>| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
         let l1 = squeeze(cell_text(sheet, r, col(BlockColumn::Level1, false)));
         let l2 = squeeze(cell_text(sheet, r, col(BlockColumn::Level2, false)));
         if !l1.is_empty() {
@@ -362,17 +367,15 @@ fn read_indicators(
             .map(|c| cell_text(sheet, r, Some(c)))
             .find(|s| is_sign(s))
             .unwrap_or_default();
+        let sign = sign.as_ref();
         let measure = cell_text(sheet, r, col(BlockColumn::Measure, false));
         let value = cell_text(sheet, r, col(BlockColumn::Value, false));
-        let mut annual = compose_target(&sign, &value, &measure);
+        let mut annual = compose_target(sign, &value, &measure);
         // The sign as written, "=" included ("=8"), where the form gives it a column.
-        if matches!(sign.as_str(), "=" | "＝")
-            && !annual.is_empty()
-            && !annual.starts_with(['=', '＝'])
-        {
-            annual.insert_str(0, &sign);
+        if matches!(sign, "=" | "＝") && !annual.is_empty() && !annual.starts_with(['=', '＝']) {
+            annual.insert_str(0, sign);
         }
-        let mut period = cell_text(sheet, r, col(BlockColumn::PeriodValue, false));
+        let mut period = cell_text(sheet, r, col(BlockColumn::PeriodValue, false)).into_owned();
         if split && name.is_empty() {
             name = one_line(strip_item_number(&cell_text(
                 sheet,
@@ -421,7 +424,8 @@ fn read_indicators(
             direction: table
                 .columns_of(BlockColumn::Sign)
                 .map(|c| cell_text(sheet, r, Some(c)))
-                .find(|s| s.contains("正向") || s.contains("反向")),
+                .find(|s| s.contains("正向") || s.contains("反向"))
+                .map(Cow::into_owned),
         });
     }
     (indicators, faults, texts.join("\n"))
