@@ -586,3 +586,26 @@ fn command_line_mistakes_are_said_in_chinese() {
     assert_eq!(status(&help), 0);
     assert!(stdout(&help).contains("用法：jixiao check"));
 }
+
+// A reader that stops early (`jixiao check … | head`) closes the pipe: every format tells it as
+// an error with exit status 2, never a panic.
+#[test]
+fn a_report_whose_reader_has_gone_is_an_error_not_a_panic() {
+    for format in ["json", "text", "csv"] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_jixiao"))
+            .args(["check", "samples", "-q", "--format", format])
+            .current_dir(root())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("run jixiao");
+        // The reading end closed before the samples are read (a few milliseconds at least).
+        drop(child.stdout.take());
+        let out = child.wait_with_output().expect("wait");
+        let err = stderr(&out);
+        assert_eq!(status(&out), 2, "{format}: {err}");
+        // EPIPE, told with the report it stopped.
+        assert!(err.contains("os error 32"), "{format}: {err}");
+        assert!(!err.contains("panicked"), "{format}: {err}");
+    }
+}
