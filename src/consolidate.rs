@@ -381,11 +381,15 @@ pub trait UnitSource: Sync {
 
     /// The ranges of `size` units (the last one shorter) that cover them all, in order.
     fn chunks(&self, size: usize) -> impl Iterator<Item = Range<usize>> {
-        let count = self.count();
-        (0..count)
-            .step_by(size)
-            .map(move |at| at..(at + size).min(count))
+        chunk_ranges(self.count(), size)
     }
+}
+
+/// The ranges of `size` items (the last one shorter) that cover `0..count`, in order.
+pub fn chunk_ranges(count: usize, size: usize) -> impl Iterator<Item = Range<usize>> {
+    (0..count)
+        .step_by(size)
+        .map(move |at| at..(at + size).min(count))
 }
 
 impl UnitSource for [&Unit] {

@@ -12,7 +12,7 @@ use rayon::prelude::*;
 
 use crate::base::form::Form;
 use crate::base::issue::{Issue, Place, Rule, Severity};
-use crate::base::model::{FileStatus, IndicatorDigest, Submission};
+use crate::base::model::{FileStatus, Submission};
 use crate::check::check_table;
 use crate::discover::extension_of;
 use crate::discover::Source;
@@ -178,15 +178,8 @@ pub fn shed_indicators(form: &Form, sub: &mut Submission) {
     for table in &mut sub.tables {
         for unit in &mut table.units {
             for project in unit.projects.iter_mut().filter(|p| p.digest.is_none()) {
-                let (older, current) = form.taxonomy.scheme_signs(project.indicators.iter());
-                project.digest = Some(IndicatorDigest {
-                    count: project.indicators.len(),
-                    older,
-                    current,
-                    texts: None,
-                });
-                project.goal = String::new();
-                project.drop_digested();
+                let signs = form.taxonomy.scheme_signs(project.indicators.iter());
+                project.digest_indicators(signs, None);
             }
         }
     }

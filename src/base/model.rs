@@ -403,7 +403,7 @@ pub struct Project {
     pub cells: Vec<(FieldId, u32, u32)>,
     /// What is kept of the indicators once they are written out and dropped (a streaming
     /// consolidation, see `write::workbook::StreamingWorkbook`), or once the file is checked
-    /// (`check`, see [`Submission::shed_indicators`]); `None` while `indicators` holds them.
+    /// (`check`, see `process::shed_indicators`); `None` while `indicators` holds them.
     pub digest: Option<IndicatorDigest>,
 }
 
@@ -443,10 +443,22 @@ impl Project {
             .map_or(self.indicators.len(), |d| d.count)
     }
 
-    /// Drops what only a per-project form (`forms --layout project`) or 汇总表 shows once the
-    /// indicators are digested: the indicator text as written and its faults, the funding
-    /// block and the period's goal.
-    pub fn drop_digested(&mut self) {
+    /// Keeps a digest of the indicators (their count, the scheme signs `(older, current)` and,
+    /// for 汇总表, the long `texts` on disk) and drops them, with what only a per-project form
+    /// (`forms --layout project`) or 汇总表 shows: the goal (in `texts` when there are texts),
+    /// the indicator text as written and its faults, the funding block and the period's goal.
+    pub fn digest_indicators(
+        &mut self,
+        (older, current): (bool, bool),
+        texts: Option<DigestTexts>,
+    ) {
+        self.digest = Some(IndicatorDigest {
+            count: self.indicators.len(),
+            older,
+            current,
+            texts,
+        });
+        self.goal = String::new();
         self.indicators = Vec::new();
         self.indicator_text = String::new();
         self.indicator_faults = Vec::new();
@@ -656,7 +668,7 @@ pub struct Submission {
     /// are then not in `issues`.
     pub parked_issues: Option<ParkedIssues>,
     /// The file's tables, kept on disk in a streaming consolidation once its projects are
-    /// (see `base::park::park_tables`); `tables` is then empty. [`Submission::tables_back`]
+    /// (see `base::park::park_tables`); `tables` is then empty. `park::TablesBack::tables_back`
     /// gives them either way.
     pub parked_tables: Option<ParkedTables>,
     /// Why a file was skipped, when it was.

@@ -9,7 +9,7 @@ use crate::base::form::Form;
 use crate::base::model::{FileStatus, LayoutKind, NameSource, Submission, Table};
 use crate::base::park::TablesBack;
 use crate::base::taxonomy::Scheme;
-use crate::consolidate::{unit_total, Consolidation};
+use crate::consolidate::{chunk_ranges, unit_total, Consolidation};
 
 /// Why a file's issues could not be rendered: the serializer's error, or a read.
 enum Failed {
@@ -161,10 +161,7 @@ fn render_chunks(
     send: &dyn Fn(Vec<u8>) -> bool,
 ) -> Result<Option<bool>, serde_json::Error> {
     use rayon::prelude::*;
-    let ranges: Vec<Range<usize>> = (0..count)
-        .step_by(FILES_PER_CHUNK)
-        .map(|at| at..(at + FILES_PER_CHUNK).min(count))
-        .collect();
+    let ranges: Vec<Range<usize>> = chunk_ranges(count, FILES_PER_CHUNK).collect();
     let mut any = false;
     let batch = rayon::current_num_threads() * CHUNKS_PER_THREAD;
     for group in ranges.chunks(batch) {

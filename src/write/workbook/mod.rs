@@ -16,7 +16,7 @@ use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
 
 use crate::base::form::{FieldKind, Form};
 use crate::base::issue::{Issue, Rule, Severity};
-use crate::base::model::{DigestTexts, FileStatus, IndicatorDigest, Project, Submission, Table};
+use crate::base::model::{DigestTexts, FileStatus, Project, Submission, Table};
 use crate::base::park::{park_infos, park_tables, park_unit, projects_of};
 use crate::base::spill::Spill;
 use crate::consolidate::Consolidation;
@@ -314,21 +314,15 @@ fn digest_indicators(
     project: &mut Project,
     spill: &Arc<Spill>,
 ) -> std::io::Result<()> {
-    let (older, current) = form.taxonomy.scheme_signs(project.indicators.iter());
+    let signs = form.taxonomy.scheme_signs(project.indicators.iter());
     let cell = indicator_cell(project);
-    let goal = std::mem::take(&mut project.goal);
-    project.digest = Some(IndicatorDigest {
-        count: project.indicators.len(),
-        older,
-        current,
-        texts: Some(DigestTexts {
-            cell_width: widest_line(&cell),
-            goal_width: widest_line(&goal),
-            cell: spill.put(&cell)?,
-            goal: spill.put(&goal)?,
-        }),
-    });
-    project.drop_digested();
+    let texts = DigestTexts {
+        cell_width: widest_line(&cell),
+        goal_width: widest_line(&project.goal),
+        cell: spill.put(&cell)?,
+        goal: spill.put(&project.goal)?,
+    };
+    project.digest_indicators(signs, Some(texts));
     Ok(())
 }
 
