@@ -750,15 +750,23 @@ mod tests {
         proptest::collection::vec(prop_oneof![piece, word], 1..5).prop_map(|v| v.concat())
     }
 
+    /// The form's labels read with the quick look, and without it.
+    fn quick_and_full(form: &Form) -> (Labels<'_>, Labels<'_>) {
+        let project = form.project.as_ref().unwrap();
+        let full = Labels {
+            quick: false,
+            ..Labels::new(form, project)
+        };
+        (Labels::new(form, project), full)
+    }
+
     proptest::proptest! {
         /// The quick look turns away only texts that hold no label: with it and without it,
         /// every text reads the same.
         #[test]
         fn the_quick_look_changes_no_reading(text in label_like()) {
             let form = Form::default_form();
-            let project = form.project.as_ref().unwrap();
-            let quick = Labels::new(&form, project);
-            let full = Labels { quick: false, ..Labels::new(&form, project) };
+            let (quick, full) = quick_and_full(&form);
             let read = |l: &Labels, t: &str| {
                 l.parse(t).map(|(f, r, v)| (f.kind, r.label, r.depth, r.note, v))
             };
@@ -835,9 +843,7 @@ mod tests {
         #[test]
         fn blocks_found_with_the_quick_look_are_those_found_without(rows in form_like_sheet()) {
             let form = Form::default_form();
-            let project = form.project.as_ref().unwrap();
-            let quick = Labels::new(&form, project);
-            let full = Labels { quick: false, ..Labels::new(&form, project) };
+            let (quick, full) = quick_and_full(&form);
             let rows: Vec<Vec<&str>> = rows.iter().map(|r| r.iter().map(String::as_str).collect()).collect();
             let rows: Vec<&[&str]> = rows.iter().map(Vec::as_slice).collect();
             let sheet = sheet(&rows);
