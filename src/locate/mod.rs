@@ -52,7 +52,7 @@ pub struct Layout {
 /// the first step of [`normalize_label`], and what the per-project blocks' quick look searches
 /// (every reduced label of a text is a run of it). Borrowed when there is nothing to fold.
 pub(crate) fn folded(text: &str) -> Cow<'_, str> {
-    let folds = |c: char| c.is_whitespace() || matches!(c, '（' | '）' | '：');
+    let folds = |c: char| c.is_whitespace() || fold(c) != c;
     if !text.chars().any(folds) {
         return Cow::Borrowed(text);
     }
