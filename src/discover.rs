@@ -46,12 +46,19 @@ const SPREADSHEET_EXTENSIONS: &[&str] = &[
 /// duplicates.
 pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
 
-/// Whether an .xlsx is a consolidated workbook written by jixiao (its custom property).
-fn is_own_output(path: &Path) -> bool {
-    let Ok(file) = fs::File::open(path) else {
-        return false;
-    };
-    let Ok(mut archive) = zip::ZipArchive::new(file) else {
+/// Whether an .xlsx is a consolidated workbook written by jixiao (its custom property). `start`
+/// is the file's first bytes: when they are the whole file, it is not opened again.
+fn is_own_output(path: &Path, start: &[u8], size: u64) -> bool {
+    if start.len() as u64 == size {
+        return own_output_package(std::io::Cursor::new(start));
+    }
+    // The zip's directory is read in small pieces: through a buffer, not a system call each.
+    fs::File::open(path).is_ok_and(|file| own_output_package(std::io::BufReader::new(file)))
+}
+
+/// Whether a zip package holds jixiao's custom property.
+fn own_output_package(package: impl Read + std::io::Seek) -> bool {
+    let Ok(mut archive) = zip::ZipArchive::new(package) else {
         return false;
     };
     let Ok(entry) = archive.by_name("docProps/custom.xml") else {
@@ -155,16 +162,25 @@ fn look_at(path: PathBuf, explicit: bool) -> Looked {
         return Looked::Skipped(path, display, "不是表格文件（扩展名不受支持）".to_string());
     }
     let size = meta.map(|m| m.len()).unwrap_or(0);
-    let head = read_head(&path);
-    let kind = detect_kind(&head, &extension);
-    if kind == SourceKind::Xlsx && is_own_output(&path) {
+    // A form of a few tens of KB is read whole at once: its zip directory is then looked at
+    // without opening it again.
+    let head = if size <= WHOLE_AT_ONCE {
+        read_start(&path, WHOLE_AT_ONCE as usize)
+    } else {
+        read_head(&path)
+    };
+    let kind = detect_kind(first_bytes(&head), &extension);
+    if kind == SourceKind::Xlsx && is_own_output(&path, &head, size) {
         return Looked::Skipped(
             path,
             display,
             "jixiao 生成的汇总工作簿（之前一次运行的输出），不是报送表格".to_string(),
         );
     }
-    if let Some(what) = (kind == SourceKind::Text).then(|| own_csv(&head)).flatten() {
+    if let Some(what) = (kind == SourceKind::Text)
+        .then(|| own_csv(first_bytes(&head)))
+        .flatten()
+    {
         return Looked::Skipped(path, display, what.to_string());
     }
     Looked::Source(Source {
@@ -216,15 +232,29 @@ pub fn extension_of(path: &Path) -> String {
         .unwrap_or_default()
 }
 
-/// A file's first bytes (up to 4 KB), enough to tell its kind and whether jixiao wrote it;
+/// A file's first bytes (up to [`HEAD_BYTES`]), enough to tell its kind and whether jixiao wrote it;
 /// empty when it cannot be read.
 pub(crate) fn read_head(path: &Path) -> Vec<u8> {
-    let mut head = vec![0u8; 4096];
-    match fs::File::open(path).and_then(|mut f| f.read(&mut head)) {
-        Ok(n) => {
-            head.truncate(n);
-            head
-        }
+    read_start(path, HEAD_BYTES)
+}
+
+/// How many first bytes tell a file's kind.
+const HEAD_BYTES: usize = 4096;
+
+/// The bytes that tell a file's kind, of a file's first bytes read.
+fn first_bytes(start: &[u8]) -> &[u8] {
+    &start[..start.len().min(HEAD_BYTES)]
+}
+
+/// Files up to this size are read whole by discover (see [`look_at`]).
+const WHOLE_AT_ONCE: u64 = 64 * 1024;
+
+/// Up to `limit` first bytes of a file, read until the limit or the end; empty when the file
+/// cannot be read.
+fn read_start(path: &Path, limit: usize) -> Vec<u8> {
+    let mut start = Vec::new();
+    match fs::File::open(path).and_then(|f| f.take(limit as u64).read_to_end(&mut start)) {
+        Ok(_) => start,
         Err(_) => Vec::new(),
     }
 }
@@ -235,9 +265,7 @@ pub fn detect_kind(head: &[u8], extension: &str) -> SourceKind {
     const ZIP: &[u8] = b"PK\x03\x04";
     const OLE: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
     if head.starts_with(ZIP) {
-        let is_ods = head
-            .windows(46)
-            .any(|w| w == b"application/vnd.oasis.opendocument.spreadsheet");
+        let is_ods = contains(head, b"application/vnd.oasis.opendocument.spreadsheet");
         if is_ods || extension == "ods" {
             SourceKind::Ods
         } else if extension == "xlsb" {
@@ -326,7 +354,7 @@ fn starts_with_html(head: &[u8]) -> bool {
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    haystack.windows(needle.len()).any(|w| w == needle)
+    memchr::memmem::find(haystack, needle).is_some()
 }
 
 /// Separates byte-identical files: the first in path order is kept, later ones are reported.
@@ -396,10 +424,18 @@ fn split_duplicates(sources: Vec<Source>) -> (Vec<Source>, Vec<(Source, String)>
     let mut duplicate_of: HashMap<usize, usize> = HashMap::new();
     let mut groups: Vec<&Vec<usize>> = by_size.values().filter(|g| g.len() > 1).collect();
     groups.sort();
+    // A streamed hash narrows the candidates, each file's on every core (in a folder of
+    // thousands of forms of about the same size, most files share their size with another);
+    // equal hashes are confirmed byte for byte, also streamed: memory stays at two buffers a
+    // core whatever the files' size.
+    use rayon::prelude::*;
+    let hashed: Vec<usize> = groups.iter().flat_map(|g| g.iter().copied()).collect();
+    let hash_of: HashMap<usize, Option<u64>> = hashed
+        .par_iter()
+        .map(|&i| (i, hash_file(&sources[i].path)))
+        .collect();
     for group in groups {
-        // A streamed hash narrows the candidates; equal hashes are confirmed byte for byte,
-        // also streamed: memory stays at two buffers whatever the files' size.
-        let hashes: Vec<Option<u64>> = group.iter().map(|&i| hash_file(&sources[i].path)).collect();
+        let hashes: Vec<Option<u64>> = group.iter().map(|i| hash_of[i]).collect();
         for a in 0..group.len() {
             if duplicate_of.contains_key(&group[a]) || hashes[a].is_none() {
                 continue;

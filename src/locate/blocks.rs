@@ -402,18 +402,26 @@ fn may_name_a_project(sheet: &Sheet, labels: &Labels) -> bool {
 }
 
 /// Whether a row is one text merged across the table (a title or a note), or starts with a
-/// note word (注, 填表人, …).
+/// note word (注, 填表人, …). Asked of every row of every indicator table: the first cell is
+/// read in place, and the row's distinct cells are gathered only for a row merged across.
 fn is_title_or_note(sheet: &Sheet, r: usize, form: &Form) -> bool {
-    let cells = distinct_cells(sheet, r);
-    let Some((_, first)) = cells.first() else {
+    let Some(first) = sheet.rows[r].iter().map(Cell::shown).find(|t| !t.trim().is_empty()) else {
         return false;
     };
-    let compact: String = first.chars().filter(|c| !c.is_whitespace()).collect();
-    let note = form.rows.notes.iter().any(|w| {
-        compact.starts_with(w.as_str())
-            && compact[w.len()..].starts_with([':', '：', '（', '(', '1', '一'])
-    });
-    note || (cells.len() == 1 && sheet.width() > 2 && merged_across(sheet, r))
+    starts_with_note(&first, form)
+        || (sheet.width() > 2 && merged_across(sheet, r) && distinct_cells(sheet, r).len() == 1)
+}
+
+/// Whether a text, spaces aside, starts with one of the form's note words followed by a colon,
+/// a bracket or a numbering (注：, 填表人（签字）, 说明1).
+fn starts_with_note(text: &str, form: &Form) -> bool {
+    form.rows.notes.iter().any(|word| {
+        let mut chars = text.chars().filter(|c| !c.is_whitespace());
+        word.chars().all(|w| chars.next() == Some(w))
+            && chars
+                .next()
+                .is_some_and(|c| matches!(c, ':' | '：' | '（' | '(' | '1' | '一'))
+    })
 }
 
 /// Whether every filled cell of a row holds the same text over at least half the sheet's width.
@@ -630,8 +638,13 @@ fn make_pair(
 fn find_table(sheet: &Sheet, from: usize, limit: usize, labels: &Labels) -> Option<IndicatorTable> {
     (from..limit).find_map(|r| {
         let mut columns: Vec<TableColumn> = Vec::new();
-        for c in 0..sheet.rows[r].len() {
-            let text = sheet.cell(r, c).shown();
+        for (c, cell) in sheet.rows[r].iter().enumerate() {
+            // A column label has a Chinese character: a number (whose text would be made
+            // for nothing) or an empty cell is none.
+            if matches!(cell, Cell::Empty | Cell::Number(_)) {
+                continue;
+            }
+            let text = cell.shown();
             if text.chars().count() > MAX_LABEL_CHARS {
                 continue;
             }
@@ -667,8 +680,18 @@ fn table_end(sheet: &Sheet, table: &IndicatorTable, limit: usize, form: &Form) -
 fn block_money_unit(sheet: &Sheet, from: usize, to: usize, labels: &Labels) -> Option<String> {
     let form = labels.form;
     for r in from..to {
-        for (_, text) in distinct_cells(sheet, r) {
-            for line in text.lines() {
+        // Not numbers: a number's text neither ends with a bracket nor holds 位. A merged copy
+        // is passed over: it would tell what its first cell told.
+        let mut previous: Option<&String> = None;
+        for cell in &sheet.rows[r] {
+            let (Cell::Text(whole) | Cell::Date(whole) | Cell::Error(whole)) = cell else {
+                previous = None;
+                continue;
+            };
+            if previous.replace(whole) == Some(whole) {
+                continue;
+            }
+            for line in whole.trim().lines() {
                 // A unit stands in a closing bracket (项目资金（万元）) or after 单位: other
                 // lines have none.
                 let last = line.trim_end().chars().next_back();

@@ -444,19 +444,33 @@ impl Parser<'_, '_> {
     }
 }
 
-/// "B12", "$B$12" → (11, 1), 0-based.
+/// "B12", "$B$12" → (11, 1), 0-based; letters of either case, the row as `u32::from_str`
+/// reads it. Read byte by byte, without a copy: every merged region of a sheet is two
+/// references.
 pub(crate) fn parse_ref(word: &str) -> Option<(u32, u32)> {
-    let w = word.replace('$', "").to_ascii_uppercase();
-    let letters = w.chars().take_while(|c| c.is_ascii_uppercase()).count();
-    if letters == 0 || letters > 3 || letters == w.len() {
+    let mut bytes = word.bytes().filter(|&b| b != b'$').peekable();
+    let (mut col, mut letters) = (0u32, 0);
+    while let Some(b) = bytes.next_if(u8::is_ascii_alphabetic) {
+        letters += 1;
+        if letters > 3 {
+            return None;
+        }
+        col = col * 26 + u32::from(b.to_ascii_uppercase() - b'A' + 1);
+    }
+    if letters == 0 {
         return None;
     }
-    let (col, row) = w.split_at(letters);
-    let row: u32 = row.parse().ok().filter(|r| (1..=1_048_576).contains(r))?;
-    let col = col
-        .chars()
-        .fold(0u32, |n, c| n * 26 + (c as u32 - 'A' as u32 + 1));
-    (col <= 16_384).then_some((row - 1, col - 1))
+    bytes.next_if_eq(&b'+');
+    let (mut row, mut digits) = (0u32, 0);
+    for b in bytes {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        row = row.checked_mul(10)?.checked_add(u32::from(b - b'0'))?;
+        digits += 1;
+    }
+    let row_ok = digits > 0 && (1..=1_048_576).contains(&row);
+    (row_ok && col <= 16_384).then_some((row - 1, col - 1))
 }
 
 fn number(v: &Value) -> Result<Decimal, Unsupported> {
@@ -604,5 +618,33 @@ mod tests {
         assert_eq!(parse_ref("XFD1048576"), Some((1_048_575, 16_383)));
         assert_eq!(parse_ref("SUM"), None);
         assert_eq!(parse_ref("A0"), None);
+        assert_eq!(parse_ref("b$3"), Some((2, 1)));
+        assert_eq!(parse_ref("A+5"), Some((4, 0)));
+        assert_eq!(parse_ref("AAAA1"), None);
+        assert_eq!(parse_ref("A99999999999"), None);
+    }
+
+    /// The reference as it was read before, through an upper-cased copy and `str::parse`.
+    fn parse_ref_by_copy(word: &str) -> Option<(u32, u32)> {
+        let w = word.replace('$', "").to_ascii_uppercase();
+        let letters = w.chars().take_while(|c| c.is_ascii_uppercase()).count();
+        if letters == 0 || letters > 3 || letters == w.len() {
+            return None;
+        }
+        let (col, row) = w.split_at(letters);
+        let row: u32 = row.parse().ok().filter(|r| (1..=1_048_576).contains(r))?;
+        let col = col
+            .chars()
+            .fold(0u32, |n, c| n * 26 + (c as u32 - 'A' as u32 + 1));
+        (col <= 16_384).then_some((row - 1, col - 1))
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn references_read_in_place_as_through_a_copy(
+            word in "[$]?[A-Za-z]{0,4}[$]?[+-]?[0-9]{0,11}[A-Z1 中]?"
+        ) {
+            proptest::prop_assert_eq!(parse_ref(&word), parse_ref_by_copy(&word));
+        }
     }
 }

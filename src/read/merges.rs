@@ -12,20 +12,14 @@ use quick_xml::events::Event;
 
 use crate::read::formula::parse_ref;
 
-/// The merged regions in a sheet's XML after `</sheetData>`, or `None` to ask calamine.
+/// The merged regions in a sheet's XML after `</sheetData>`, or `None` to ask calamine: the
+/// `ref` of every `mergeCell` element (any prefix), in document order. An element without a
+/// `ref`, or whose `ref` does not read as a region, leaves the whole sheet to calamine; an XML
+/// error ends the list where it is.
 pub fn merges_in_tail(tail: &[u8]) -> Option<Vec<Dimensions>> {
     if memchr::memmem::find(tail, b"mergeCell").is_none() {
         return Some(Vec::new());
     }
-    merge_refs(tail)
-        .into_iter()
-        .map(|reference| region(&reference?))
-        .collect()
-}
-
-/// The `ref` of every `mergeCell` element (any prefix), in document order, `None` where it has
-/// none; an XML error ends the list where it is.
-fn merge_refs(tail: &[u8]) -> Vec<Option<String>> {
     let mut reader = quick_xml::Reader::from_reader(tail);
     // The tail closes elements it never opened.
     reader.config_mut().check_end_names = false;
@@ -36,19 +30,16 @@ fn merge_refs(tail: &[u8]) -> Vec<Option<String>> {
                 let reference = e
                     .attributes()
                     .flatten()
-                    .find(|a| a.key.local_name().as_ref() == "ref")
-                    .and_then(|a| {
-                        quick_xml::escape::unescape(&a.value)
-                            .ok()
-                            .map(|v| v.into_owned())
-                    });
-                out.push(reference);
+                    .find(|a| a.key.local_name().as_ref() == "ref")?;
+                // Read in place: only a hostile file has an entity to unescape in a reference.
+                let value = quick_xml::escape::unescape(&reference.value).ok()?;
+                out.push(region(&value)?);
             }
             Ok(Event::Eof) | Err(_) => break,
             Ok(_) => {}
         }
     }
-    out
+    Some(out)
 }
 
 /// "B2:D3" (or a single "B2") as calamine's dimensions, 0-based.
