@@ -33,9 +33,9 @@ pub fn normalize_long(
         if !continues {
             unit.projects.push(Project {
                 row: cells.row,
-                name: cells.name.clone(),
+                name: cells.name.to_string(),
                 amounts: cells.amounts.clone(),
-                goal: cells.goal.clone(),
+                goal: cells.goal.to_string(),
                 indicator_text: String::new(),
                 indicators: Vec::new(),
                 indicator_faults: Vec::new(),
@@ -59,7 +59,7 @@ fn add_indicator_row(project: &mut Project, cells: &RowCells) {
     let raw: Vec<&str> = cells
         .indicator_cells
         .iter()
-        .map(|(_, c)| c.as_str())
+        .map(|(_, c)| c.as_ref())
         .filter(|c| !c.is_empty())
         .collect();
     let raw = raw.join("｜");

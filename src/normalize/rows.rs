@@ -2,6 +2,7 @@
 //! the rows below the header read as the form's fields, which of them are blank, notes, 合计 or
 //! unit rows, and the unit a table's projects belong to.
 
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -30,28 +31,30 @@ pub enum RowKind {
 
 /// One row's cells read as the form's fields.
 #[derive(Debug, Clone)]
-pub struct RowCells {
+pub struct RowCells<'a> {
     /// Index into the sheet's rows.
     pub index: usize,
     /// 1-based row number.
     pub row: u32,
-    pub name: String,
-    pub goal: String,
+    /// The texts are the sheet's own, trimmed (a number's is made): a goal merged over a
+    /// project's indicator rows is not copied for each of them.
+    pub name: Cow<'a, str>,
+    pub goal: Cow<'a, str>,
     /// The wide layout's indicator cell.
-    pub indicators: String,
+    pub indicators: Cow<'a, str>,
     /// The long layout's indicator cells that the header has, in form order, with their kind.
-    pub indicator_cells: Vec<(IndicatorKind, String)>,
+    pub indicator_cells: Vec<(IndicatorKind, Cow<'a, str>)>,
     pub amounts: Amounts,
     pub has_amounts: bool,
 }
 
-impl RowCells {
+impl RowCells<'_> {
     /// The long-layout cell of the first field of a kind ("" when absent).
     pub fn indicator_cell(&self, kind: IndicatorKind) -> &str {
         self.indicator_cells
             .iter()
             .find(|(k, _)| *k == kind)
-            .map_or("", |(_, text)| text.as_str())
+            .map_or("", |(_, text)| text.as_ref())
     }
 
     /// Whether the row carries an indicator of its own (long layout) or indicator text (wide).
@@ -130,13 +133,19 @@ impl<'a> SheetReader<'a> {
             .and_then(|f| self.layout.columns.field(f))
     }
 
-    fn text(&self, r: usize, col: Option<usize>) -> String {
-        col.map(|c| self.sheet.cell(r, c).display().trim().to_string())
-            .unwrap_or_default()
+    fn text(&self, r: usize, col: Option<usize>) -> Cow<'a, str> {
+        let Some(c) = col else {
+            return Cow::Borrowed("");
+        };
+        match self.sheet.cell(r, c).shown() {
+            Cow::Borrowed(text) => Cow::Borrowed(text.trim()),
+            Cow::Owned(text) if text.trim().len() == text.len() => Cow::Owned(text),
+            Cow::Owned(text) => Cow::Owned(text.trim().to_string()),
+        }
     }
 
     /// The rows below the header that hold data, classified; blank and note rows left out.
-    pub fn data_rows(&self) -> Vec<(RowKind, RowCells)> {
+    pub fn data_rows(&self) -> Vec<(RowKind, RowCells<'a>)> {
         let (name_col, goal_col) = (self.column(FieldKind::Name), self.column(FieldKind::Goal));
         let indicator_col = self.column(FieldKind::Indicators);
         let amount_cols: Vec<(FieldId, Option<usize>)> = self
@@ -218,8 +227,15 @@ impl<'a> SheetReader<'a> {
                 return None;
             }
         }
-        let compact: String = cells.name.chars().filter(|c| !c.is_whitespace()).collect();
-        if self.form.rows.grand_total.contains(&compact) {
+        // The name with its spaces left out, compared without making it.
+        let compact = || cells.name.chars().filter(|c| !c.is_whitespace());
+        if self
+            .form
+            .rows
+            .grand_total
+            .iter()
+            .any(|total| total.chars().eq(compact()))
+        {
             return Some(RowKind::GrandTotal);
         }
         if !cells.name.is_empty() && cells.goal.is_empty() && !cells.has_indicator() {
@@ -254,7 +270,7 @@ impl<'a> SheetReader<'a> {
     /// it is a project that lacks its goal and indicators.
     pub fn is_unit_row(&self, rows: &[(RowKind, RowCells)], i: usize, have_unit: bool) -> bool {
         let name = &rows[i].1.name;
-        if self.layout.unit_name.as_deref() == Some(name.as_str()) {
+        if self.layout.unit_name.as_deref() == Some(name.as_ref()) {
             return true;
         }
         let next_is_project = rows.get(i + 1).is_some_and(|(k, _)| *k == RowKind::Project);
@@ -368,7 +384,7 @@ impl<'a> SheetReader<'a> {
                 }
                 RowKind::UnitCandidate if self.is_unit_row(&rows, i, !units.is_empty()) => {
                     units.push(Unit {
-                        name: cells.name.clone(),
+                        name: cells.name.to_string(),
                         code: None,
                         department: None,
                         name_source: NameSource::UnitRow,
@@ -473,7 +489,7 @@ mod tests {
         with_reader(sheet, |r| {
             r.data_rows()
                 .into_iter()
-                .map(|(k, c)| (k, c.row, c.name))
+                .map(|(k, c)| (k, c.row, c.name.into_owned()))
                 .collect()
         })
     }
@@ -486,10 +502,10 @@ mod tests {
                 fresh_flags.push(fresh);
                 unit.projects.push(Project {
                     row: cells.row,
-                    name: cells.name.clone(),
+                    name: cells.name.to_string(),
                     amounts: cells.amounts.clone(),
-                    goal: cells.goal.clone(),
-                    indicator_text: cells.indicators.clone(),
+                    goal: cells.goal.to_string(),
+                    indicator_text: cells.indicators.to_string(),
                     indicators: Vec::new(),
                     indicator_faults: Vec::new(),
                     ..Project::default()
@@ -593,7 +609,22 @@ mod tests {
             ],
         );
         s.first_row = 4;
-        let rows = with_reader(&s, |r| r.data_rows());
+        let rows: Vec<(RowKind, RowCells<'static>)> = with_reader(&s, |r| {
+            let owned = |c: Cow<str>| Cow::Owned(c.into_owned());
+            r.data_rows()
+                .into_iter()
+                .map(|(k, c)| {
+                    let cells = RowCells {
+                        name: owned(c.name),
+                        goal: owned(c.goal),
+                        indicators: owned(c.indicators),
+                        indicator_cells: Vec::new(),
+                        ..c
+                    };
+                    (k, cells)
+                })
+                .collect()
+        });
         assert_eq!(rows.len(), 2);
         let form = Form::default_form();
         let f: Vec<FieldId> = form.amount_fields().collect();
@@ -804,7 +835,7 @@ mod tests {
         let (total, units) = reader.read_units("f", |u, c, _| {
             u.projects.push(Project {
                 row: c.row,
-                name: c.name.clone(),
+                name: c.name.to_string(),
                 amounts: c.amounts.clone(),
                 goal: String::new(),
                 indicator_text: String::new(),

@@ -23,10 +23,10 @@ pub fn normalize_wide(
         let (indicators, indicator_faults) = parse_indicator_text(&cells.indicators);
         unit.projects.push(Project {
             row: cells.row,
-            name: cells.name.clone(),
+            name: cells.name.to_string(),
             amounts: cells.amounts.clone(),
-            goal: cells.goal.clone(),
-            indicator_text: cells.indicators.clone(),
+            goal: cells.goal.to_string(),
+            indicator_text: cells.indicators.to_string(),
             indicators,
             indicator_faults,
             ..Project::default()

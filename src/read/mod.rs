@@ -132,12 +132,13 @@ fn megabytes(bytes: u64) -> String {
 /// Refuses a zip whose entries expand beyond [`MAX_UNZIPPED_BYTES`] (their declared sizes, read
 /// from the central directory without inflating anything).
 fn check_unzipped_size(bytes: &[u8]) -> Result<(), ReadError> {
-    let Ok(mut archive) = zip::ZipArchive::new(std::io::Cursor::new(bytes)) else {
+    let Ok(archive) = zip::ZipArchive::new(std::io::Cursor::new(bytes)) else {
         return Ok(()); // not a readable zip: the workbook reader says why
     };
     let mut total: u64 = 0;
     for i in 0..archive.len() {
-        if let Ok(entry) = archive.by_index_raw(i) {
+        // The directory's record only: its local header is not looked up.
+        if let Ok(entry) = archive.by_index_data(i) {
             total = total.saturating_add(entry.size());
         }
     }
