@@ -4,7 +4,8 @@
 //!
 //! 1. `jixiao consolidate` (all cores, `-q`, with `--json`) against the **same-cells floor**:
 //!    - the floor's read: a bare parallel (rayon) calamine read of every sheet of every file
-//!      (the csv crate for the text files), nothing else;
+//!      (a text file decoded to text and split into records of text by the csv crate),
+//!      nothing else;
 //!    - the floor's write: after our first run has written its workbook, that workbook is read
 //!      back with calamine (its streaming cell reader, which gives the values `worksheet_range`
 //!      gives), untimed — every sheet, every non-empty cell, its value (strings as strings;
@@ -100,7 +101,9 @@ fn floor_read(files: &[PathBuf]) -> usize {
     files.par_iter().map(|path| bare_read(path)).sum()
 }
 
-/// The floor's read of one file: every sheet through calamine, or the csv crate's byte records.
+/// The floor's read of one file: every sheet through calamine; a text file decoded to text as
+/// a bare reader must (UTF-8 as it is, anything else as GB18030, the encoding of the generated
+/// files) and split by the csv crate into records of text, tab-separated for .txt.
 fn bare_read(path: &Path) -> usize {
     let bytes = std::fs::read(path).expect("read");
     if path.extension().is_some_and(|e| e == "xlsx") {
@@ -114,11 +117,17 @@ fn bare_read(path: &Path) -> usize {
             })
             .sum::<usize>()
     } else {
+        let text = match std::str::from_utf8(&bytes) {
+            Ok(text) => std::borrow::Cow::Borrowed(text),
+            Err(_) => encoding_rs::GB18030.decode(&bytes).0,
+        };
+        let tab = path.extension().is_some_and(|e| e == "txt" || e == "tsv");
         csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
-            .from_reader(bytes.as_slice())
-            .byte_records()
+            .delimiter(if tab { b'\t' } else { b',' })
+            .from_reader(text.as_bytes())
+            .records()
             .count()
     }
 }
