@@ -405,7 +405,11 @@ fn may_name_a_project(sheet: &Sheet, labels: &Labels) -> bool {
 /// note word (注, 填表人, …). Asked of every row of every indicator table: the first cell is
 /// read in place, and the row's distinct cells are gathered only for a row merged across.
 fn is_title_or_note(sheet: &Sheet, r: usize, form: &Form) -> bool {
-    let Some(first) = sheet.rows[r].iter().map(Cell::shown).find(|t| !t.trim().is_empty()) else {
+    let Some(first) = sheet.rows[r]
+        .iter()
+        .map(Cell::shown)
+        .find(|t| !t.trim().is_empty())
+    else {
         return false;
     };
     starts_with_note(&first, form)
