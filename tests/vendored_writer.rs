@@ -134,20 +134,68 @@ fn stored(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
 /// one left empty) around a sheet kept in memory, saved with or without the parallel save,
 /// and with or without the rows deflated as they are written.
 fn saved(parallel: bool, streamed: bool) -> Vec<u8> {
+    saved_ended(parallel, streamed, false)
+}
+
+/// [`saved`], with the constant-memory sheets' rows ended (`end_rows`) as each is complete
+/// when `ended`.
+fn saved_ended(parallel: bool, streamed: bool, ended: bool) -> Vec<u8> {
+    let end = |ws: &mut Worksheet| {
+        if ended {
+            ws.end_rows().unwrap();
+        }
+    };
     let mut workbook = Workbook::new();
     workbook.set_parallel_save(parallel);
     workbook.set_streamed_compression(streamed);
-    fill(workbook.add_worksheet_with_constant_memory().unwrap());
+    let noted = workbook.add_worksheet_with_constant_memory().unwrap();
+    fill(noted);
+    end(noted);
     let large = workbook.add_worksheet_with_constant_memory().unwrap();
     for row in 0..20_000u32 {
         large.write_string(row, 0, format!("指标{row}")).unwrap();
         large.write_number(row, 1, f64::from(row) * 1.5).unwrap();
     }
+    end(large);
     workbook.add_worksheet().write_string(0, 0, "统计").unwrap();
     let last = workbook.add_worksheet_with_constant_memory().unwrap();
     last.write_string(0, 0, "最后").unwrap();
-    workbook.add_worksheet_with_constant_memory().unwrap();
+    end(last);
+    end(workbook.add_worksheet_with_constant_memory().unwrap());
     workbook.save_to_buffer().unwrap()
+}
+
+/// Rows ended before the save (`end_rows`, jixiao's 指标明细 once a sheet is full) give the
+/// same parts as rows the save ends, whichever save, byte for byte once uncompressed.
+#[test]
+fn rows_ended_before_the_save_give_the_same_parts() {
+    let serial = unzipped(saved(false, false));
+    for (parallel, streamed) in [(false, false), (true, false), (true, true), (false, true)] {
+        let ended = unzipped(saved_ended(parallel, streamed, true));
+        assert_eq!(ended.len(), serial.len());
+        for ((name, a), (other, b)) in ended.iter().zip(&serial) {
+            assert_eq!(name, other);
+            if name != "docProps/core.xml" {
+                assert!(
+                    a == b,
+                    "{name} differs (parallel {parallel}, streamed {streamed})"
+                );
+            }
+        }
+    }
+}
+
+/// A cell written after the rows of a deflated sheet were ended fails the save with an error,
+/// not a panic, and is not silently lost.
+#[test]
+fn a_cell_written_after_the_rows_ended_fails_the_save() {
+    let mut workbook = Workbook::new();
+    workbook.set_streamed_compression(true);
+    let ws = workbook.add_worksheet_with_constant_memory().unwrap();
+    ws.write_string(0, 0, "第一行").unwrap();
+    ws.end_rows().unwrap();
+    ws.write_string(1, 0, "迟到的一行").unwrap();
+    assert!(workbook.save_to_buffer().is_err());
 }
 
 /// The parallel save, and the rows deflated as written (copied in raw by the parallel save,

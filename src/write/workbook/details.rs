@@ -305,14 +305,17 @@ impl Details {
         Ok(())
     }
 
-    /// The filter over the last sheet's rows: called when a sheet is full, and at the end.
+    /// The filter over the last sheet's rows, and the end of its rows: called when a sheet is
+    /// full, and at the end.
     fn finish_sheet(&self, workbook: &mut Workbook) -> Result<(), XlsxError> {
         let last = self.row - 1;
+        let ws = self.sheet(workbook)?;
         if last >= 1 {
-            self.sheet(workbook)?
-                .autofilter(0, 0, last, COLUMNS.len() as u16 - 1)?;
+            ws.autofilter(0, 0, last, COLUMNS.len() as u16 - 1)?;
         }
-        Ok(())
+        // The sheet takes no more rows: its deflating thread and buffers go now (about 2 MiB),
+        // not at the save, while the next sheet or the whole-run sheets are written.
+        ws.end_rows()
     }
 }
 

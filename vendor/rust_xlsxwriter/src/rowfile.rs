@@ -64,7 +64,7 @@ enum Stage {
         compressor: JoinHandle<io::Result<DeflatedRows>>,
     },
     /// The stream ended by a sync flush, for the save to read.
-    Ended(DeflatedRows),
+    Ended(EndedRows),
     /// The compressing thread stopped on an error, given back once already.
     Failed,
 }
@@ -83,6 +83,15 @@ pub(crate) struct DeflatedRows {
 }
 
 /// A deflated row file, ended and rewound, for the save to copy as it is.
+/// What is kept of a stream once it has ended: its file and its totals. The
+/// compressor's state, its output buffer and the chunks are let go.
+pub(crate) struct EndedRows {
+    file: File,
+    crc: crc32fast::Hasher,
+    len: u64,
+    compressed_len: u64,
+}
+
 pub(crate) struct DeflatedPart<'a> {
     pub(crate) file: &'a File,
     pub(crate) crc: crc32fast::Hasher,
@@ -203,7 +212,16 @@ impl Deflating {
             if !self.pending.is_empty() {
                 self.send()?;
             }
-            self.stage = Stage::Ended(self.join()?);
+            let rows = self.join()?;
+            self.stage = Stage::Ended(EndedRows {
+                file: rows.file,
+                crc: rows.crc,
+                len: rows.len,
+                compressed_len: rows.compressed_len,
+            });
+            // No chunk is sent again: the one being filled and the spare ones go.
+            self.pending = Vec::new();
+            while self.spare.try_recv().is_ok() {}
         }
         // Not ended here is failed: the error was given back once already.
         let Stage::Ended(rows) = &mut self.stage else {

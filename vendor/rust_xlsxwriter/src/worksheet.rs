@@ -19222,6 +19222,34 @@ impl Worksheet {
     // Flush the last row of constant memory data, the write-ahead cache and any
     // modified rows.
     #[cfg(feature = "constant_memory")]
+    /// Writes out every row a constant memory worksheet still holds and ends
+    /// its rows' file (jixiao patch). For a sheet that will take no more
+    /// cells: with [`Workbook::set_streamed_compression`], its compressing
+    /// thread ends and its buffers are let go now rather than at the save,
+    /// which then writes the same sheet. With streamed compression, a cell
+    /// written to the sheet afterwards makes the save fail. Nothing is done
+    /// for a worksheet not in constant memory mode.
+    ///
+    /// # Errors
+    ///
+    /// - [`XlsxError::IoError`] - The rows could not be written out.
+    #[cfg(feature = "constant_memory")]
+    pub fn end_rows(&mut self) -> Result<(), XlsxError> {
+        if !self.use_constant_memory {
+            return Ok(());
+        }
+        // The save opens the sheet's data where it still holds a row: the
+        // same is decided here, where the rows go out before it.
+        if !self.data_table.is_empty() {
+            self.has_sheet_data = true;
+        }
+        self.flush_last_row();
+        let file_writer = self.file_writer();
+        file_writer.flush()?;
+        file_writer.get_mut().deflated()?;
+        Ok(())
+    }
+
     pub(crate) fn flush_last_row(&mut self) {
         // First find any write ahead cached rows.
         let mut remaining_rows: Vec<_> = self.write_ahead.keys().copied().collect();
