@@ -470,7 +470,7 @@ pub(crate) fn parse_ref(word: &str) -> Option<(u32, u32)> {
         digits += 1;
     }
     let row_ok = digits > 0 && (1..=1_048_576).contains(&row);
-    (row_ok && col <= 16_384).then_some((row - 1, col - 1))
+    (row_ok && col <= 16_384).then(|| (row - 1, col - 1))
 }
 
 fn number(v: &Value) -> Result<Decimal, Unsupported> {
