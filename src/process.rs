@@ -47,20 +47,9 @@ fn process_source(source: &Source, form: &Form) -> Submission {
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let (mut tables, mut issues) = normalize_grid(&grid, form, &source.display, &stem);
+    let (tables, mut issues) = normalize_grid(&grid, form, &source.display, &stem);
     for table in &tables {
         issues.extend(check_table(form, &source.display, table));
-    }
-    // Once checked, indicators are kept with the taxonomy's codes and names, as every output
-    // renders them; done here, on the worker threads, rather than once per output.
-    for project in tables
-        .iter_mut()
-        .flat_map(|t| t.units.iter_mut())
-        .flat_map(|u| u.projects.iter_mut())
-    {
-        for indicator in &mut project.indicators {
-            form.taxonomy.canonicalize(indicator);
-        }
     }
     let status = if tables.is_empty() {
         FileStatus::Failed
@@ -147,13 +136,7 @@ pub fn process_with(
     let work = || {
         sources
             .par_iter()
-            .map(|source| {
-                let mut sub = process_counted(source, form, &errors, progress);
-                if keep == Keep::Counts {
-                    shed_indicators(form, &mut sub);
-                }
-                sub
-            })
+            .map(|source| process_counted(source, form, &errors, progress, keep))
             .collect::<Vec<_>>()
     };
     let result = in_pool(jobs, work);
@@ -168,6 +151,21 @@ pub enum Keep {
     All,
     /// Of the indicators, only their count and scheme signs (see [`shed_indicators`]).
     Counts,
+}
+
+/// Gives a checked file's indicators the taxonomy's codes and names, as every output renders
+/// them; done on the worker threads, rather than once per output.
+fn canonicalize(form: &Form, sub: &mut Submission) {
+    for project in sub
+        .tables
+        .iter_mut()
+        .flat_map(|t| t.units.iter_mut())
+        .flat_map(|u| u.projects.iter_mut())
+    {
+        for indicator in &mut project.indicators {
+            form.taxonomy.canonicalize(indicator);
+        }
+    }
 }
 
 /// Drops a checked file's indicators, keeping their count and scheme signs, and the long texts
@@ -248,7 +246,7 @@ pub fn process_streaming<P: Send, E: Send>(
                 if i >= sources.len() || !gate.wait_for(i, window) {
                     break;
                 }
-                let mut done = process_counted(&sources[i], form, errors, progress);
+                let mut done = process_counted(&sources[i], form, errors, progress, Keep::All);
                 let prepared = prepare(&mut done);
                 if send.send((i, done, prepared)).is_err() {
                     break;
@@ -322,14 +320,24 @@ fn in_pool<T: Send>(jobs: usize, work: impl FnOnce() -> T + Send) -> T {
     }
 }
 
-/// One file processed, counted on the bar; a panic met on it becomes an issue on it.
+/// One file processed, its indicators canonicalized or shed as `keep` says, and counted on the
+/// bar; a panic met on it becomes an issue on it.
 fn process_counted(
     source: &Source,
     form: &Form,
     errors: &AtomicUsize,
     progress: &Progress,
+    keep: Keep,
 ) -> Submission {
-    let submission = catch_unwind(AssertUnwindSafe(|| process_source(source, form)))
+    let submission = catch_unwind(AssertUnwindSafe(|| {
+        let mut sub = process_source(source, form);
+        match keep {
+            Keep::All => canonicalize(form, &mut sub),
+            // The counts need no names: shed before any is rewritten.
+            Keep::Counts => shed_indicators(form, &mut sub),
+        }
+        sub
+    }))
         .unwrap_or_else(|panic| {
             let what = panic
                 .downcast_ref::<&str>()
