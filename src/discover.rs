@@ -232,8 +232,8 @@ pub fn extension_of(path: &Path) -> String {
         .unwrap_or_default()
 }
 
-/// A file's first bytes (up to [`HEAD_BYTES`]), enough to tell its kind and whether jixiao wrote it;
-/// empty when it cannot be read.
+/// A file's first bytes (up to [`HEAD_BYTES`]), enough to tell its kind and whether jixiao
+/// wrote it; empty when it cannot be read.
 pub(crate) fn read_head(path: &Path) -> Vec<u8> {
     read_start(path, HEAD_BYTES)
 }
@@ -465,6 +465,35 @@ fn split_duplicates(sources: Vec<Source>) -> (Vec<Source>, Vec<(Source, String)>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A zip package with jixiao's custom property (or another one), padded with a stored entry
+    /// of `padding` bytes.
+    fn package(property: &str, padding: usize) -> Vec<u8> {
+        use std::io::Write;
+        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let stored = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored);
+        zip.start_file("xl/workbook.xml", stored).unwrap();
+        zip.write_all(&vec![b'x'; padding]).unwrap();
+        zip.start_file("docProps/custom.xml", stored).unwrap();
+        let xml = format!("<Properties><property name=\"{property}\"/></Properties>");
+        zip.write_all(xml.as_bytes()).unwrap();
+        zip.finish().unwrap().into_inner()
+    }
+
+    /// jixiao's own workbook is known whether discover reads it whole (a small one) or opens it
+    /// again for its zip directory (one past `WHOLE_AT_ONCE`); another package is not.
+    #[test]
+    fn own_workbooks_are_known_small_or_large() {
+        let dir = tempfile::tempdir().unwrap();
+        for (padding, ours) in [(100, true), (200_000, true), (100, false), (200_000, false)] {
+            let property = if ours { OWN_OUTPUT_PROPERTY } else { "other" };
+            let path = dir.path().join(format!("{padding}_{ours}.xlsx"));
+            std::fs::write(&path, package(property, padding)).unwrap();
+            let skipped = matches!(look_at(path, false), Looked::Skipped(..));
+            assert_eq!(skipped, ours, "padding {padding}, ours {ours}");
+        }
+    }
 
     #[test]
     fn a_folder_that_cannot_be_listed_is_noted_and_the_walk_goes_on() {
