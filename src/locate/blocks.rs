@@ -362,10 +362,7 @@ fn distinct_cells(sheet: &Sheet, r: usize) -> Vec<(usize, Cow<'_, str>)> {
     let mut out: Vec<(usize, Cow<str>)> = Vec::new();
     let mut previous_blank = true;
     for c in 0..sheet.rows.get(r).map_or(0, Vec::len) {
-        let text = match sheet.cell(r, c).shown() {
-            Cow::Borrowed(s) => Cow::Borrowed(s.trim()),
-            Cow::Owned(s) => Cow::Owned(s.trim().to_string()),
-        };
+        let text = sheet.cell(r, c).shown_trimmed();
         if text.is_empty() {
             previous_blank = true;
             continue;

@@ -286,11 +286,7 @@ fn add_up(parts: &[&Amount]) -> Amount {
 
 /// The text of a cell, with the line breaks and spaces inside a level name removed.
 fn cell_text(sheet: &Sheet, r: usize, col: Option<usize>) -> Cow<'_, str> {
-    match col.map(|c| sheet.cell(r, c).shown()) {
-        Some(Cow::Borrowed(s)) => Cow::Borrowed(s.trim()),
-        Some(Cow::Owned(s)) => Cow::Owned(s.trim().to_string()),
-        None => Cow::Borrowed(""),
-    }
+    col.map_or(Cow::Borrowed(""), |c| sheet.cell(r, c).shown_trimmed())
 }
 
 /// Text written over several lines as one line: the breaks dropped between Chinese characters,

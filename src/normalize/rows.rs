@@ -134,14 +134,7 @@ impl<'a> SheetReader<'a> {
     }
 
     fn text(&self, r: usize, col: Option<usize>) -> Cow<'a, str> {
-        let Some(c) = col else {
-            return Cow::Borrowed("");
-        };
-        match self.sheet.cell(r, c).shown() {
-            Cow::Borrowed(text) => Cow::Borrowed(text.trim()),
-            Cow::Owned(text) if text.trim().len() == text.len() => Cow::Owned(text),
-            Cow::Owned(text) => Cow::Owned(text.trim().to_string()),
-        }
+        col.map_or(Cow::Borrowed(""), |c| self.sheet.cell(r, c).shown_trimmed())
     }
 
     /// The rows below the header that hold data, classified; blank and note rows left out.

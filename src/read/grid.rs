@@ -32,6 +32,17 @@ impl Cell {
         self.shown().into_owned()
     }
 
+    /// [`Cell::shown`] without its leading and trailing spaces, still without copying a text
+    /// cell's text (a number's is made, and trimmed in place).
+    pub fn shown_trimmed(&self) -> std::borrow::Cow<'_, str> {
+        use std::borrow::Cow;
+        match self.shown() {
+            Cow::Borrowed(text) => Cow::Borrowed(text.trim()),
+            Cow::Owned(text) if text.trim().len() == text.len() => Cow::Owned(text),
+            Cow::Owned(text) => Cow::Owned(text.trim().to_string()),
+        }
+    }
+
     /// [`Cell::display`] without copying a text cell's text.
     pub fn shown(&self) -> std::borrow::Cow<'_, str> {
         use std::borrow::Cow;
