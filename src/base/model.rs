@@ -730,6 +730,14 @@ impl Submission {
         self.tables.iter().flat_map(|t| t.units.iter())
     }
 
+    /// Every project of the held tables, to change in place.
+    pub fn projects_mut(&mut self) -> impl Iterator<Item = &mut Project> {
+        self.tables
+            .iter_mut()
+            .flat_map(|t| t.units.iter_mut())
+            .flat_map(|u| u.projects.iter_mut())
+    }
+
     /// Gives back the spare capacity of what a submission keeps for the rest of a run (its
     /// tables, units, projects and issues, built by pushing, hold up to twice their length):
     /// a streaming consolidation keeps every submission until the end.
