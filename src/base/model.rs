@@ -443,6 +443,12 @@ impl Project {
             .map_or(self.indicators.len(), |d| d.count)
     }
 
+    /// The long texts of a digested project, on disk for 汇总表 (none in `check`, or before the
+    /// digest).
+    pub fn digest_texts(&self) -> Option<&DigestTexts> {
+        self.digest.as_ref()?.texts.as_ref()
+    }
+
     /// Keeps a digest of the indicators (their count, the scheme signs `(older, current)` and,
     /// for 汇总表, the long `texts` on disk) and drops them, with what only a per-project form
     /// (`forms --layout project`) or 汇总表 shows: the goal (in `texts` when there are texts),

@@ -26,7 +26,7 @@ use crate::base::spill::{Spill, SpilledText};
 /// Whether a project can be parked: digested, with nothing left beside the parts that are kept
 /// (see `write::workbook::digest_indicators`, which leaves a project so).
 fn parkable(p: &Project) -> bool {
-    p.digest.as_ref().is_some_and(|d| d.texts.is_some())
+    p.digest_texts().is_some()
         && p.goal.is_empty()
         && p.indicator_text.is_empty()
         && p.indicators.is_empty()
@@ -423,7 +423,7 @@ fn encode(p: &Project, out: &mut Vec<u8>) {
         put_u32(out, *row);
         put_u32(out, *col);
     }
-    if let Some((d, t)) = p.digest.as_ref().and_then(|d| Some((d, d.texts.as_ref()?))) {
+    if let (Some(d), Some(t)) = (&p.digest, p.digest_texts()) {
         put_u64(out, d.count as u64);
         put_place(out, &t.cell);
         put_place(out, &t.goal);

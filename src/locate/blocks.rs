@@ -404,8 +404,8 @@ fn may_name_a_project(sheet: &Sheet, labels: &Labels) -> bool {
 fn is_title_or_note(sheet: &Sheet, r: usize, form: &Form) -> bool {
     let Some(first) = sheet.rows[r]
         .iter()
-        .map(Cell::shown)
-        .find(|t| !t.trim().is_empty())
+        .map(Cell::shown_trimmed)
+        .find(|t| !t.is_empty())
     else {
         return false;
     };

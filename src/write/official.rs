@@ -434,8 +434,7 @@ pub fn indicator_cell(p: &Project) -> String {
 /// The text of one cell of a project row as a person reads it (amounts formatted); the long
 /// texts of a digested project are read back from disk.
 fn project_text(form: &Form, p: &Project, id: FieldId) -> Result<String, XlsxError> {
-    let texts = p.digest.as_ref().and_then(|d| d.texts.as_ref());
-    Ok(match (form[id].kind, texts) {
+    Ok(match (form[id].kind, p.digest_texts()) {
         (FieldKind::Goal, Some(t)) => t.goal.read()?,
         (FieldKind::Indicators, Some(t)) => t.cell.read()?,
         _ => held_text(form, p, id).into_owned(),
@@ -599,15 +598,10 @@ fn column_widths(form: &Form, widest: Vec<f64>) -> Vec<f64> {
 /// digested project's long texts were measured before they went to disk.
 pub fn project_widths(form: &Form, project: &Project) -> Vec<usize> {
     form.field_ids()
-        .map(|id| {
-            match (
-                project.digest.as_ref().and_then(|d| d.texts.as_ref()),
-                form[id].kind,
-            ) {
-                (Some(t), FieldKind::Goal) => t.goal_width,
-                (Some(t), FieldKind::Indicators) => t.cell_width,
-                _ => widest_line(&held_text(form, project, id)),
-            }
+        .map(|id| match (project.digest_texts(), form[id].kind) {
+            (Some(t), FieldKind::Goal) => t.goal_width,
+            (Some(t), FieldKind::Indicators) => t.cell_width,
+            _ => widest_line(&held_text(form, project, id)),
         })
         .collect()
 }
