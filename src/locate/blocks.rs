@@ -115,7 +115,7 @@ struct Reduced {
 /// Reduces a label: no spaces, "其中" and numbering removed (giving the depth), a trailing colon
 /// and a bracketed note removed.
 fn reduce(text: &str, form: &Form) -> Reduced {
-    let (compact, money_unit) = normalize_label(text, form);
+    let (mut compact, money_unit) = normalize_label(text, form);
     let mut s = compact.as_str();
     let mut depth = 0;
     if let Some(rest) = s.strip_prefix("其中") {
@@ -136,8 +136,13 @@ fn reduce(text: &str, form: &Form) -> Reduced {
         }
         _ => (s, String::new()),
     };
+    // The label is a run of `compact`: cut it out in place rather than copy it.
+    let from = label.as_ptr() as usize - compact.as_ptr() as usize;
+    let to = from + label.len();
+    compact.truncate(to);
+    compact.drain(..from);
     Reduced {
-        label: label.to_string(),
+        label: compact,
         depth,
         note,
         money_unit,
@@ -289,22 +294,43 @@ impl<'a> Labels<'a> {
         if self.quick && !may_hold(self.index.label_words.as_ref(), text) {
             return None;
         }
-        let folded = text.replace('：', ":");
-        let (head, tail) = match folded.split_once(':') {
-            // "其中:财政拨款" has its label after the colon.
-            Some((h, t)) if reduce(h, self.form).label.is_empty() => match t.split_once(':') {
-                Some((h2, t2)) => (format!("{h}:{h2}"), t2.trim().to_string()),
-                None => (folded.clone(), String::new()),
-            },
-            Some((h, t)) => (h.to_string(), t.trim().to_string()),
-            None => (folded.clone(), String::new()),
+        let folded = if text.contains('：') {
+            Cow::Owned(text.replace('：', ":"))
+        } else {
+            Cow::Borrowed(text)
         };
-        if head.chars().count() > MAX_LABEL_CHARS {
-            return None;
-        }
-        let reduced = reduce(&head, self.form);
+        let too_long = |head: &str| head.chars().count() > MAX_LABEL_CHARS;
+        let (reduced, tail) = match folded.split_once(':') {
+            Some((h, t)) => {
+                let first = reduce(h, self.form);
+                if !first.label.is_empty() {
+                    if too_long(h) {
+                        return None;
+                    }
+                    (first, t.trim())
+                } else if let Some((h2, t2)) = t.split_once(':') {
+                    // "其中:财政拨款" has its label after the colon.
+                    let head = format!("{h}:{h2}");
+                    if too_long(&head) {
+                        return None;
+                    }
+                    (reduce(&head, self.form), t2.trim())
+                } else {
+                    if too_long(&folded) {
+                        return None;
+                    }
+                    (reduce(&folded, self.form), "")
+                }
+            }
+            None => {
+                if too_long(&folded) {
+                    return None;
+                }
+                (reduce(&folded, self.form), "")
+            }
+        };
         if let Some(field) = self.field(&reduced.label) {
-            return Some((field, reduced, tail));
+            return Some((field, reduced, tail.to_string()));
         }
         // A value glued to its label: "上级资金16".
         if tail.is_empty() {
@@ -401,7 +427,7 @@ fn may_name_a_project(sheet: &Sheet, labels: &Labels) -> bool {
 /// Whether a row is one text merged across the table (a title or a note), or starts with a
 /// note word (注, 填表人, …). Asked of every row of every indicator table: the first cell is
 /// read in place, and the row's distinct cells are gathered only for a row merged across.
-fn is_title_or_note(sheet: &Sheet, r: usize, form: &Form) -> bool {
+fn is_title_or_note(sheet: &Sheet, r: usize, width: usize, form: &Form) -> bool {
     let Some(first) = sheet.rows[r]
         .iter()
         .map(Cell::shown_trimmed)
@@ -410,7 +436,7 @@ fn is_title_or_note(sheet: &Sheet, r: usize, form: &Form) -> bool {
         return false;
     };
     starts_with_note(&first, form)
-        || (sheet.width() > 2 && merged_across(sheet, r) && distinct_cells(sheet, r).len() == 1)
+        || (width > 2 && merged_across(sheet, r, width) && distinct_cells(sheet, r).len() == 1)
 }
 
 /// Whether a text, spaces aside, starts with one of the form's note words followed by a colon,
@@ -425,11 +451,12 @@ fn starts_with_note(text: &str, form: &Form) -> bool {
     })
 }
 
-/// Whether every filled cell of a row holds the same text over at least half the sheet's width.
-fn merged_across(sheet: &Sheet, r: usize) -> bool {
+/// Whether every filled cell of a row holds the same text over at least half the sheet's width
+/// (`width`, [`Sheet::width`], given by the caller: it is the same for every row).
+fn merged_across(sheet: &Sheet, r: usize, width: usize) -> bool {
     let row = &sheet.rows[r];
     let filled = row.iter().filter(|c| !c.is_blank()).count();
-    filled * 2 >= sheet.width() && filled > 1
+    filled * 2 >= width && filled > 1
 }
 
 /// Finds the per-project blocks of a sheet (none when the form has no `[project]`).
@@ -563,7 +590,12 @@ fn row_pairs(sheet: &Sheet, r: usize, labels: &Labels) -> Vec<Pair> {
     let mut whole: Vec<_> = cells.iter().map(|(_, t)| labels.parse(t)).collect();
     let mut pairs = Vec::new();
     for (i, (c, text)) in cells.iter().enumerate() {
-        let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+        // One line (most cells) needs no split.
+        let lines: Vec<&str> = if text.contains('\n') {
+            text.lines().filter(|l| !l.trim().is_empty()).collect()
+        } else {
+            Vec::new()
+        };
         if lines.len() > 1 {
             // Several "label：value" lines in one cell: a funding block written in one cell.
             let parsed: Vec<_> = lines.iter().filter_map(|l| labels.parse(l)).collect();
@@ -671,8 +703,9 @@ fn find_table(sheet: &Sheet, from: usize, limit: usize, labels: &Labels) -> Opti
 
 /// The row past a block's indicator table: the first title or note row after its header.
 fn table_end(sheet: &Sheet, table: &IndicatorTable, limit: usize, form: &Form) -> usize {
+    let width = sheet.width();
     (table.header + 1..limit)
-        .find(|&r| is_title_or_note(sheet, r, form))
+        .find(|&r| is_title_or_note(sheet, r, width, form))
         .unwrap_or(limit)
 }
 
