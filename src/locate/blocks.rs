@@ -716,7 +716,7 @@ fn block_money_unit(sheet: &Sheet, from: usize, to: usize, labels: &Labels) -> O
     for r in from..to {
         // Not numbers: a number's text neither ends with a bracket nor holds 位. A merged copy
         // is passed over: it would tell what its first cell told.
-        let mut previous: Option<&String> = None;
+        let mut previous: Option<&crate::read::grid::Text> = None;
         for cell in &sheet.rows[r] {
             let (Cell::Text(whole) | Cell::Date(whole) | Cell::Error(whole)) = cell else {
                 previous = None;

@@ -224,7 +224,7 @@ fn funding_lines(sheet: &Sheet, block: &Block, form: &Form, divisor: Decimal) ->
         let amount = if text.is_empty() {
             Amount::Blank
         } else {
-            parse_amount(&Cell::Text(text.to_string()), divisor, form)
+            parse_amount(&Cell::Text(text.into()), divisor, form)
         };
         lines.push(FundingLine {
             label: pair.label.clone(),

@@ -52,7 +52,7 @@ impl SheetFormulas<'_> {
         Ok(match value {
             Value::Number(d) => Cell::Number(d.to_f64().unwrap_or(0.0)),
             Value::Text(t) if t.is_empty() => Cell::Empty,
-            Value::Text(t) => Cell::Text(t),
+            Value::Text(t) => Cell::Text(t.into()),
             Value::Bool(b) => Cell::Bool(b),
             Value::Empty => Cell::Empty,
         })
@@ -101,7 +101,7 @@ impl SheetFormulas<'_> {
         Ok(match cell {
             Cell::Empty => Value::Empty,
             Cell::Number(n) => Value::Number(float_as_shown(*n).ok_or("数值无效")?),
-            Cell::Text(t) | Cell::Date(t) => Value::Text(t.clone()),
+            Cell::Text(t) | Cell::Date(t) => Value::Text(t.to_string()),
             Cell::Bool(b) => Value::Bool(*b),
             Cell::Error(e) => return Err(format!("引用的单元格是错误值 {e}")),
         })

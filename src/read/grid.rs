@@ -1,20 +1,25 @@
 //! The grid: what the read stage hands on. A workbook becomes sheets of cells whatever format it
 //! came in; every cell keeps its sheet, row and column so that an issue can name its place.
 
+/// A cell's text: held in place up to 24 bytes (eight Chinese characters, most labels,
+/// categories, names and targets), on the heap beyond, so that most cells cost no allocation to
+/// read, copy into a merged region or drop.
+pub type Text = compact_str::CompactString;
+
 /// One cell's value, as the file stored it.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub enum Cell {
     #[default]
     Empty,
     /// Text, with HTML tags and entities already removed for web exports.
-    Text(String),
+    Text(Text),
     /// A number as stored (Excel's IEEE double).
     Number(f64),
     Bool(bool),
     /// A date or time, rendered as text (2025-09-30).
-    Date(String),
+    Date(Text),
     /// A formula error such as `#REF!`.
-    Error(String),
+    Error(Text),
 }
 
 impl Cell {
@@ -120,7 +125,7 @@ impl Sheet {
                             if t.is_empty() {
                                 Cell::Empty
                             } else {
-                                Cell::Text(t.to_string())
+                                Cell::Text(Text::from(*t))
                             }
                         })
                         .collect()

@@ -590,7 +590,7 @@ fn build_sheet(table: TableBuilder, stored: &mut usize, limit: usize) -> Result<
     for block in table.leading {
         let mut row = Vec::new();
         grow(&mut row, 1)?;
-        row[0] = Cell::Text(block);
+        row[0] = Cell::Text(block.into());
         rows.push(row);
     }
     let top = rows.len();
@@ -640,7 +640,7 @@ fn build_sheet(table: TableBuilder, stored: &mut usize, limit: usize) -> Result<
             if !blank {
                 let row = &mut rows[top + r];
                 grow(row, col + 1)?;
-                row[col] = Cell::Text(cell.text);
+                row[col] = Cell::Text(cell.text.into());
                 if colspan > 1 || end > r + 1 {
                     merged.push((top + r, top + end, col, col + colspan));
                 }

@@ -215,7 +215,7 @@ pub fn read_text(bytes: &[u8], extension: &str) -> Result<Grid, ReadError> {
                 if cleaned.trim().is_empty() {
                     Cell::Empty
                 } else {
-                    Cell::Text(cleaned)
+                    Cell::Text(cleaned.into())
                 }
             })
             .collect();

@@ -12,7 +12,7 @@ use crate::discover::SourceKind;
 use std::collections::HashMap;
 
 use crate::read::formula::SheetFormulas;
-use crate::read::grid::{Cell, Grid, Sheet, UnevaluatedFormula};
+use crate::read::grid::{Cell, Grid, Sheet, Text, UnevaluatedFormula};
 use crate::read::merges::merges_in_tail;
 use crate::read::{CellCountPlace, NotASpreadsheet, ReadError, MAX_CELLS, MAX_TEXT_BYTES};
 
@@ -168,7 +168,7 @@ fn evaluate_formulas(
                         formula: formula.clone(),
                         reason,
                     });
-                    Cell::Error(formula)
+                    Cell::Error(formula.into())
                 });
                 (at, cell)
             })
@@ -316,15 +316,15 @@ fn fill_merged(sheet: &mut Sheet, merged: &[Dimensions]) {
 
 fn convert_ref(data: &DataRef) -> Cell {
     match data {
-        DataRef::SharedString(s) => Cell::Text((*s).to_string()),
-        DataRef::String(s) => Cell::Text(s.clone()),
+        DataRef::SharedString(s) => Cell::Text(Text::from(*s)),
+        DataRef::String(s) => Cell::Text(Text::from(s.as_str())),
         DataRef::Int(i) => Cell::Number(*i as f64),
         DataRef::Float(f) => Cell::Number(*f),
         DataRef::Bool(b) => Cell::Bool(*b),
         DataRef::DateTime(dt) => date_cell(dt),
-        DataRef::DateTimeIso(s) => Cell::Date(s.clone()),
-        DataRef::DurationIso(s) => Cell::Text(s.clone()),
-        DataRef::Error(e) => Cell::Error(e.to_string()),
+        DataRef::DateTimeIso(s) => Cell::Date(Text::from(s.as_str())),
+        DataRef::DurationIso(s) => Cell::Text(Text::from(s.as_str())),
+        DataRef::Error(e) => Cell::Error(compact_str::format_compact!("{e}")),
         DataRef::Empty => Cell::Empty,
     }
 }
@@ -332,23 +332,23 @@ fn convert_ref(data: &DataRef) -> Cell {
 fn date_cell(dt: &calamine::ExcelDateTime) -> Cell {
     let (y, m, d, hh, mm, ss, _) = dt.to_ymd_hms_milli();
     if dt.is_duration() || (hh, mm, ss) != (0, 0, 0) {
-        Cell::Date(format!("{y:04}-{m:02}-{d:02} {hh:02}:{mm:02}:{ss:02}"))
+        Cell::Date(compact_str::format_compact!("{y:04}-{m:02}-{d:02} {hh:02}:{mm:02}:{ss:02}"))
     } else {
-        Cell::Date(format!("{y:04}-{m:02}-{d:02}"))
+        Cell::Date(compact_str::format_compact!("{y:04}-{m:02}-{d:02}"))
     }
 }
 
 fn convert(data: &Data) -> Cell {
     match data {
         Data::Empty => Cell::Empty,
-        Data::String(s) => Cell::Text(s.clone()),
+        Data::String(s) => Cell::Text(Text::from(s.as_str())),
         Data::Float(f) => Cell::Number(*f),
         Data::Int(i) => Cell::Number(*i as f64),
         Data::Bool(b) => Cell::Bool(*b),
         Data::DateTime(dt) => date_cell(dt),
-        Data::DateTimeIso(s) => Cell::Date(s.clone()),
-        Data::DurationIso(s) => Cell::Text(s.clone()),
-        Data::Error(e) => Cell::Error(e.to_string()),
+        Data::DateTimeIso(s) => Cell::Date(Text::from(s.as_str())),
+        Data::DurationIso(s) => Cell::Text(Text::from(s.as_str())),
+        Data::Error(e) => Cell::Error(compact_str::format_compact!("{e}")),
     }
 }
 
