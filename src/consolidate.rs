@@ -649,7 +649,7 @@ mod tests {
     /// A project with `n` (unchecked) indicators.
     fn with_indicators(mut p: Project, n: u32) -> Project {
         let empty = Target {
-            text: String::new(),
+            text: Default::default(),
             value: TargetValue::Empty,
         };
         p.indicators = (1..=n)
@@ -657,7 +657,7 @@ mod tests {
                 seq: Some(seq),
                 level1: CategoryRef::default(),
                 level2: CategoryRef::default(),
-                name: format!("指标{seq}"),
+                name: compact_str::format_compact!("指标{seq}"),
                 period: empty.clone(),
                 annual: empty.clone(),
                 ..Indicator::default()

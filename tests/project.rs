@@ -153,7 +153,7 @@ fn every_per_project_fixture_reads_as_transcribed() {
                     let got = [
                         Some(ind.level1.render()),
                         Some(ind.level2.render()),
-                        Some(ind.name.clone()),
+                        Some(ind.name.to_string()),
                     ];
                     // The item number of "指标1：…" is not part of the name.
                     let unnumbered = |s: &str| match s
@@ -277,7 +277,7 @@ fn the_older_scheme_reads_without_category_errors() {
     let codes: Vec<String> = unit.projects[0]
         .indicators
         .iter()
-        .map(|i| i.level2.code.clone().unwrap_or_default())
+        .map(|i| i.level2.code.as_deref().unwrap_or_default().to_string())
         .collect();
     assert_eq!(
         codes,

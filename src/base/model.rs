@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::base::issue::{Issue, Rule, Severity};
 use crate::base::spill::SpilledText;
+use crate::base::text::Text;
 
 /// A column of the form (an entry of `Form::fields`), valid for the form that gave it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -243,7 +244,7 @@ impl Comparison {
 /// A target value (实施周期指标值 or 年度指标值): the text as written, and what it says.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Target {
-    pub text: String,
+    pub text: Text,
     pub value: TargetValue,
 }
 
@@ -266,7 +267,7 @@ pub enum TargetValue {
     /// A number with an optional comparison and unit: `≥210万人`, `不低于90%`, `100%`.
     Numeric(NumericTarget),
     /// A grade: 良好及以上, 优秀, 达标.
-    Grade(String),
+    Grade(Text),
     /// 是 / 否.
     YesNo(bool),
     /// A deadline: 2025年9月30日前 (day absent for 2025年底前 or 2025年9月前).
@@ -284,7 +285,7 @@ pub enum TargetValue {
 pub struct NumericTarget {
     pub comparison: Option<Comparison>,
     pub number: Decimal,
-    pub unit: String,
+    pub unit: Text,
 }
 
 impl NumericTarget {
@@ -302,8 +303,8 @@ impl NumericTarget {
 /// A category as written: code (if any) and name.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct CategoryRef {
-    pub code: Option<String>,
-    pub name: String,
+    pub code: Option<Text>,
+    pub name: Text,
 }
 
 impl CategoryRef {
@@ -311,7 +312,7 @@ impl CategoryRef {
     pub fn render(&self) -> String {
         match &self.code {
             Some(c) => format!("{c}-{}", self.name),
-            None => self.name.clone(),
+            None => self.name.to_string(),
         }
     }
 }
@@ -324,7 +325,7 @@ pub struct Indicator {
     pub level1: CategoryRef,
     pub level2: CategoryRef,
     /// 三级指标: the indicator's name.
-    pub name: String,
+    pub name: Text,
     /// 实施周期指标值.
     pub period: Target,
     /// 年度指标值.
@@ -335,7 +336,7 @@ pub struct Indicator {
     /// 分值 or 权重, when the form has the column and the cell is a number.
     pub weight: Option<Decimal>,
     /// 指标方向性 as written (正向指标, 反向指标), where the form has it.
-    pub direction: Option<String>,
+    pub direction: Option<Text>,
 }
 
 /// Indicator text that could not be read, quoted for the issue message.

@@ -344,10 +344,10 @@ impl Taxonomy {
         );
         for (category, (code, name)) in [(&mut ind.level1, level1), (&mut ind.level2, level2)] {
             if category.code.as_deref() != Some(code) {
-                category.code = Some(code.to_string());
+                category.code = Some(code.into());
             }
             if category.name != name {
-                category.name = name.to_string();
+                category.name = name.into();
             }
         }
     }
@@ -416,12 +416,12 @@ mod tests {
     fn indicator(level1: &str, level2: &str) -> Indicator {
         let category = |s: &str| match s.split_once('-') {
             Some((code, name)) => CategoryRef {
-                code: Some(code.to_string()),
-                name: name.to_string(),
+                code: Some(code.into()),
+                name: name.into(),
             },
             None => CategoryRef {
                 code: None,
-                name: s.to_string(),
+                name: s.into(),
             },
         };
         let target = Target {

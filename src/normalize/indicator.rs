@@ -148,7 +148,7 @@ fn parse_item(item: &str) -> Result<Indicator, String> {
         seq: None,
         level1: parse_category(head[0]),
         level2: parse_category(head[1]),
-        name: head[2..].join("；"),
+        name: head[2..].join("；").into(),
         period: parse_target(clean_value(&body[period_end..annual_at])),
         annual: parse_target(clean_value(&body[annual_end..])),
         ..Indicator::default()
@@ -160,12 +160,12 @@ pub fn parse_category(text: &str) -> CategoryRef {
     let text = text.trim();
     match split_code(text) {
         Some((code, name)) => CategoryRef {
-            code: Some(code.to_string()),
-            name: name.trim().to_string(),
+            code: Some(code.into()),
+            name: name.trim().into(),
         },
         None => CategoryRef {
             code: None,
-            name: text.to_string(),
+            name: text.into(),
         },
     }
 }

@@ -7,6 +7,7 @@
 use crate::base::form::{Form, IndicatorKind};
 use crate::base::issue::Issue;
 use crate::base::model::{CategoryRef, Indicator, IndicatorFault, Project, Table};
+use crate::base::text::Text;
 use crate::locate::Layout;
 use crate::normalize::indicator::parse_category;
 use crate::normalize::rows::{RowCells, SheetReader};
@@ -108,11 +109,11 @@ fn add_indicator_row(project: &mut Project, cells: &RowCells) {
         seq: Some(seq),
         level1,
         level2,
-        name: name.to_string(),
+        name: name.into(),
         period: parse_target(&value(IndicatorKind::Period)),
         annual: parse_target(&value(IndicatorKind::Annual)),
         weight: cell(IndicatorKind::Weight).parse().ok(),
-        direction: Some(cell(IndicatorKind::Direction).to_string()).filter(|d| !d.is_empty()),
+        direction: Some(Text::from(cell(IndicatorKind::Direction))).filter(|d| !d.is_empty()),
         ..Indicator::default()
     });
 }

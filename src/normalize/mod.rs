@@ -148,7 +148,7 @@ mod tests {
                         .map(|s| match s.parse::<f64>() {
                             Ok(n) => Cell::Number(n),
                             Err(_) if s.is_empty() => Cell::Empty,
-                            Err(_) => Cell::Text(s.to_string()),
+                            Err(_) => Cell::Text((*s).into()),
                         })
                         .collect()
                 })

@@ -411,7 +411,7 @@ fn read_indicators(
             seq: Some(seq),
             level1: parse_category(&level1),
             level2: parse_category(&level2),
-            name,
+            name: name.into(),
             period: parse_target(&period),
             annual: parse_target(&annual),
             row: Some(row),
@@ -421,7 +421,7 @@ fn read_indicators(
                 .columns_of(BlockColumn::Sign)
                 .map(|c| cell_text(sheet, r, Some(c)))
                 .find(|s| s.contains("正向") || s.contains("反向"))
-                .map(Cow::into_owned),
+                .map(|s| s.as_ref().into()),
         });
     }
     (indicators, faults, texts.join("\n"))
@@ -482,7 +482,7 @@ mod tests {
             name: Some("Sheet1".into()),
             rows: rows
                 .iter()
-                .map(|r| r.iter().map(|t| Cell::Text(t.to_string())).collect())
+                .map(|r| r.iter().map(|t| Cell::Text((*t).into())).collect())
                 .collect(),
             ..Sheet::default()
         };

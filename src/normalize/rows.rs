@@ -438,7 +438,7 @@ mod tests {
         match s.parse::<f64>() {
             _ if s.is_empty() => Cell::Empty,
             Ok(n) => Cell::Number(n),
-            Err(_) => Cell::Text(s.to_string()),
+            Err(_) => Cell::Text(s.into()),
         }
     }
 

@@ -64,7 +64,7 @@ static DEADLINE: LazyLock<Regex> = LazyLock::new(|| {
 /// Reads a target value.
 pub fn parse_target(text: &str) -> Target {
     Target {
-        text: text.to_string(),
+        text: text.into(),
         value: classify(text),
     }
 }
@@ -84,7 +84,7 @@ fn classify(text: &str) -> TargetValue {
     // words, a deadline with a digit of its year.
     let first = t.chars().next();
     if first.is_some_and(|c| "优良合达及中较好".contains(c)) && GRADE.is_match(t) {
-        return TargetValue::Grade(t.to_string());
+        return TargetValue::Grade(t.into());
     }
     let deadline = if first.is_some_and(char::is_numeric) && t.contains('年') {
         DEADLINE.captures(t)
@@ -155,7 +155,7 @@ fn parse_numeric(t: &str) -> Option<NumericTarget> {
     unit_ok.then(|| NumericTarget {
         comparison,
         number,
-        unit: unit.to_string(),
+        unit: unit.into(),
     })
 }
 
@@ -189,7 +189,7 @@ mod tests {
     fn numeric(text: &str) -> Option<(Option<Comparison>, String, String)> {
         parse_target(text)
             .numeric()
-            .map(|n| (n.comparison, n.number.to_string(), n.unit.clone()))
+            .map(|n| (n.comparison, n.number.to_string(), n.unit.to_string()))
     }
 
     #[test]

@@ -1,10 +1,7 @@
 //! The grid: what the read stage hands on. A workbook becomes sheets of cells whatever format it
 //! came in; every cell keeps its sheet, row and column so that an issue can name its place.
 
-/// A cell's text: held in place up to 24 bytes (eight Chinese characters, most labels,
-/// categories, names and targets), on the heap beyond, so that most cells cost no allocation to
-/// read, copy into a merged region or drop.
-pub type Text = compact_str::CompactString;
+pub use crate::base::text::Text;
 
 /// One cell's value, as the file stored it.
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -678,7 +678,7 @@ mod tests {
     use super::*;
 
     fn text(s: &str) -> Cell {
-        Cell::Text(s.to_string())
+        Cell::Text(s.into())
     }
 
     /// The cells of a sheet as strings, "" for empty.

@@ -385,7 +385,7 @@ mod tests {
     use super::*;
 
     fn text(s: &str) -> Cell {
-        Cell::Text(s.to_string())
+        Cell::Text(s.into())
     }
 
     /// A sheet at the file's top-left from text rows ("" is empty).
