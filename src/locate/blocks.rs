@@ -13,7 +13,7 @@ use aho_corasick::AhoCorasick;
 use crate::base::form::{
     BlockColumn, BlockField, BlockLabel, BlockLabelIndex, Form, LabelWords, ProjectForm,
 };
-use crate::locate::{fold, folded, normalize_label};
+use crate::locate::{fold, normalize_label, with_folded};
 use crate::read::grid::{Cell, Sheet};
 
 /// Longest cell text read as a label, in characters.
@@ -252,11 +252,12 @@ fn may_hold(words: Option<&LabelWords>, text: &str) -> bool {
             return false;
         }
     }
-    let text = folded(text);
-    words
-        .automaton
-        .find(text.as_ref())
-        .is_some_and(|m| text[..m.start()].chars().all(may_lead))
+    with_folded(text, |text| {
+        words
+            .automaton
+            .find(text)
+            .is_some_and(|m| text[..m.start()].chars().all(may_lead))
+    })
 }
 
 /// A character that may stand before a label in its cell: of "其中", a colon, a numbering.
@@ -419,8 +420,7 @@ fn may_name_a_project(sheet: &Sheet, labels: &Labels) -> bool {
         let Cell::Text(text) = cell else {
             return false;
         };
-        let text = folded(text);
-        names.iter().any(|n| text.contains(n))
+        with_folded(text, |text| names.iter().any(|n| text.contains(n)))
     })
 }
 

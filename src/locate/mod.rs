@@ -56,12 +56,35 @@ pub(crate) fn folded(text: &str) -> Cow<'_, str> {
     if !text.chars().any(folds) {
         return Cow::Borrowed(text);
     }
-    Cow::Owned(
-        text.chars()
-            .filter(|c| !c.is_whitespace())
-            .map(fold)
-            .collect(),
-    )
+    let mut out = String::with_capacity(text.len());
+    fold_into(text, &mut out);
+    Cow::Owned(out)
+}
+
+/// Calls `f` with [`folded`]`(text)`, folded into a buffer kept by the thread rather than a new
+/// string: the quick looks fold every text they pass, and most of them are thrown away at once.
+pub(crate) fn with_folded<R>(text: &str, f: impl FnOnce(&str) -> R) -> R {
+    thread_local! {
+        static BUFFER: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+    }
+    let folds = |c: char| c.is_whitespace() || fold(c) != c;
+    if !text.chars().any(folds) {
+        return f(text);
+    }
+    BUFFER.with(|buffer| match buffer.try_borrow_mut() {
+        Ok(mut buffer) => {
+            buffer.clear();
+            fold_into(text, &mut buffer);
+            f(&buffer)
+        }
+        // Only if `f` itself folds a text: then it gets a string of its own.
+        Err(_) => f(&folded(text)),
+    })
+}
+
+/// Appends `text` as [`folded`] gives it.
+fn fold_into(text: &str, out: &mut String) {
+    out.extend(text.chars().filter(|c| !c.is_whitespace()).map(fold));
 }
 
 /// A character as [`folded`] gives it: full-width brackets and colons made ASCII.
@@ -77,19 +100,27 @@ pub(crate) fn fold(c: char) -> char {
 /// A header label reduced for comparison: no spaces or line breaks, ASCII brackets, a trailing
 /// money unit in brackets removed. Returns the label and that money unit, if any.
 pub fn normalize_label(text: &str, form: &Form) -> (String, Option<String>) {
-    let compact = folded(text).into_owned();
+    let mut label = String::with_capacity(text.len());
+    let unit = normalize_label_into(text, form, &mut label);
+    (label, unit)
+}
+
+/// [`normalize_label`] into a string the caller keeps (cleared first), returning the money unit:
+/// a row's cells read as labels one after another need no string each.
+fn normalize_label_into(text: &str, form: &Form, label: &mut String) -> Option<String> {
+    label.clear();
+    fold_into(text, label);
     // The regex only where a bracket closes the label: most cells have none.
-    if !compact.ends_with(')') {
-        return (compact, None);
+    if !label.ends_with(')') {
+        return None;
     }
-    if let Some(c) = BRACKETED_UNIT.captures(&compact) {
-        let unit = c[1].to_string();
-        if form.money_unit(&unit).is_some() {
-            let whole = c.get(0).map_or(0, |m| m.start());
-            return (compact[..whole].to_string(), Some(unit));
-        }
-    }
-    (compact, None)
+    let (unit, whole) = {
+        let c = BRACKETED_UNIT.captures(label)?;
+        (c[1].to_string(), c.get(0).map_or(0, |m| m.start()))
+    };
+    form.money_unit(&unit)?;
+    label.truncate(whole);
+    Some(unit)
 }
 
 /// Longest header label considered, in bytes: data cells (goals, indicator text) are skipped
@@ -142,11 +173,12 @@ type HeadCell = Option<(Option<String>, Option<LabelTarget>)>;
 
 /// A row's cells read as labels.
 fn head_cells(sheet: &Sheet, r: usize, form: &Form) -> Vec<HeadCell> {
+    let mut label = String::new();
     sheet.rows[r]
         .iter()
         .map(|cell| match cell {
             Cell::Text(text) if text.len() <= MAX_LABEL_BYTES => {
-                let (label, unit) = normalize_label(text, form);
+                let unit = normalize_label_into(text, form, &mut label);
                 Some((unit, match_label(&label, form)))
             }
             _ => None,
