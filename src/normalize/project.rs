@@ -14,7 +14,7 @@ use crate::base::model::{
     Amount, Amounts, FieldId, FundingLine, FundingRole, Indicator, IndicatorFault, LayoutKind,
     NameSource, Project, Table, Unit,
 };
-use crate::base::text::{name_key, split_code};
+use crate::base::text::{name_key, split_code, Text};
 use crate::locate::blocks::{Block, IndicatorTable, Pair};
 use crate::normalize::amount::parse_amount;
 use crate::normalize::indicator::parse_category;
@@ -167,7 +167,7 @@ fn read_project(sheet: &Sheet, block: &Block, form: &Form, divisor: Decimal) -> 
     };
     Project {
         row: sheet.row_number(block.name_row),
-        name: name.map(|p| one_line(&p.value)).unwrap_or_default(),
+        name: name.map(|p| one_line(&p.value).into_owned()).unwrap_or_default(),
         amounts,
         goal: goal.map(|p| p.value.clone()).unwrap_or_default(),
         goal_period: block
@@ -291,7 +291,10 @@ fn cell_text(sheet: &Sheet, r: usize, col: Option<usize>) -> Cow<'_, str> {
 
 /// Text written over several lines as one line: the breaks dropped between Chinese characters,
 /// a space elsewhere ("打造金安国际网球\n公开赛" → "打造金安国际网球公开赛").
-fn one_line(text: &str) -> String {
+fn one_line(text: &str) -> Cow<'_, str> {
+    if !text.contains('\n') {
+        return Cow::Borrowed(text.trim());
+    }
     let mut out = String::new();
     for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
         let joins_cjk =
@@ -301,7 +304,7 @@ fn one_line(text: &str) -> String {
         }
         out.push_str(line);
     }
-    out
+    Cow::Owned(out)
 }
 
 /// A wide (CJK) character: a line break between two of them is no space, as the HTML reader
@@ -341,10 +344,11 @@ fn read_indicators(
         });
     let mut indicators = Vec::new();
     let mut faults = Vec::new();
-    let mut texts = Vec::new();
-    let (mut level1, mut level2) = (String::new(), String::new());
+    // The rows as text, one line each (the project's 绩效指标 cell).
+    let mut texts = String::new();
+    let (mut level1, mut level2) = (Text::default(), Text::default());
     for r in table.header + 1..end {
-        let squeeze = |s: Cow<str>| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+        let squeeze = |s: Cow<str>| s.chars().filter(|c| !c.is_whitespace()).collect::<Text>();
         let l1 = squeeze(cell_text(sheet, r, col(BlockColumn::Level1, false)));
         let l2 = squeeze(cell_text(sheet, r, col(BlockColumn::Level2, false)));
         if !l1.is_empty() {
@@ -353,11 +357,11 @@ fn read_indicators(
         if !l2.is_empty() {
             level2 = l2;
         }
-        let mut name = one_line(strip_item_number(&cell_text(
-            sheet,
-            r,
-            col(BlockColumn::Level3, false),
-        )));
+        let name_in = |period| {
+            let text = cell_text(sheet, r, col(BlockColumn::Level3, period));
+            Text::from(one_line(strip_item_number(&text)).as_ref())
+        };
+        let mut name = name_in(false);
         let sign = table
             .columns_of(BlockColumn::Sign)
             .map(|c| cell_text(sheet, r, Some(c)))
@@ -371,35 +375,32 @@ fn read_indicators(
         if matches!(sign, "=" | "＝") && !annual.is_empty() && !annual.starts_with(['=', '＝']) {
             annual.insert_str(0, sign);
         }
-        let mut period = cell_text(sheet, r, col(BlockColumn::PeriodValue, false)).into_owned();
+        let mut period = cell_text(sheet, r, col(BlockColumn::PeriodValue, false));
         if split && name.is_empty() {
-            name = one_line(strip_item_number(&cell_text(
-                sheet,
-                r,
-                col(BlockColumn::Level3, true),
-            )));
+            name = name_in(true);
         }
         let has_period_column = col(BlockColumn::PeriodValue, false).is_some();
         if !has_period_column || (split && !period_half_used) {
-            period = annual.clone();
+            period = Cow::Borrowed(&annual);
         }
         if name.is_empty() && annual.is_empty() && period.is_empty() {
             continue; // a placeholder for an unused category
         }
         let row = sheet.row_number(r);
-        let text = [
-            level1.as_str(),
-            level2.as_str(),
-            name.as_str(),
-            annual.as_str(),
-        ]
-        .join("｜");
-        texts.push(text.clone());
+        let at = texts.len() + usize::from(!texts.is_empty());
+        for (i, part) in [&*level1, &*level2, &*name, &*annual].into_iter().enumerate() {
+            texts.push_str(match i {
+                0 if texts.is_empty() => "",
+                0 => "\n",
+                _ => "｜",
+            });
+            texts.push_str(part);
+        }
         let seq = (indicators.len() + faults.len() + 1) as u32;
         if name.is_empty() {
             faults.push(IndicatorFault {
                 seq: Some(seq),
-                text,
+                text: texts[at..].to_string(),
                 reason: "缺少三级指标（指标名称）".to_string(),
             });
             continue;
@@ -411,7 +412,7 @@ fn read_indicators(
             seq: Some(seq),
             level1: parse_category(&level1),
             level2: parse_category(&level2),
-            name: name.into(),
+            name,
             period: parse_target(&period),
             annual: parse_target(&annual),
             row: Some(row),
@@ -424,7 +425,7 @@ fn read_indicators(
                 .map(|s| s.as_ref().into()),
         });
     }
-    (indicators, faults, texts.join("\n"))
+    (indicators, faults, texts)
 }
 
 /// Whether a 指标方向 / 指标性质 cell holds a comparison sign rather than 正向 / 反向.
