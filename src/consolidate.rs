@@ -253,7 +253,7 @@ impl Grouping {
     /// joins the one numbered `i`.
     fn place(&mut self, layout: LayoutKind, unit: &Unit) -> Option<usize> {
         if layout == LayoutKind::Project {
-            let key = name_key(&unit.name);
+            let key = name_key(&unit.name).into_owned();
             if let Some(&i) = self.at.get(&key) {
                 return Some(i);
             }

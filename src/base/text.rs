@@ -186,14 +186,15 @@ pub fn display_width(text: &str) -> usize {
 /// fold to their plain forms) without white space and without the characters Unicode calls
 /// default-ignorable (zero-width space and joiners, a BOM inside the name, the soft hyphen,
 /// direction marks). Names are still shown as written.
-pub fn name_key(name: &str) -> String {
+pub fn name_key(name: &str) -> std::borrow::Cow<'_, str> {
     // Most names are Chinese characters and ASCII letters, digits and signs, which NFKC leaves
-    // as they are and which are neither white space nor ignorable: no table to look up.
+    // as they are and which are neither white space nor ignorable: no table to look up, and the
+    // name is its own key.
     let plain = |c: char| c.is_ascii_graphic() || ('\u{4e00}'..='\u{9fff}').contains(&c);
     if name.chars().all(plain) {
-        return name.to_string();
+        return std::borrow::Cow::Borrowed(name);
     }
-    name_key_checked(name)
+    std::borrow::Cow::Owned(name_key_checked(name))
 }
 
 /// [`name_key`] for any text.

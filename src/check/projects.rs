@@ -88,7 +88,7 @@ pub fn duplicate_projects(ctx: &Context, unit: &Unit) -> Vec<Issue> {
     let mut first_row: HashMap<String, u32> = HashMap::new();
     let mut issues = Vec::new();
     for project in unit.projects.iter().filter(|p| !p.name.is_empty()) {
-        match first_row.get(&name_key(&project.name)) {
+        match first_row.get(name_key(&project.name).as_ref()) {
             Some(row) => issues.push(
                 Issue::new(
                     Rule::DuplicateProject,
@@ -99,7 +99,7 @@ pub fn duplicate_projects(ctx: &Context, unit: &Unit) -> Vec<Issue> {
                 .in_project(&project.name),
             ),
             None => {
-                first_row.insert(name_key(&project.name), project.row);
+                first_row.insert(name_key(&project.name).into_owned(), project.row);
             }
         }
     }

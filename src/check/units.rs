@@ -84,7 +84,7 @@ fn repeated_projects(
     let unit_id = first_seen.unit(key);
     let origin = first_seen.origin(sub, table);
     for project in projects.iter().filter(|p| !p.name.is_empty()) {
-        let id = (unit_id, name_key(&project.name).into_boxed_str());
+        let id = (unit_id, name_key(&project.name).into_owned().into_boxed_str());
         match first_seen.projects.get(&id) {
             Some(&(first_origin, first_row))
                 if first_seen.origins[first_origin as usize]
@@ -154,7 +154,7 @@ pub fn check_units(
         for table in tables.iter().filter(|t| t.layout == LayoutKind::Project) {
             for unit in &table.units {
                 let total = unit.total(total_field);
-                match blocks.entry(name_key(&unit.name)) {
+                match blocks.entry(name_key(&unit.name).into_owned()) {
                     Entry::Occupied(mut b) => {
                         let b = b.get_mut();
                         b.total += total;
@@ -183,7 +183,7 @@ pub fn check_units(
         for table in tables.iter() {
             for unit in &table.units {
                 let place = unit_place(sub, table, unit);
-                let key = name_key(&unit.name);
+                let key = name_key(&unit.name).into_owned();
                 let first = seen.get(&key);
                 // More blocks of a per-project unit already met are more of its projects, not
                 // a second unit.
@@ -275,7 +275,7 @@ pub fn check_units(
     let missing: Vec<RosterEntry> = roster
         .entries
         .iter()
-        .filter(|e| !seen.contains_key(&name_key(&e.name)))
+        .filter(|e| !seen.contains_key(name_key(&e.name).as_ref()))
         .cloned()
         .collect();
     let issues = missing

@@ -171,15 +171,14 @@ struct HeaderMatch {
 /// and the column it names; `None` for a cell that is no text or too long to be a label.
 type HeadCell = Option<(Option<String>, Option<LabelTarget>)>;
 
-/// A row's cells read as labels.
-fn head_cells(sheet: &Sheet, r: usize, form: &Form) -> Vec<HeadCell> {
-    let mut label = String::new();
+/// A row's cells read as labels, each folded into `label` (the caller's, kept from row to row).
+fn head_cells(sheet: &Sheet, r: usize, form: &Form, label: &mut String) -> Vec<HeadCell> {
     sheet.rows[r]
         .iter()
         .map(|cell| match cell {
             Cell::Text(text) if text.len() <= MAX_LABEL_BYTES => {
-                let unit = normalize_label_into(text, form, &mut label);
-                Some((unit, match_label(&label, form)))
+                let unit = normalize_label_into(text, form, label);
+                Some((unit, match_label(label, form)))
             }
             _ => None,
         })
@@ -190,9 +189,10 @@ fn head_cells(sheet: &Sheet, r: usize, form: &Form) -> Vec<HeadCell> {
 /// row's cells are read as labels once.
 fn header_matches(sheet: &Sheet, form: &Form) -> Vec<HeaderMatch> {
     let mut above = Vec::new();
+    let mut label = String::with_capacity(MAX_LABEL_BYTES);
     (0..sheet.rows.len().min(HEADER_SEARCH_ROWS))
         .map(|r| {
-            let here = head_cells(sheet, r, form);
+            let here = head_cells(sheet, r, form, &mut label);
             let m = match_header(&here, &above, form);
             above = here;
             m

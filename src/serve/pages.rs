@@ -392,7 +392,7 @@ pub fn dept_page(
     let mut counts: HashMap<String, (usize, usize)> = HashMap::new();
     for issue in &c.issues {
         if let Some(unit) = issue.unit.as_deref() {
-            let entry = counts.entry(name_key(unit)).or_default();
+            let entry = counts.entry(name_key(unit).into_owned()).or_default();
             match issue.severity {
                 Severity::Error => entry.0 += 1,
                 Severity::Warning => entry.1 += 1,
@@ -410,7 +410,7 @@ pub fn dept_page(
     let units = crate::consolidate::consolidated_units(&c.files).unwrap_or_default();
     for unit in units {
         let key = name_key(&unit.name);
-        let (e, w) = counts.get(&key).copied().unwrap_or_default();
+        let (e, w) = counts.get(key.as_ref()).copied().unwrap_or_default();
         let status = if e > 0 {
             "有错误"
         } else if w > 0 {
