@@ -13,6 +13,7 @@ use memchr::memmem::Finder;
 use regex::Regex;
 
 use crate::base::model::{CategoryRef, Indicator, IndicatorFault};
+use crate::base::text::Text;
 use crate::normalize::target::parse_target;
 
 /// Where an item starts: its number and "、", then a level-1 category (code or name). The
@@ -133,22 +134,31 @@ fn parse_item(item: &str) -> Result<Indicator, String> {
     else {
         return Err("缺少“年度指标值”".to_string());
     };
-    let head: Vec<&str> = body[..period_at]
+    let mut head = body[..period_at]
         .split(['；', ';'])
         .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .collect();
-    if head.len() < 3 {
+        .filter(|s| !s.is_empty());
+    let (Some(level1), Some(level2), Some(first_name)) = (head.next(), head.next(), head.next())
+    else {
+        let found = body[..period_at]
+            .split(['；', ';'])
+            .filter(|s| !s.trim().is_empty())
+            .count();
         return Err(format!(
-            "应有“一级指标；二级指标；三级指标”三段，只找到 {} 段",
-            head.len()
+            "应有“一级指标；二级指标；三级指标”三段，只找到 {found} 段"
         ));
+    };
+    // A name written with its own separators keeps them (as "；").
+    let mut name = Text::from(first_name);
+    for more in head {
+        name.push('；');
+        name.push_str(more);
     }
     Ok(Indicator {
         seq: None,
-        level1: parse_category(head[0]),
-        level2: parse_category(head[1]),
-        name: head[2..].join("；").into(),
+        level1: parse_category(level1),
+        level2: parse_category(level2),
+        name,
         period: parse_target(clean_value(&body[period_end..annual_at])),
         annual: parse_target(clean_value(&body[annual_end..])),
         ..Indicator::default()

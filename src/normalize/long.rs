@@ -57,17 +57,19 @@ fn add_indicator_row(project: &mut Project, cells: &RowCells) {
     }
     let cell = |kind| cells.indicator_cell(kind).trim();
     let seq = (project.indicators.len() + project.indicator_faults.len() + 1) as u32;
-    let raw: Vec<&str> = cells
-        .indicator_cells
-        .iter()
-        .map(|(_, c)| c.as_ref())
-        .filter(|c| !c.is_empty())
-        .collect();
-    let raw = raw.join("｜");
+    // The row's indicator cells, joined by "｜", as one line of the project's 绩效指标 text.
     if !project.indicator_text.is_empty() {
         project.indicator_text.push('\n');
     }
-    project.indicator_text.push_str(&raw);
+    let at = project.indicator_text.len();
+    let filled = cells.indicator_cells.iter().map(|(_, c)| c.as_ref());
+    for (i, c) in filled.filter(|c: &&str| !c.is_empty()).enumerate() {
+        if i > 0 {
+            project.indicator_text.push('｜');
+        }
+        project.indicator_text.push_str(c);
+    }
+    let raw = &project.indicator_text[at..];
 
     let previous = project.indicators.last();
     let carried = |kind, from_previous: fn(&Indicator) -> &CategoryRef| {
@@ -90,7 +92,7 @@ fn add_indicator_row(project: &mut Project, cells: &RowCells) {
     };
     let fault = |reason: &str| IndicatorFault {
         seq: Some(seq),
-        text: raw.clone(),
+        text: raw.to_string(),
         reason: reason.to_string(),
     };
     let (Some(level1), Some(level2)) = (level1, level2) else {

@@ -9,7 +9,7 @@ use regex::Regex;
 use rust_decimal::Decimal;
 
 use crate::base::model::{Comparison, NumericTarget, Target, TargetValue};
-use crate::base::text::fold_width;
+use crate::base::text::{fold_width, Text};
 
 /// Longest unit accepted after a number; longer trailing text makes the value free text.
 const MAX_UNIT_CHARS: usize = 8;
@@ -161,11 +161,11 @@ fn parse_numeric(t: &str) -> Option<NumericTarget> {
 
 /// A target from its parts: 计算符号, the value, 计量单位 ("≥", "90", "%" → "≥90%"). A sign or
 /// unit already written in the value is not repeated.
-pub fn compose_target(sign: &str, value: &str, measure: &str) -> String {
+pub fn compose_target(sign: &str, value: &str, measure: &str) -> Text {
     if value.is_empty() {
-        return String::new();
+        return Text::default();
     }
-    let mut text = String::new();
+    let mut text = Text::default();
     let sign = if sign == "=" || sign == "＝" {
         ""
     } else {
