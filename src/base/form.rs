@@ -311,6 +311,9 @@ pub struct LabelWords {
     pub automaton: aho_corasick::AhoCorasick,
     /// Every key's first character, sorted; `None` when a key is empty (it is in every text).
     pub starts: Option<Vec<char>>,
+    /// Whether no key holds a bracket or a colon: then folding a text without spaces changes no
+    /// key's occurrences in it, and the text can be searched as it is.
+    pub plain: bool,
 }
 
 /// The column a header label names.

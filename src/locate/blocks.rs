@@ -205,11 +205,16 @@ fn index_labels(form: &Form, project: &ProjectForm) -> BlockLabelIndex {
         starts.sort_unstable();
         starts.dedup();
         let starts = keys.iter().all(|k| !k.is_empty()).then_some(starts);
+        let plain = keys.iter().all(|k| !k.contains(['(', ')', ':']));
         AhoCorasick::builder()
             .match_kind(aho_corasick::MatchKind::LeftmostFirst)
             .build(keys)
             .ok()
-            .map(|automaton| LabelWords { automaton, starts })
+            .map(|automaton| LabelWords {
+                automaton,
+                starts,
+                plain,
+            })
     };
     let names = labels
         .iter()
@@ -252,12 +257,32 @@ fn may_hold(words: Option<&LabelWords>, text: &str) -> bool {
             return false;
         }
     }
+    // Folding a text without spaces only turns full-width brackets and colons into ASCII
+    // ones, which no plain key holds: the keys are where they are in the text as written, and
+    // what stands before one is read folded.
+    if words.plain && !text.contains(char::is_whitespace) {
+        return key_leads_as_written(words, text);
+    }
+    key_leads_folded(words, text)
+}
+
+/// Whether the text, folded, has a key where a label starts (the leftmost key, with only
+/// [`may_lead`] characters before it).
+fn key_leads_folded(words: &LabelWords, text: &str) -> bool {
     with_folded(text, |text| {
         words
             .automaton
             .find(text)
             .is_some_and(|m| text[..m.start()].chars().all(may_lead))
     })
+}
+
+/// [`key_leads_folded`] on the text as written, for plain keys and a text without spaces.
+fn key_leads_as_written(words: &LabelWords, text: &str) -> bool {
+    words
+        .automaton
+        .find(text)
+        .is_some_and(|m| text[..m.start()].chars().map(fold).all(may_lead))
 }
 
 /// A character that may stand before a label in its cell: of "其中", a colon, a numbering.
@@ -566,8 +591,12 @@ impl<'a> LazyPairs<'a> {
 /// its lines, with spaces and line breaks folded away, so a row turned away has no 项目名称 pair.
 fn may_name_in_row(sheet: &Sheet, r: usize, labels: &Labels) -> bool {
     let words = labels.index.name_words.as_ref();
+    // A merged region's copy (the text of the cell to its left) was answered by that cell.
+    let mut previous: Option<&str> = None;
     sheet.rows[r].iter().any(|cell| match cell {
-        Cell::Text(t) => may_hold(words, t) || t.lines().skip(1).any(|l| may_hold(words, l)),
+        Cell::Text(t) if previous.replace(t) != Some(t.as_str()) => {
+            may_hold(words, t) || t.lines().skip(1).any(|l| may_hold(words, l))
+        }
         _ => false,
     })
 }
@@ -671,10 +700,17 @@ fn make_pair(
 fn find_table(sheet: &Sheet, from: usize, limit: usize, labels: &Labels) -> Option<IndicatorTable> {
     (from..limit).find_map(|r| {
         let mut columns: Vec<TableColumn> = Vec::new();
+        // The text of the cell to the left when it named no column: a merged region's copy
+        // of it names none either.
+        let mut no_column: Option<&Cell> = None;
         for (c, cell) in sheet.rows[r].iter().enumerate() {
             // A column label has a Chinese character: a number (whose text would be made
             // for nothing) or an empty cell is none.
             if matches!(cell, Cell::Empty | Cell::Number(_)) {
+                no_column = None;
+                continue;
+            }
+            if no_column.replace(cell) == Some(cell) {
                 continue;
             }
             let text = cell.shown();
@@ -682,6 +718,7 @@ fn find_table(sheet: &Sheet, from: usize, limit: usize, labels: &Labels) -> Opti
                 continue;
             }
             if let Some((kind, period)) = labels.column(&text) {
+                no_column = None;
                 // Several columns may hold the sign (指标性质 and 指标方向 are swapped in places).
                 let repeatable = kind == BlockColumn::Sign;
                 if repeatable || !columns.iter().any(|t| t.kind == kind && t.period == period) {
@@ -832,6 +869,24 @@ mod tests {
             // And a row of the text and a value: the same pairs, the row's own look included.
             let row = sheet(&[&[text.as_str(), "100"]]);
             proptest::prop_assert_eq!(row_pairs(&row, 0, &quick), row_pairs(&row, 0, &full));
+        }
+
+        /// A text without spaces is searched as written exactly as folded, for each of the
+        /// form's key sets (all plain).
+        #[test]
+        fn plain_keys_are_found_as_written(text in label_like()) {
+            let form = Form::default_form();
+            let (quick, _) = quick_and_full(&form);
+            let text: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+            let index = quick.index;
+            for words in [&index.name_words, &index.label_words, &index.column_words] {
+                let words = words.as_ref().unwrap();
+                proptest::prop_assert!(words.plain);
+                proptest::prop_assert_eq!(
+                    key_leads_as_written(words, &text),
+                    key_leads_folded(words, &text)
+                );
+            }
         }
     }
 
