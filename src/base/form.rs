@@ -284,6 +284,10 @@ pub struct Form {
     /// use.
     #[serde(skip)]
     pub(crate) block_index: std::sync::OnceLock<BlockLabelIndex>,
+    /// Each of `checks.required`'s categories as its issue names them ("4-成本指标 或
+    /// 14-成本指标"), built once on first use.
+    #[serde(skip)]
+    pub(crate) required_names: std::sync::OnceLock<Vec<String>>,
 }
 
 /// The labels of the per-project form, reduced as `locate::blocks` reduces a cell's text, with

@@ -104,31 +104,40 @@ pub fn required_categories(ctx: &Context, project: &Project) -> Vec<Issue> {
             .flatten()
             .any(|c| list.iter().any(|code| code == c))
     };
+    let described = form.required_names.get_or_init(|| {
+        form.checks
+            .required
+            .iter()
+            .map(|req| {
+                let names: Vec<String> = req
+                    .categories
+                    .iter()
+                    .map(|code| match form.taxonomy.category_by_code(code) {
+                        Some(c) => format!("{code}-{}", c.name),
+                        None => form
+                            .taxonomy
+                            .subcategory_by_code(code)
+                            .map_or(code.clone(), |(_, s)| format!("{code}-{}", s.name)),
+                    })
+                    .collect();
+                names.join(" 或 ")
+            })
+            .collect()
+    });
     form.checks
         .required
         .iter()
-        .filter(|req| !is_in(&req.categories) && !is_in(&req.also))
-        .filter_map(|req| {
+        .zip(described)
+        .filter(|(req, _)| !is_in(&req.categories) && !is_in(&req.also))
+        .filter_map(|(req, names)| {
             let rule = Rule::from_code(&req.rule)?;
-            let names: Vec<String> = req
-                .categories
-                .iter()
-                .map(|code| match form.taxonomy.category_by_code(code) {
-                    Some(c) => format!("{code}-{}", c.name),
-                    None => form
-                        .taxonomy
-                        .subcategory_by_code(code)
-                        .map_or(code.clone(), |(_, s)| format!("{code}-{}", s.name)),
-                })
-                .collect();
             Some(Issue::new(
                 rule,
                 indicator_place(ctx, project),
                 format!(
-                    "项目“{}”没有{}（{}）",
+                    "项目“{}”没有{}（{names}）",
                     project.name,
-                    missing_noun(rule),
-                    names.join(" 或 ")
+                    missing_noun(rule)
                 ),
             ))
         })

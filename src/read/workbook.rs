@@ -50,6 +50,10 @@ pub fn read_workbook(bytes: &[u8], kind: SourceKind) -> Result<Grid, ReadError> 
     }
 }
 
+/// The most cells a new row is given room for before its cells are read (see
+/// `read_xlsx_sheets`).
+const ROW_ROOM: usize = 64;
+
 /// Reads every worksheet of an .xlsx cell by cell, through calamine's cell reader, so that a
 /// sheet is as large as its cells, not as the rectangle between its first and last cell: a stray
 /// cell at XFD1048576 costs one row of cells and a million empty rows, not 17 billion cells.
@@ -64,6 +68,7 @@ fn read_xlsx_sheets(wb: &mut Xlsx<Bytes>) -> Result<Grid, ReadError> {
         }
         let sheet_error = |e| in_sheet(xlsx_error(e), &meta.name);
         let mut rows: Vec<Vec<Cell>> = Vec::new();
+        let mut widest = 0usize;
         // Formulas stored without a value (workbooks written by scripts), by position.
         let mut pending: HashMap<(u32, u32), String> = HashMap::new();
         // The sheet's XML after its cells, where its merged regions are (`read::merges`).
@@ -113,7 +118,14 @@ fn read_xlsx_sheets(wb: &mut Xlsx<Bytes>) -> Result<Grid, ReadError> {
                 }
                 let row = &mut rows[r];
                 if row.len() <= c {
+                    // A new row is given the widest row's room at once (up to a form's width:
+                    // a stray cell far to the right must not widen every row): grown cell by
+                    // cell, it would be moved three or four times.
+                    if row.capacity() == 0 {
+                        row.reserve_exact(widest.min(ROW_ROOM).max(c + 1));
+                    }
                     row.resize(c + 1, Cell::Empty);
+                    widest = widest.max(c + 1);
                 }
                 row[c] = value;
             }
