@@ -421,6 +421,21 @@ mod tests {
         Sheet::from_text(rows)
     }
 
+    proptest::proptest! {
+        /// A text folded into a string, into a new one and into the thread's buffer reads the
+        /// same.
+        #[test]
+        fn folding_three_ways(text in "[a项目：:（）() \t\n\u{3000}名称1]{0,12}") {
+            let by_char: String = text.chars().filter(|c| !c.is_whitespace()).map(fold).collect();
+            let mut by_runs = String::from("kept");
+            fold_into(&text, &mut by_runs);
+            proptest::prop_assert_eq!(&by_runs[4..], by_char.as_str());
+            let whole = folded(&text);
+            proptest::prop_assert_eq!(whole.as_ref(), by_char.as_str());
+            proptest::prop_assert_eq!(with_folded(&text, str::to_string), by_char);
+        }
+    }
+
     #[test]
     fn finds_the_seed_header_below_the_title() {
         let form = Form::default_form();
