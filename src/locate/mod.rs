@@ -427,9 +427,9 @@ mod tests {
         #[test]
         fn folding_three_ways(text in "[a项目：:（）() \t\n\u{3000}名称1]{0,12}") {
             let by_char: String = text.chars().filter(|c| !c.is_whitespace()).map(fold).collect();
-            let mut by_runs = String::from("kept");
-            fold_into(&text, &mut by_runs);
-            proptest::prop_assert_eq!(&by_runs[4..], by_char.as_str());
+            let mut into = String::from("kept");
+            fold_into(&text, &mut into);
+            proptest::prop_assert_eq!(&into[4..], by_char.as_str());
             let whole = folded(&text);
             proptest::prop_assert_eq!(whole.as_ref(), by_char.as_str());
             proptest::prop_assert_eq!(with_folded(&text, str::to_string), by_char);
