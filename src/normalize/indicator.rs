@@ -14,7 +14,7 @@ use regex::Regex;
 
 use crate::base::model::{CategoryRef, Indicator, IndicatorFault};
 use crate::base::text::Text;
-use crate::normalize::target::parse_target;
+use crate::normalize::target::parse_targets;
 
 /// Where an item starts: its number and "、", then a level-1 category (code or name). The
 /// number must open the text or follow an item's end (。 ； . or a line break).
@@ -154,13 +154,17 @@ fn parse_item(item: &str) -> Result<Indicator, String> {
         name.push('；');
         name.push_str(more);
     }
+    let (period, annual) = parse_targets(
+        clean_value(&body[period_end..annual_at]),
+        clean_value(&body[annual_end..]),
+    );
     Ok(Indicator {
         seq: None,
         level1: parse_category(level1),
         level2: parse_category(level2),
         name,
-        period: parse_target(clean_value(&body[period_end..annual_at])),
-        annual: parse_target(clean_value(&body[annual_end..])),
+        period,
+        annual,
         ..Indicator::default()
     })
 }

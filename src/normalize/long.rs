@@ -11,7 +11,7 @@ use crate::base::text::Text;
 use crate::locate::Layout;
 use crate::normalize::indicator::parse_category;
 use crate::normalize::rows::{RowCells, SheetReader};
-use crate::normalize::target::{compose_target, parse_target};
+use crate::normalize::target::{compose_target, parse_targets};
 use crate::read::grid::Sheet;
 
 /// Normalizes one sheet in the long layout.
@@ -107,13 +107,17 @@ fn add_indicator_row(project: &mut Project, cells: &RowCells) {
             .push(fault("缺少三级指标（指标名称）"));
         return;
     }
+    let (period, annual) = parse_targets(
+        &value(IndicatorKind::Period),
+        &value(IndicatorKind::Annual),
+    );
     project.indicators.push(Indicator {
         seq: Some(seq),
         level1,
         level2,
         name: name.into(),
-        period: parse_target(&value(IndicatorKind::Period)),
-        annual: parse_target(&value(IndicatorKind::Annual)),
+        period,
+        annual,
         weight: cell(IndicatorKind::Weight).parse().ok(),
         direction: Some(Text::from(cell(IndicatorKind::Direction))).filter(|d| !d.is_empty()),
         ..Indicator::default()

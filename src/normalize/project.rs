@@ -18,7 +18,7 @@ use crate::base::text::{name_key, split_code, Text};
 use crate::locate::blocks::{Block, IndicatorTable, Pair};
 use crate::normalize::amount::parse_amount;
 use crate::normalize::indicator::parse_category;
-use crate::normalize::target::{compose_target, parse_target};
+use crate::normalize::target::{compose_target, parse_targets};
 use crate::read::grid::{Cell, Sheet};
 
 /// Normalizes the blocks of one sheet into a table; returns its issues (a block with no money
@@ -408,13 +408,14 @@ fn read_indicators(
         let weight = cell_text(sheet, r, col(BlockColumn::Weight, false))
             .parse::<Decimal>()
             .ok();
+        let (period, annual) = parse_targets(&period, &annual);
         indicators.push(Indicator {
             seq: Some(seq),
             level1: parse_category(&level1),
             level2: parse_category(&level2),
             name,
-            period: parse_target(&period),
-            annual: parse_target(&annual),
+            period,
+            annual,
             row: Some(row),
             weight,
             // 正向 / 反向 in a 指标性质 or 指标方向 column (the sign is in the other).

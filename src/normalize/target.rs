@@ -69,6 +69,18 @@ pub fn parse_target(text: &str) -> Target {
     }
 }
 
+/// Reads an indicator's two target values (实施周期, 年度): the same text, as most indicators
+/// write, is read once.
+pub fn parse_targets(period: &str, annual: &str) -> (Target, Target) {
+    let period = parse_target(period);
+    let annual = if annual == period.text {
+        period.clone()
+    } else {
+        parse_target(annual)
+    };
+    (period, annual)
+}
+
 fn classify(text: &str) -> TargetValue {
     let folded = fold_width(text);
     let t = folded.trim();
@@ -190,6 +202,16 @@ mod tests {
         parse_target(text)
             .numeric()
             .map(|n| (n.comparison, n.number.to_string(), n.unit.to_string()))
+    }
+
+    #[test]
+    fn two_targets_read_as_each_alone() {
+        for (period, annual) in [("≥90%", "≥90%"), ("≥90%", "≥95%"), ("", "良好"), ("是", "是")] {
+            assert_eq!(
+                parse_targets(period, annual),
+                (parse_target(period), parse_target(annual))
+            );
+        }
     }
 
     #[test]
