@@ -65,16 +65,21 @@ fn percent_over_100(ind: &Indicator) -> Option<(Rule, String)> {
 /// satisfaction-below: a satisfaction target (a percentage) under the form's threshold.
 fn satisfaction_below(ctx: &Context, ind: &Indicator) -> Option<(Rule, String)> {
     let checks = &ctx.form.checks;
-    if !ctx
-        .form
-        .taxonomy
-        .is_in(ind, &checks.satisfaction_categories)
+    let low = |n: &NumericTarget| {
+        n.is_percent() && n.is_positive() && n.number < checks.satisfaction_min
+    };
+    // The targets first: most are no low percentage, and then the categories need no lookup.
+    if ![&ind.period, &ind.annual]
+        .into_iter()
+        .any(|t| t.numeric().is_some_and(low))
+        || !ctx
+            .form
+            .taxonomy
+            .is_in(ind, &checks.satisfaction_categories)
     {
         return None;
     }
-    let hits = numeric_hits(ind, |n| {
-        n.is_percent() && n.is_positive() && n.number < checks.satisfaction_min
-    })?;
+    let hits = numeric_hits(ind, low)?;
     Some((
         Rule::SatisfactionBelow,
         format!("的{hits}低于 {}%", checks.satisfaction_min),
@@ -116,9 +121,6 @@ fn cost_categories<'a>(ctx: &Context<'a>) -> &'a [String] {
 /// ≤1000万元 for a 1,000 万元 project), which measures no cost control. The target's money unit
 /// is converted to the form's before comparing.
 fn cost_is_budget(ctx: &Context, project: &Project, ind: &Indicator) -> Option<(Rule, String)> {
-    if !ctx.form.taxonomy.is_in(ind, cost_categories(ctx)) {
-        return None;
-    }
     let total = match project.amounts.get(ctx.form.total_field()?) {
         crate::base::model::Amount::Value(d) if !d.is_zero() => *d,
         _ => return None,
@@ -128,7 +130,11 @@ fn cost_is_budget(ctx: &Context, project: &Project, ind: &Indicator) -> Option<(
     let divisor = ctx.form.money_unit(&n.unit)?.divisor;
     let in_form_unit = n.number.checked_div(divisor)?;
     let at_most = matches!(n.comparison, None | Some(Comparison::Le | Comparison::Eq));
-    (at_most && in_form_unit == total).then(|| {
+    // The categories last: a target that is the budget is rare, their lookup is not.
+    let is_budget = at_most
+        && in_form_unit == total
+        && ctx.form.taxonomy.is_in(ind, cost_categories(ctx));
+    is_budget.then(|| {
         (
             Rule::CostIsBudget,
             format!(
