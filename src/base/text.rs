@@ -2,7 +2,6 @@
 //! form and the reports write them, Excel's cell limits, display width, column names and the key
 //! names are compared by. Pure functions; no stage.
 
-
 /// A short text held in place up to 24 bytes (eight Chinese characters: most labels,
 /// categories, indicator names, targets and units), on the heap beyond: a cell or an indicator
 /// field then costs no allocation to make, copy or drop.

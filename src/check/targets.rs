@@ -65,9 +65,8 @@ fn percent_over_100(ind: &Indicator) -> Option<(Rule, String)> {
 /// satisfaction-below: a satisfaction target (a percentage) under the form's threshold.
 fn satisfaction_below(ctx: &Context, ind: &Indicator) -> Option<(Rule, String)> {
     let checks = &ctx.form.checks;
-    let low = |n: &NumericTarget| {
-        n.is_percent() && n.is_positive() && n.number < checks.satisfaction_min
-    };
+    let low =
+        |n: &NumericTarget| n.is_percent() && n.is_positive() && n.number < checks.satisfaction_min;
     // The targets first: most are no low percentage, and then the categories need no lookup.
     if ![&ind.period, &ind.annual]
         .into_iter()
@@ -131,9 +130,8 @@ fn cost_is_budget(ctx: &Context, project: &Project, ind: &Indicator) -> Option<(
     let in_form_unit = n.number.checked_div(divisor)?;
     let at_most = matches!(n.comparison, None | Some(Comparison::Le | Comparison::Eq));
     // The categories last: a target that is the budget is rare, their lookup is not.
-    let is_budget = at_most
-        && in_form_unit == total
-        && ctx.form.taxonomy.is_in(ind, cost_categories(ctx));
+    let is_budget =
+        at_most && in_form_unit == total && ctx.form.taxonomy.is_in(ind, cost_categories(ctx));
     is_budget.then(|| {
         (
             Rule::CostIsBudget,

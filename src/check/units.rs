@@ -84,7 +84,10 @@ fn repeated_projects(
     let unit_id = first_seen.unit(key);
     let origin = first_seen.origin(sub, table);
     for project in projects.iter().filter(|p| !p.name.is_empty()) {
-        let id = (unit_id, name_key(&project.name).into_owned().into_boxed_str());
+        let id = (
+            unit_id,
+            name_key(&project.name).into_owned().into_boxed_str(),
+        );
         match first_seen.projects.get(&id) {
             Some(&(first_origin, first_row))
                 if first_seen.origins[first_origin as usize]

@@ -107,10 +107,8 @@ fn add_indicator_row(project: &mut Project, cells: &RowCells) {
             .push(fault("缺少三级指标（指标名称）"));
         return;
     }
-    let (period, annual) = parse_targets(
-        &value(IndicatorKind::Period),
-        &value(IndicatorKind::Annual),
-    );
+    let (period, annual) =
+        parse_targets(&value(IndicatorKind::Period), &value(IndicatorKind::Annual));
     project.indicators.push(Indicator {
         seq: Some(seq),
         level1,

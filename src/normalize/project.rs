@@ -167,7 +167,9 @@ fn read_project(sheet: &Sheet, block: &Block, form: &Form, divisor: Decimal) -> 
     };
     Project {
         row: sheet.row_number(block.name_row),
-        name: name.map(|p| one_line(&p.value).into_owned()).unwrap_or_default(),
+        name: name
+            .map(|p| one_line(&p.value).into_owned())
+            .unwrap_or_default(),
         amounts,
         goal: goal.map(|p| p.value.clone()).unwrap_or_default(),
         goal_period: block
@@ -388,7 +390,10 @@ fn read_indicators(
         }
         let row = sheet.row_number(r);
         let at = texts.len() + usize::from(!texts.is_empty());
-        for (i, part) in [&*level1, &*level2, &*name, &*annual].into_iter().enumerate() {
+        for (i, part) in [&*level1, &*level2, &*name, &*annual]
+            .into_iter()
+            .enumerate()
+        {
             texts.push_str(match i {
                 0 if texts.is_empty() => "",
                 0 => "\n",

@@ -206,7 +206,12 @@ mod tests {
 
     #[test]
     fn two_targets_read_as_each_alone() {
-        for (period, annual) in [("≥90%", "≥90%"), ("≥90%", "≥95%"), ("", "良好"), ("是", "是")] {
+        for (period, annual) in [
+            ("≥90%", "≥90%"),
+            ("≥90%", "≥95%"),
+            ("", "良好"),
+            ("是", "是"),
+        ] {
             assert_eq!(
                 parse_targets(period, annual),
                 (parse_target(period), parse_target(annual))

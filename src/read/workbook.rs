@@ -344,7 +344,9 @@ fn convert_ref(data: &DataRef) -> Cell {
 fn date_cell(dt: &calamine::ExcelDateTime) -> Cell {
     let (y, m, d, hh, mm, ss, _) = dt.to_ymd_hms_milli();
     if dt.is_duration() || (hh, mm, ss) != (0, 0, 0) {
-        Cell::Date(compact_str::format_compact!("{y:04}-{m:02}-{d:02} {hh:02}:{mm:02}:{ss:02}"))
+        Cell::Date(compact_str::format_compact!(
+            "{y:04}-{m:02}-{d:02} {hh:02}:{mm:02}:{ss:02}"
+        ))
     } else {
         Cell::Date(compact_str::format_compact!("{y:04}-{m:02}-{d:02}"))
     }
