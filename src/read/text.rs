@@ -4,7 +4,9 @@
 //! Taiwan and Hong Kong, …). The delimiter is sniffed, and HTML tags and entities left in cells
 //! by web exports are removed.
 
-use crate::read::grid::{Cell, Grid, Sheet};
+use std::borrow::Cow;
+
+use crate::read::grid::{Cell, Grid, Sheet, Text};
 use crate::read::{CellCountPlace, NotASpreadsheet, ReadError, MAX_CELLS};
 
 /// Decodes bytes to text: a BOM first, then UTF-16 without a BOM, then valid UTF-8, else the
@@ -92,6 +94,9 @@ fn utf16_without_bom(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
 /// Text that holds NUL characters: a few are a damaged cell each (shown as U+FFFD, so that the
 /// cell reads as what it is, not a number); many mean the file is not text at all.
 fn with_stray_nuls(text: String) -> Option<String> {
+    if memchr::memchr(0, text.as_bytes()).is_none() {
+        return Some(text);
+    }
     let nuls = text.chars().filter(|c| *c == '\0').count();
     if nuls == 0 {
         return Some(text);
@@ -193,11 +198,15 @@ pub fn read_text(bytes: &[u8], extension: &str) -> Result<Grid, ReadError> {
     let mut rows: Vec<Vec<Cell>> = Vec::new();
     let mut lines = LineCounter::new(text.as_bytes());
     let mut stored = 0usize;
-    for record in reader.records() {
-        let record = record.map_err(|source| ReadError::Delimited {
+    // One record, refilled: `records()` would make each anew.
+    let mut record = csv::StringRecord::new();
+    while reader
+        .read_record(&mut record)
+        .map_err(|source| ReadError::Delimited {
             line: source.position().map_or(0, |p| p.line()),
             source,
-        })?;
+        })?
+    {
         // The csv crate skips blank lines, and a record's position is where the reader stood
         // before skipping them; place each record on the line it really starts on, so that row
         // numbers are line numbers, as a spreadsheet opening the file shows them.
@@ -215,7 +224,7 @@ pub fn read_text(bytes: &[u8], extension: &str) -> Result<Grid, ReadError> {
                 if cleaned.trim().is_empty() {
                     Cell::Empty
                 } else {
-                    Cell::Text(cleaned.into())
+                    Cell::Text(Text::from(cleaned.as_ref()))
                 }
             })
             .collect();
@@ -266,10 +275,7 @@ impl<'a> LineCounter<'a> {
         while start < self.bytes.len() && matches!(self.bytes[start], b'\r' | b'\n') {
             start += 1;
         }
-        self.line += self.bytes[self.at..start]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count();
+        self.line += memchr::memchr_iter(b'\n', &self.bytes[self.at..start]).count();
         self.at = start;
         self.line
     }
@@ -277,9 +283,9 @@ impl<'a> LineCounter<'a> {
 
 /// Removes HTML tags and decodes entities, as left in cells by web exports. Paragraph and line
 /// break tags become line breaks; the result is trimmed. Text without `<` or `&` is returned as is.
-pub fn strip_html(s: &str) -> String {
-    if !s.contains('<') && !s.contains('&') {
-        return s.trim().to_string();
+pub fn strip_html(s: &str) -> Cow<'_, str> {
+    if !s.contains(['<', '&']) {
+        return Cow::Borrowed(s.trim());
     }
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
@@ -321,7 +327,7 @@ pub fn strip_html(s: &str) -> String {
         }
     }
     out.push_str(rest);
-    out.trim().to_string()
+    Cow::Owned(out.trim().to_string())
 }
 
 /// The index of the `>` closing a tag that starts at `s[0] == '<'`, if it looks like a tag
