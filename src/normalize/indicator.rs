@@ -107,6 +107,9 @@ fn item_starts(text: &str) -> Vec<(usize, Option<u32>)> {
         let Some(number_start) = number_start else {
             continue;
         };
+        // A number inside the last match is not searched again. (None could start an item
+        // anyway: the only digits in a match besides its number are a code's, before a dash,
+        // not a 、. The tests cannot tell this guard's absence.)
         if number_start < from || text[number_start..number_end].chars().count() > 3 {
             continue;
         }
