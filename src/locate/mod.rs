@@ -52,8 +52,7 @@ pub struct Layout {
 /// the first step of [`normalize_label`], and what the per-project blocks' quick look searches
 /// (every reduced label of a text is a run of it). Borrowed when there is nothing to fold.
 pub(crate) fn folded(text: &str) -> Cow<'_, str> {
-    let folds = |c: char| c.is_whitespace() || fold(c) != c;
-    if !text.chars().any(folds) {
+    if !folds(text) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len());
@@ -67,8 +66,7 @@ pub(crate) fn with_folded<R>(text: &str, f: impl FnOnce(&str) -> R) -> R {
     thread_local! {
         static BUFFER: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
     }
-    let folds = |c: char| c.is_whitespace() || fold(c) != c;
-    if !text.chars().any(folds) {
+    if !folds(text) {
         return f(text);
     }
     BUFFER.with(|buffer| match buffer.try_borrow_mut() {
@@ -80,6 +78,11 @@ pub(crate) fn with_folded<R>(text: &str, f: impl FnOnce(&str) -> R) -> R {
         // Only if `f` itself folds a text: then it gets a string of its own.
         Err(_) => f(&folded(text)),
     })
+}
+
+/// Whether folding changes `text` at all (a space, or a character [`fold`] changes).
+fn folds(text: &str) -> bool {
+    text.chars().any(|c| c.is_whitespace() || fold(c) != c)
 }
 
 /// Appends `text` as [`folded`] gives it.
