@@ -325,36 +325,26 @@ impl<'a> Labels<'a> {
         } else {
             Cow::Borrowed(text)
         };
-        let too_long = |head: &str| head.chars().count() > MAX_LABEL_CHARS;
-        let (reduced, tail) = match folded.split_once(':') {
+        // The label's text, its reading when it is already made, and the value after it.
+        let (head, reduced, tail): (Cow<str>, Option<Reduced>, &str) = match folded.split_once(':')
+        {
             Some((h, t)) => {
                 let first = reduce(h, self.form);
                 if !first.label.is_empty() {
-                    if too_long(h) {
-                        return None;
-                    }
-                    (first, t.trim())
+                    (Cow::Borrowed(h), Some(first), t.trim())
                 } else if let Some((h2, t2)) = t.split_once(':') {
                     // "其中:财政拨款" has its label after the colon.
-                    let head = format!("{h}:{h2}");
-                    if too_long(&head) {
-                        return None;
-                    }
-                    (reduce(&head, self.form), t2.trim())
+                    (Cow::Owned(format!("{h}:{h2}")), None, t2.trim())
                 } else {
-                    if too_long(&folded) {
-                        return None;
-                    }
-                    (reduce(&folded, self.form), "")
+                    (Cow::Borrowed(&folded), None, "")
                 }
             }
-            None => {
-                if too_long(&folded) {
-                    return None;
-                }
-                (reduce(&folded, self.form), "")
-            }
+            None => (Cow::Borrowed(&folded), None, ""),
         };
+        if head.chars().count() > MAX_LABEL_CHARS {
+            return None;
+        }
+        let reduced = reduced.unwrap_or_else(|| reduce(&head, self.form));
         if let Some(field) = self.field(&reduced.label) {
             return Some((field, reduced, tail.to_string()));
         }
