@@ -286,11 +286,6 @@ fn add_up(parts: &[&Amount]) -> Amount {
     }
 }
 
-/// The text of a cell, with the line breaks and spaces inside a level name removed.
-fn cell_text(sheet: &Sheet, r: usize, col: Option<usize>) -> Cow<'_, str> {
-    col.map_or(Cow::Borrowed(""), |c| sheet.cell(r, c).shown_trimmed())
-}
-
 /// Text written over several lines as one line: the breaks dropped between Chinese characters,
 /// a space elsewhere ("打造金安国际网球\n公开赛" → "打造金安国际网球公开赛").
 fn one_line(text: &str) -> Cow<'_, str> {
@@ -341,8 +336,10 @@ fn read_indicators(
     let split = table.is_split();
     let period_half_used = split
         && (table.header + 1..end).any(|r| {
-            !cell_text(sheet, r, col(BlockColumn::Level3, true)).is_empty()
-                || !cell_text(sheet, r, col(BlockColumn::PeriodValue, false)).is_empty()
+            !sheet.text(r, col(BlockColumn::Level3, true)).is_empty()
+                || !sheet
+                    .text(r, col(BlockColumn::PeriodValue, false))
+                    .is_empty()
         });
     let mut indicators = Vec::new();
     let mut faults = Vec::new();
@@ -351,8 +348,8 @@ fn read_indicators(
     let (mut level1, mut level2) = (Text::default(), Text::default());
     for r in table.header + 1..end {
         let squeeze = |s: Cow<str>| s.chars().filter(|c| !c.is_whitespace()).collect::<Text>();
-        let l1 = squeeze(cell_text(sheet, r, col(BlockColumn::Level1, false)));
-        let l2 = squeeze(cell_text(sheet, r, col(BlockColumn::Level2, false)));
+        let l1 = squeeze(sheet.text(r, col(BlockColumn::Level1, false)));
+        let l2 = squeeze(sheet.text(r, col(BlockColumn::Level2, false)));
         if !l1.is_empty() {
             level1 = l1;
         }
@@ -360,24 +357,24 @@ fn read_indicators(
             level2 = l2;
         }
         let name_in = |period| {
-            let text = cell_text(sheet, r, col(BlockColumn::Level3, period));
+            let text = sheet.text(r, col(BlockColumn::Level3, period));
             Text::from(one_line(strip_item_number(&text)).as_ref())
         };
         let mut name = name_in(false);
         let sign = table
             .columns_of(BlockColumn::Sign)
-            .map(|c| cell_text(sheet, r, Some(c)))
+            .map(|c| sheet.text(r, Some(c)))
             .find(|s| is_sign(s))
             .unwrap_or_default();
         let sign = sign.as_ref();
-        let measure = cell_text(sheet, r, col(BlockColumn::Measure, false));
-        let value = cell_text(sheet, r, col(BlockColumn::Value, false));
+        let measure = sheet.text(r, col(BlockColumn::Measure, false));
+        let value = sheet.text(r, col(BlockColumn::Value, false));
         let mut annual = compose_target(sign, &value, &measure);
         // The sign as written, "=" included ("=8"), where the form gives it a column.
         if matches!(sign, "=" | "＝") && !annual.is_empty() && !annual.starts_with(['=', '＝']) {
             annual.insert_str(0, sign);
         }
-        let mut period = cell_text(sheet, r, col(BlockColumn::PeriodValue, false));
+        let mut period = sheet.text(r, col(BlockColumn::PeriodValue, false));
         if split && name.is_empty() {
             name = name_in(true);
         }
@@ -410,7 +407,8 @@ fn read_indicators(
             });
             continue;
         }
-        let weight = cell_text(sheet, r, col(BlockColumn::Weight, false))
+        let weight = sheet
+            .text(r, col(BlockColumn::Weight, false))
             .parse::<Decimal>()
             .ok();
         let (period, annual) = parse_targets(&period, &annual);
@@ -426,7 +424,7 @@ fn read_indicators(
             // 正向 / 反向 in a 指标性质 or 指标方向 column (the sign is in the other).
             direction: table
                 .columns_of(BlockColumn::Sign)
-                .map(|c| cell_text(sheet, r, Some(c)))
+                .map(|c| sheet.text(r, Some(c)))
                 .find(|s| s.contains("正向") || s.contains("反向"))
                 .map(|s| s.as_ref().into()),
         });

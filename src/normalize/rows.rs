@@ -133,10 +133,6 @@ impl<'a> SheetReader<'a> {
             .and_then(|f| self.layout.columns.field(f))
     }
 
-    fn text(&self, r: usize, col: Option<usize>) -> Cow<'a, str> {
-        col.map_or(Cow::Borrowed(""), |c| self.sheet.cell(r, c).shown_trimmed())
-    }
-
     /// The rows below the header that hold data, classified; blank and note rows left out.
     pub fn data_rows(&self) -> Vec<(RowKind, RowCells<'a>)> {
         let (name_col, goal_col) = (self.column(FieldKind::Name), self.column(FieldKind::Goal));
@@ -159,12 +155,12 @@ impl<'a> SheetReader<'a> {
             let cells = RowCells {
                 index: r,
                 row: self.sheet.row_number(r),
-                name: self.text(r, name_col),
-                goal: self.text(r, goal_col),
-                indicators: self.text(r, indicator_col),
+                name: self.sheet.text(r, name_col),
+                goal: self.sheet.text(r, goal_col),
+                indicators: self.sheet.text(r, indicator_col),
                 indicator_cells: indicator_cols
                     .iter()
-                    .map(|&(kind, c)| (kind, self.text(r, Some(c))))
+                    .map(|&(kind, c)| (kind, self.sheet.text(r, Some(c))))
                     .collect(),
                 amounts: amount_cols
                     .iter()

@@ -87,6 +87,14 @@ impl Sheet {
             .unwrap_or(&EMPTY)
     }
 
+    /// The text of the cell at a 0-based index into `rows` and a column that may not have been
+    /// found, trimmed, without copying a text cell's text; "" for no column.
+    pub fn text(&self, row: usize, col: Option<usize>) -> std::borrow::Cow<'_, str> {
+        col.map_or(std::borrow::Cow::Borrowed(""), |c| {
+            self.cell(row, c).shown_trimmed()
+        })
+    }
+
     /// The cell at a 0-based row and column of the file, or Empty outside the rectangle.
     pub fn at(&self, row: u32, col: u32) -> &Cell {
         static EMPTY: Cell = Cell::Empty;
