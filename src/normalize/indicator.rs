@@ -269,6 +269,26 @@ fn split_code(text: &str) -> Option<(&str, &str)> {
     (!rest.contains('\n')).then_some((&text[..ascii], rest))
 }
 
+/// Appends a row's indicator cells to a project's 绩效指标 text as a line of its own, joined by
+/// "｜" (how the long layout and the per-project form keep their rows as text). Returns where
+/// the line starts.
+pub fn push_indicator_line<'a>(
+    text: &mut String,
+    parts: impl IntoIterator<Item = &'a str>,
+) -> usize {
+    if !text.is_empty() {
+        text.push('\n');
+    }
+    let at = text.len();
+    for (i, part) in parts.into_iter().enumerate() {
+        if i > 0 {
+            text.push('｜');
+        }
+        text.push_str(part);
+    }
+    at
+}
+
 /// Renders indicators in the canonical text of the official form.
 pub fn render_indicators(indicators: &[Indicator]) -> String {
     indicators

@@ -9,7 +9,7 @@ use crate::base::issue::Issue;
 use crate::base::model::{CategoryRef, Indicator, IndicatorFault, Project, Table};
 use crate::base::text::Text;
 use crate::locate::Layout;
-use crate::normalize::indicator::parse_category;
+use crate::normalize::indicator::{parse_category, push_indicator_line};
 use crate::normalize::rows::{RowCells, SheetReader};
 use crate::normalize::target::{compose_target, parse_targets};
 use crate::read::grid::Sheet;
@@ -57,18 +57,12 @@ fn add_indicator_row(project: &mut Project, cells: &RowCells) {
     }
     let cell = |kind| cells.indicator_cell(kind).trim();
     let seq = (project.indicators.len() + project.indicator_faults.len() + 1) as u32;
-    // The row's indicator cells, joined by "｜", as one line of the project's 绩效指标 text.
-    if !project.indicator_text.is_empty() {
-        project.indicator_text.push('\n');
-    }
-    let at = project.indicator_text.len();
+    // The row's filled indicator cells, as one line of the project's 绩效指标 text.
     let filled = cells.indicator_cells.iter().map(|(_, c)| c.as_ref());
-    for (i, c) in filled.filter(|c: &&str| !c.is_empty()).enumerate() {
-        if i > 0 {
-            project.indicator_text.push('｜');
-        }
-        project.indicator_text.push_str(c);
-    }
+    let at = push_indicator_line(
+        &mut project.indicator_text,
+        filled.filter(|c: &&str| !c.is_empty()),
+    );
     let raw = &project.indicator_text[at..];
 
     let previous = project.indicators.last();

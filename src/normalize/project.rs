@@ -17,7 +17,7 @@ use crate::base::model::{
 use crate::base::text::{name_key, split_code, Text};
 use crate::locate::blocks::{Block, IndicatorTable, Pair};
 use crate::normalize::amount::parse_amount;
-use crate::normalize::indicator::parse_category;
+use crate::normalize::indicator::{parse_category, push_indicator_line};
 use crate::normalize::target::{compose_target, parse_targets};
 use crate::read::grid::{Cell, Sheet};
 
@@ -386,18 +386,7 @@ fn read_indicators(
             continue; // a placeholder for an unused category
         }
         let row = sheet.row_number(r);
-        let at = texts.len() + usize::from(!texts.is_empty());
-        for (i, part) in [&*level1, &*level2, &*name, &*annual]
-            .into_iter()
-            .enumerate()
-        {
-            texts.push_str(match i {
-                0 if texts.is_empty() => "",
-                0 => "\n",
-                _ => "｜",
-            });
-            texts.push_str(part);
-        }
+        let at = push_indicator_line(&mut texts, [&*level1, &*level2, &*name, &*annual]);
         let seq = (indicators.len() + faults.len() + 1) as u32;
         if name.is_empty() {
             faults.push(IndicatorFault {
