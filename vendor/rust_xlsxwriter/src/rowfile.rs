@@ -82,7 +82,6 @@ pub(crate) struct DeflatedRows {
     compressed_len: u64,
 }
 
-/// A deflated row file, ended and rewound, for the save to copy as it is.
 /// What is kept of a stream once it has ended: its file and its totals. The
 /// compressor's state, its output buffer and the chunks are let go.
 pub(crate) struct EndedRows {
@@ -92,6 +91,7 @@ pub(crate) struct EndedRows {
     compressed_len: u64,
 }
 
+/// A deflated row file, ended and rewound, for the save to copy as it is.
 pub(crate) struct DeflatedPart<'a> {
     pub(crate) file: &'a File,
     pub(crate) crc: crc32fast::Hasher,

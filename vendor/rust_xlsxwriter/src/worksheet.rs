@@ -19219,9 +19219,6 @@ impl Worksheet {
             .expect("constant memory worksheets required a temp file")
     }
 
-    // Flush the last row of constant memory data, the write-ahead cache and any
-    // modified rows.
-    #[cfg(feature = "constant_memory")]
     /// Writes out every row a constant memory worksheet still holds and ends
     /// its rows' file (jixiao patch). For a sheet that will take no more
     /// cells: with [`Workbook::set_streamed_compression`], its compressing
@@ -19250,6 +19247,9 @@ impl Worksheet {
         Ok(())
     }
 
+    // Flush the last row of constant memory data, the write-ahead cache and any
+    // modified rows.
+    #[cfg(feature = "constant_memory")]
     pub(crate) fn flush_last_row(&mut self) {
         // First find any write ahead cached rows.
         let mut remaining_rows: Vec<_> = self.write_ahead.keys().copied().collect();
