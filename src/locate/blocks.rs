@@ -105,6 +105,7 @@ impl Block {
 
 /// A label reduced for comparison, the depth its numbering gives, and the words of a bracketed
 /// note (长期 in 二级指标（长期）), with any money unit found in brackets.
+#[derive(Clone)]
 struct Reduced {
     label: String,
     depth: u8,
@@ -517,7 +518,7 @@ fn blocks_of(sheet: &Sheet, labels: &Labels) -> Vec<Block> {
                     .iter()
                     .any(|p| p.kind == BlockLabel::Total && !p.value.is_empty())
             });
-            amount && find_table(sheet, r + 1, limit, labels).is_some()
+            amount && find_table(sheet, r + 1, limit, labels, &mut all_pairs.memo).is_some()
         };
         if opens {
             name_rows.push(r);
@@ -525,9 +526,10 @@ fn blocks_of(sheet: &Sheet, labels: &Labels) -> Vec<Block> {
     }
     let mut blocks = Vec::new();
     let mut previous_end = 0;
+    let width = sheet.width();
     for (i, &name_row) in name_rows.iter().enumerate() {
         let limit = name_rows.get(i + 1).copied().unwrap_or(sheet.rows.len());
-        let table = find_table(sheet, name_row + 1, limit, labels);
+        let table = find_table(sheet, name_row + 1, limit, labels, &mut all_pairs.memo);
         let head_end = table.as_ref().map_or(limit, |t| t.header);
         let mut pairs = Vec::new();
         for r in name_row..head_end {
@@ -535,10 +537,11 @@ fn blocks_of(sheet: &Sheet, labels: &Labels) -> Vec<Block> {
         }
         // Rows past the table that are not indicators belong to the next block's title.
         let end = match &table {
-            Some(t) => table_end(sheet, t, limit, form),
+            Some(t) => table_end(sheet, t, limit, width, form),
             None => limit,
         };
-        let money_unit = block_money_unit(sheet, previous_end, head_end, labels);
+        let money_unit =
+            block_money_unit(sheet, previous_end, head_end, labels, &mut all_pairs.memo);
         previous_end = end;
         if !pairs.iter().any(|p| p.kind != BlockLabel::Name) && table.is_none() {
             continue; // a lone 项目名称 is not a form
@@ -559,6 +562,49 @@ struct LazyPairs<'a> {
     sheet: &'a Sheet,
     labels: &'a Labels<'a>,
     rows: Vec<Option<Vec<Pair>>>,
+    memo: ParseMemo<'a>,
+}
+
+/// What [`Labels::parse`] made of a text.
+type Parsed<'a> = Option<(&'a BlockField, Reduced, String)>;
+
+/// [`Labels::parse`] of a sheet's cell texts, each distinct text parsed once: a sheet of
+/// per-project forms repeats its labels (项目名称, 主管部门, 项目资金（万元）, …) in every block.
+#[derive(Default)]
+struct ParseMemo<'a> {
+    parsed: HashMap<&'a str, Parsed<'a>>,
+    /// The indicator-table column a text names (see [`find_table`]).
+    columns: HashMap<&'a str, Option<(BlockColumn, bool)>>,
+    /// The money unit a line names (see [`block_money_unit`]).
+    units: HashMap<&'a str, Option<String>>,
+}
+
+impl<'a> ParseMemo<'a> {
+    /// [`Labels::parse`] of a text of the sheet. A text that holds no label, told by the quick
+    /// look (most values), is not kept.
+    fn parse(&mut self, labels: &Labels<'a>, text: &'a str) -> Parsed<'a> {
+        if labels.quick && !may_hold(labels.index.label_words.as_ref(), text.trim()) {
+            return None;
+        }
+        if let Some(parsed) = self.parsed.get(text) {
+            return parsed.clone();
+        }
+        let parsed = labels.parse(text);
+        self.parsed.insert(text, parsed.clone());
+        parsed
+    }
+
+    /// [`column_of`] a text of the sheet; a text that names no column, told by the quick look
+    /// (most texts), is not kept.
+    fn column(&mut self, labels: &Labels, text: &'a str) -> Option<(BlockColumn, bool)> {
+        if labels.quick && !may_hold(labels.index.column_words.as_ref(), text) {
+            return None;
+        }
+        *self
+            .columns
+            .entry(text)
+            .or_insert_with(|| column_of(text, labels))
+    }
 }
 
 impl<'a> LazyPairs<'a> {
@@ -567,12 +613,13 @@ impl<'a> LazyPairs<'a> {
             sheet,
             labels,
             rows: vec![None; sheet.rows.len()],
+            memo: ParseMemo::default(),
         }
     }
 
     /// Row `r`'s pairs (a block's head takes them with `append`, leaving them empty).
     fn get(&mut self, r: usize) -> &mut Vec<Pair> {
-        self.rows[r].get_or_insert_with(|| row_pairs(self.sheet, r, self.labels))
+        self.rows[r].get_or_insert_with(|| row_pairs(self.sheet, r, self.labels, &mut self.memo))
     }
 }
 
@@ -592,7 +639,12 @@ fn may_name_in_row(sheet: &Sheet, r: usize, labels: &Labels) -> bool {
 }
 
 /// The label/value pairs of one row.
-fn row_pairs(sheet: &Sheet, r: usize, labels: &Labels) -> Vec<Pair> {
+fn row_pairs<'a>(
+    sheet: &'a Sheet,
+    r: usize,
+    labels: &Labels<'a>,
+    memo: &mut ParseMemo<'a>,
+) -> Vec<Pair> {
     // A pair needs a label, and a label is in a text cell: a row where no text may hold one
     // (most rows: indicators, values) has none. A cell of several "label：value" lines passes
     // by its first line, whose label starts the cell's text.
@@ -606,7 +658,13 @@ fn row_pairs(sheet: &Sheet, r: usize, labels: &Labels) -> Vec<Pair> {
     }
     let cells = distinct_cells(sheet, r);
     // Each cell read as a label once: a value cell is also asked whether it is a label.
-    let mut whole: Vec<_> = cells.iter().map(|(_, t)| labels.parse(t)).collect();
+    let mut whole: Vec<_> = cells
+        .iter()
+        .map(|(_, t)| match t {
+            Cow::Borrowed(t) => memo.parse(labels, t),
+            Cow::Owned(t) => labels.parse(t),
+        })
+        .collect();
     let mut pairs = Vec::new();
     for (i, (c, text)) in cells.iter().enumerate() {
         // One line (most cells) needs no split.
@@ -687,7 +745,13 @@ fn make_pair(
 
 /// The indicator table's header: the first row from `from` that names a level-1 or level-2
 /// column, a level-3 column and a value column.
-fn find_table(sheet: &Sheet, from: usize, limit: usize, labels: &Labels) -> Option<IndicatorTable> {
+fn find_table<'a>(
+    sheet: &'a Sheet,
+    from: usize,
+    limit: usize,
+    labels: &Labels,
+    memo: &mut ParseMemo<'a>,
+) -> Option<IndicatorTable> {
     (from..limit).find_map(|r| {
         let mut columns: Vec<TableColumn> = Vec::new();
         // The text of the cell to the left when it named no column: a merged region's copy
@@ -703,11 +767,13 @@ fn find_table(sheet: &Sheet, from: usize, limit: usize, labels: &Labels) -> Opti
             if no_column.replace(cell) == Some(cell) {
                 continue;
             }
-            let text = cell.shown();
-            if text.chars().count() > MAX_LABEL_CHARS {
-                continue;
-            }
-            if let Some((kind, period)) = labels.column(&text) {
+            let column = match cell {
+                // Each distinct text of the sheet is read once: the same header stands over
+                // every block's table.
+                Cell::Text(text) => memo.column(labels, text),
+                _ => column_of(&cell.shown(), labels),
+            };
+            if let Some((kind, period)) = column {
                 no_column = None;
                 // Several columns may hold the sign (指标性质 and 指标方向 are swapped in places).
                 let repeatable = kind == BlockColumn::Sign;
@@ -728,9 +794,24 @@ fn find_table(sheet: &Sheet, from: usize, limit: usize, labels: &Labels) -> Opti
     })
 }
 
+/// The indicator-table column a cell's text names (see [`Labels::column`]); none for a text too
+/// long to be a label.
+fn column_of(text: &str, labels: &Labels) -> Option<(BlockColumn, bool)> {
+    if text.chars().count() > MAX_LABEL_CHARS {
+        return None;
+    }
+    labels.column(text)
+}
+
 /// The row past a block's indicator table: the first title or note row after its header.
-fn table_end(sheet: &Sheet, table: &IndicatorTable, limit: usize, form: &Form) -> usize {
-    let width = sheet.width();
+/// `width` is the sheet's ([`Sheet::width`]), found once for all its blocks.
+fn table_end(
+    sheet: &Sheet,
+    table: &IndicatorTable,
+    limit: usize,
+    width: usize,
+    form: &Form,
+) -> usize {
     (table.header + 1..limit)
         .find(|&r| is_title_or_note(sheet, r, width, form))
         .unwrap_or(limit)
@@ -738,8 +819,13 @@ fn table_end(sheet: &Sheet, table: &IndicatorTable, limit: usize, form: &Form) -
 
 /// The money unit of a block: from a label's brackets (项目资金（万元）), or a "单位：万元" in the
 /// rows from the end of the previous block to the indicator table.
-fn block_money_unit(sheet: &Sheet, from: usize, to: usize, labels: &Labels) -> Option<String> {
-    let form = labels.form;
+fn block_money_unit<'a>(
+    sheet: &'a Sheet,
+    from: usize,
+    to: usize,
+    labels: &Labels,
+    memo: &mut ParseMemo<'a>,
+) -> Option<String> {
     for r in from..to {
         // Not numbers: a number's text neither ends with a bracket nor holds 位. A merged copy
         // is passed over: it would tell what its first cell told.
@@ -759,23 +845,36 @@ fn block_money_unit(sheet: &Sheet, from: usize, to: usize, labels: &Labels) -> O
                 if !matches!(last, Some(')' | '）')) && !line.contains('位') {
                     continue;
                 }
-                if let Some(unit) = reduce(line, form).money_unit {
-                    return Some(unit);
-                }
-                let compact: String = line.chars().filter(|c| !c.is_whitespace()).collect();
-                let compact = compact.replace('：', ":");
-                for (at, _) in compact.match_indices("单位:") {
-                    let rest = &compact[at + "单位:".len()..];
-                    let unit = form
-                        .money_units
-                        .iter()
-                        .filter(|u| rest.starts_with(u.name.as_str()))
-                        .max_by_key(|u| u.name.len());
-                    if let Some(u) = unit {
-                        return Some(u.name.clone());
-                    }
+                // The same label stands in every block of a sheet: each line is read once.
+                let unit = memo
+                    .units
+                    .entry(line)
+                    .or_insert_with(|| line_money_unit(line, labels.form));
+                if unit.is_some() {
+                    return unit.clone();
                 }
             }
+        }
+    }
+    None
+}
+
+/// The money unit a line of a block's head names: in a label's brackets, or after "单位：".
+fn line_money_unit(line: &str, form: &Form) -> Option<String> {
+    if let Some(unit) = reduce(line, form).money_unit {
+        return Some(unit);
+    }
+    let compact: String = line.chars().filter(|c| !c.is_whitespace()).collect();
+    let compact = compact.replace('：', ":");
+    for (at, _) in compact.match_indices("单位:") {
+        let rest = &compact[at + "单位:".len()..];
+        let unit = form
+            .money_units
+            .iter()
+            .filter(|u| rest.starts_with(u.name.as_str()))
+            .max_by_key(|u| u.name.len());
+        if let Some(u) = unit {
+            return Some(u.name.clone());
         }
     }
     None
@@ -856,9 +955,19 @@ mod tests {
             };
             proptest::prop_assert_eq!(read(&quick, &text), read(&full, &text));
             proptest::prop_assert_eq!(quick.column(&text), full.column(&text));
+            // A sheet's memo gives what a reading gives, the first time and the next.
+            let mut memo = ParseMemo::default();
+            for _ in 0..2 {
+                let memoized = memo
+                    .parse(&quick, &text)
+                    .map(|(f, r, v)| (f.kind, r.label, r.depth, r.note, v));
+                proptest::prop_assert_eq!(memoized, read(&full, &text));
+                proptest::prop_assert_eq!(memo.column(&quick, &text), column_of(&text, &full));
+            }
             // And a row of the text and a value: the same pairs, the row's own look included.
             let row = sheet(&[&[text.as_str(), "100"]]);
-            proptest::prop_assert_eq!(row_pairs(&row, 0, &quick), row_pairs(&row, 0, &full));
+            let pairs = |labels| row_pairs(&row, 0, labels, &mut ParseMemo::default());
+            proptest::prop_assert_eq!(pairs(&quick), pairs(&full));
         }
 
         /// A text without spaces is searched as written exactly as folded, for each of the
