@@ -279,7 +279,7 @@ pub struct Form {
     /// Header labels as compared (see `locate::normalize_label`) and the column each names,
     /// built once on first use.
     #[serde(skip)]
-    pub(crate) label_index: std::sync::OnceLock<std::collections::HashMap<String, LabelTarget>>,
+    pub(crate) label_index: std::sync::OnceLock<HeaderLabelIndex>,
     /// The per-project form's labels as compared (see `locate::blocks`), built once on first
     /// use.
     #[serde(skip)]
@@ -288,6 +288,15 @@ pub struct Form {
     /// 14-成本指标"), built once on first use.
     #[serde(skip)]
     pub(crate) required_names: std::sync::OnceLock<Vec<String>>,
+}
+
+/// The list layouts' header labels, reduced as `locate::normalize_label` reduces a cell's text,
+/// with the column each names.
+#[derive(Debug, Clone, Default)]
+pub struct HeaderLabelIndex {
+    pub labels: std::collections::HashMap<String, LabelTarget>,
+    /// Every label's first character, sorted: a text that starts otherwise names no column.
+    pub starts: Vec<char>,
 }
 
 /// The labels of the per-project form, reduced as `locate::blocks` reduces a cell's text, with

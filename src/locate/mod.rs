@@ -10,7 +10,7 @@ use regex::Regex;
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-use crate::base::form::{FieldKind, Form, IndicatorKind, LabelTarget};
+use crate::base::form::{FieldKind, Form, HeaderLabelIndex, IndicatorKind, LabelTarget};
 use crate::base::model::{Columns, LayoutKind};
 use crate::read::grid::{Cell, Sheet};
 
@@ -136,7 +136,12 @@ fn match_label(label: &str, form: &Form) -> Option<LabelTarget> {
     if label.is_empty() {
         return None;
     }
-    let index = form.label_index.get_or_init(|| {
+    header_labels(form).labels.get(label).copied()
+}
+
+/// The form's header labels as compared, built on first use.
+fn header_labels(form: &Form) -> &HeaderLabelIndex {
+    form.label_index.get_or_init(|| {
         let norm = |s: &str| normalize_label(s, form).0;
         let mut index = HashMap::new();
         // Inserted from the lowest precedence up, so that a higher one overwrites.
@@ -156,9 +161,14 @@ fn match_label(label: &str, form: &Form) -> Option<LabelTarget> {
         for id in form.field_ids() {
             index.insert(norm(&form[id].label), LabelTarget::Field(id));
         }
-        index
-    });
-    index.get(label).copied()
+        let mut starts: Vec<char> = index.keys().filter_map(|k| k.chars().next()).collect();
+        starts.sort_unstable();
+        starts.dedup();
+        HeaderLabelIndex {
+            labels: index,
+            starts,
+        }
+    })
 }
 
 /// The header read from row `r`, with row `r - 1` as a group row above it: a cell of row `r`
@@ -180,6 +190,15 @@ fn head_cells(sheet: &Sheet, r: usize, form: &Form, label: &mut String) -> Vec<H
         .iter()
         .map(|cell| match cell {
             Cell::Text(text) if text.len() <= MAX_LABEL_BYTES => {
+                // Most texts (names, goals, values) start with no label's first character and
+                // close no bracket, where a money unit would stand: they name nothing.
+                let first = text.chars().find(|c| !c.is_whitespace()).map(fold);
+                let starts = &header_labels(form).starts;
+                if !first.is_some_and(|c| starts.binary_search(&c).is_ok())
+                    && !text.trim_end().ends_with([')', '）'])
+                {
+                    return Some((None, None));
+                }
                 let unit = normalize_label_into(text, form, label);
                 Some((unit, match_label(label, form)))
             }
