@@ -165,9 +165,9 @@ fn look_at(path: PathBuf, explicit: bool) -> Looked {
     // A form of a few tens of KB is read whole at once: its zip directory is then looked at
     // without opening it again.
     let head = if size <= WHOLE_AT_ONCE {
-        read_start(&path, WHOLE_AT_ONCE as usize)
+        read_start(&path, WHOLE_AT_ONCE as usize, size)
     } else {
-        read_head(&path)
+        read_start(&path, HEAD_BYTES, size)
     };
     let kind = detect_kind(first_bytes(&head), &extension);
     if kind == SourceKind::Xlsx && is_own_output(&path, &head, size) {
@@ -235,7 +235,8 @@ pub fn extension_of(path: &Path) -> String {
 /// A file's first bytes (up to [`HEAD_BYTES`]), enough to tell its kind and whether jixiao
 /// wrote it; empty when it cannot be read.
 pub(crate) fn read_head(path: &Path) -> Vec<u8> {
-    read_start(path, HEAD_BYTES)
+    let size = fs::metadata(path).map_or(0, |m| m.len());
+    read_start(path, HEAD_BYTES, size)
 }
 
 /// How many first bytes tell a file's kind.
@@ -250,10 +251,15 @@ fn first_bytes(start: &[u8]) -> &[u8] {
 const WHOLE_AT_ONCE: u64 = 64 * 1024;
 
 /// Up to `limit` first bytes of a file, read until the limit or the end; empty when the file
-/// cannot be read.
-fn read_start(path: &Path, limit: usize) -> Vec<u8> {
-    let mut start = Vec::new();
-    match fs::File::open(path).and_then(|f| f.take(limit as u64).read_to_end(&mut start)) {
+/// cannot be read. The buffer is sized from the file's length (`size`, as discover found it),
+/// so a small file takes one read (and one to see its end), not a read for each doubling of
+/// the buffer.
+fn read_start(path: &Path, limit: usize, size: u64) -> Vec<u8> {
+    let Ok(file) = fs::File::open(path) else {
+        return Vec::new();
+    };
+    let mut start = Vec::with_capacity(size.min(limit as u64) as usize);
+    match file.take(limit as u64).read_to_end(&mut start) {
         Ok(_) => start,
         Err(_) => Vec::new(),
     }
