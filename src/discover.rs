@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::base::own::{own_csv, OWN_OUTPUT_PROPERTY};
 use std::fs;
-use std::io::Read;
+use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
 /// The kind of an input file, decided by its first bytes and then its extension.
@@ -46,14 +46,45 @@ const SPREADSHEET_EXTENSIONS: &[&str] = &[
 /// duplicates.
 pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
 
-/// Whether an .xlsx is a consolidated workbook written by jixiao (its custom property). `start`
-/// is the file's first bytes: when they are the whole file, it is not opened again.
-fn is_own_output(path: &Path, start: &[u8], size: u64) -> bool {
-    if start.len() as u64 == size {
-        return own_output_package(std::io::Cursor::new(start));
+/// Whether an .xlsx is a consolidated workbook written by jixiao (its custom property). Its
+/// zip directory is first looked at in the file's last bytes: a directory read whole there that
+/// names no custom properties (every form a unit sends) settles it without opening the package.
+fn is_own_output(file: &mut fs::File, size: u64) -> bool {
+    if names_custom_properties(file, size) == Some(false) {
+        return false;
     }
     // The zip's directory is read in small pieces: through a buffer, not a system call each.
-    fs::File::open(path).is_ok_and(|file| own_output_package(std::io::BufReader::new(file)))
+    file.rewind().is_ok() && own_output_package(std::io::BufReader::new(file))
+}
+
+/// How many last bytes of a zip are read for its directory.
+const TAIL_BYTES: u64 = 4096;
+
+/// Whether a zip's central directory names `docProps/custom.xml`, from the file's last
+/// [`TAIL_BYTES`]; `None` when that cannot be told from them (a directory longer than that, a
+/// zip64 or a long comment, bytes before the zip): the package is then opened.
+fn names_custom_properties(file: &mut fs::File, size: u64) -> Option<bool> {
+    let len = size.min(TAIL_BYTES);
+    let start = size - len;
+    file.seek(SeekFrom::Start(start)).ok()?;
+    let mut tail = vec![0; len as usize];
+    file.read_exact(&mut tail).ok()?;
+    // The end-of-directory record: its signature, then (at 12 and 16) the directory's size and
+    // its offset in the file.
+    let end = memchr::memmem::rfind(&tail, b"PK\x05\x06")?;
+    let field = |at: usize| -> Option<u64> {
+        let bytes: [u8; 4] = tail.get(end + at..end + at + 4)?.try_into().ok()?;
+        Some(u64::from(u32::from_le_bytes(bytes)))
+    };
+    let (directory_size, offset) = (field(12)?, field(16)?);
+    let from = usize::try_from(offset.checked_sub(start)?).ok()?;
+    let to = from.checked_add(usize::try_from(directory_size).ok()?)?;
+    let directory = tail.get(from..to.min(end).max(from))?;
+    // The directory must be there, whole, and start as one does.
+    if to > end || !directory.starts_with(b"PK\x01\x02") {
+        return None;
+    }
+    Some(memchr::memmem::find(directory, b"docProps/custom.xml").is_some())
 }
 
 /// Whether a zip package holds jixiao's custom property.
@@ -162,25 +193,20 @@ fn look_at(path: PathBuf, explicit: bool) -> Looked {
         return Looked::Skipped(path, display, "不是表格文件（扩展名不受支持）".to_string());
     }
     let size = meta.map(|m| m.len()).unwrap_or(0);
-    // A form of a few tens of KB is read whole at once: its zip directory is then looked at
-    // without opening it again.
-    let head = if size <= WHOLE_AT_ONCE {
-        read_start(&path, WHOLE_AT_ONCE as usize, size)
-    } else {
-        read_start(&path, HEAD_BYTES, size)
-    };
-    let kind = detect_kind(first_bytes(&head), &extension);
-    if kind == SourceKind::Xlsx && is_own_output(&path, &head, size) {
+    // One opening for the kind and, for a zip, whether jixiao wrote it.
+    let mut file = fs::File::open(&path).ok();
+    let head = file
+        .as_mut()
+        .map_or_else(Vec::new, |f| read_start(f, HEAD_BYTES, size));
+    let kind = detect_kind(&head, &extension);
+    if kind == SourceKind::Xlsx && file.as_mut().is_some_and(|f| is_own_output(f, size)) {
         return Looked::Skipped(
             path,
             display,
             "jixiao 生成的汇总工作簿（之前一次运行的输出），不是报送表格".to_string(),
         );
     }
-    if let Some(what) = (kind == SourceKind::Text)
-        .then(|| own_csv(first_bytes(&head)))
-        .flatten()
-    {
+    if let Some(what) = (kind == SourceKind::Text).then(|| own_csv(&head)).flatten() {
         return Looked::Skipped(path, display, what.to_string());
     }
     Looked::Source(Source {
@@ -236,28 +262,17 @@ pub fn extension_of(path: &Path) -> String {
 /// wrote it; empty when it cannot be read.
 pub(crate) fn read_head(path: &Path) -> Vec<u8> {
     let size = fs::metadata(path).map_or(0, |m| m.len());
-    read_start(path, HEAD_BYTES, size)
+    fs::File::open(path).map_or_else(|_| Vec::new(), |mut f| read_start(&mut f, HEAD_BYTES, size))
 }
 
 /// How many first bytes tell a file's kind.
 const HEAD_BYTES: usize = 4096;
 
-/// The bytes that tell a file's kind, of a file's first bytes read.
-fn first_bytes(start: &[u8]) -> &[u8] {
-    &start[..start.len().min(HEAD_BYTES)]
-}
-
-/// Files up to this size are read whole by discover (see [`look_at`]).
-const WHOLE_AT_ONCE: u64 = 64 * 1024;
-
 /// Up to `limit` first bytes of a file, read until the limit or the end; empty when the file
 /// cannot be read. The buffer is sized from the file's length (`size`, as discover found it),
 /// so a small file takes one read (and one to see its end), not a read for each doubling of
 /// the buffer.
-fn read_start(path: &Path, limit: usize, size: u64) -> Vec<u8> {
-    let Ok(file) = fs::File::open(path) else {
-        return Vec::new();
-    };
+fn read_start(file: &mut fs::File, limit: usize, size: u64) -> Vec<u8> {
     let mut start = Vec::with_capacity(size.min(limit as u64) as usize);
     match file.take(limit as u64).read_to_end(&mut start) {
         Ok(_) => start,
@@ -472,32 +487,56 @@ fn split_duplicates(sources: Vec<Source>) -> (Vec<Source>, Vec<(Source, String)>
 mod tests {
     use super::*;
 
-    /// A zip package with jixiao's custom property (or another one), padded with a stored entry
-    /// of `padding` bytes.
-    fn package(property: &str, padding: usize) -> Vec<u8> {
+    /// A zip package with jixiao's custom property (or another one, or none), padded with a
+    /// stored entry of `padding` bytes and with `entries` more (a long zip directory).
+    fn package(property: Option<&str>, padding: usize, entries: usize) -> Vec<u8> {
         use std::io::Write;
         let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
         let stored = zip::write::SimpleFileOptions::default()
             .compression_method(zip::CompressionMethod::Stored);
         zip.start_file("xl/workbook.xml", stored).unwrap();
         zip.write_all(&vec![b'x'; padding]).unwrap();
-        zip.start_file("docProps/custom.xml", stored).unwrap();
-        let xml = format!("<Properties><property name=\"{property}\"/></Properties>");
-        zip.write_all(xml.as_bytes()).unwrap();
+        for n in 0..entries {
+            zip.start_file(format!("xl/worksheets/sheet{n}.xml"), stored)
+                .unwrap();
+        }
+        if let Some(property) = property {
+            zip.start_file("docProps/custom.xml", stored).unwrap();
+            let xml = format!("<Properties><property name=\"{property}\"/></Properties>");
+            zip.write_all(xml.as_bytes()).unwrap();
+        }
         zip.finish().unwrap().into_inner()
     }
 
-    /// jixiao's own workbook is known whether discover reads it whole (a small one) or opens it
-    /// again for its zip directory (one past `WHOLE_AT_ONCE`); another package is not.
+    /// jixiao's own workbook is known whether its zip directory is read in the file's last bytes
+    /// or is too long for them (the package is then opened), small or large; another package,
+    /// with other custom properties or none, is not.
     #[test]
     fn own_workbooks_are_known_small_or_large() {
         let dir = tempfile::tempdir().unwrap();
-        for (padding, ours) in [(100, true), (200_000, true), (100, false), (200_000, false)] {
-            let property = if ours { OWN_OUTPUT_PROPERTY } else { "other" };
-            let path = dir.path().join(format!("{padding}_{ours}.xlsx"));
-            std::fs::write(&path, package(property, padding)).unwrap();
-            let skipped = matches!(look_at(path, false), Looked::Skipped(..));
-            assert_eq!(skipped, ours, "padding {padding}, ours {ours}");
+        let ours = Some(OWN_OUTPUT_PROPERTY);
+        for (property, padding, entries) in [
+            (ours, 100, 0),
+            (ours, 200_000, 0),
+            (ours, 100, 200),
+            (Some("other"), 100, 0),
+            (Some("other"), 200_000, 200),
+            (None, 100, 0),
+            (None, 200_000, 200),
+        ] {
+            let path = dir
+                .path()
+                .join(format!("{property:?}_{padding}_{entries}.xlsx"));
+            let bytes = package(property, padding, entries);
+            std::fs::write(&path, &bytes).unwrap();
+            let skipped = matches!(look_at(path.clone(), false), Looked::Skipped(..));
+            let case = format!("{property:?}, padding {padding}, {entries} entries");
+            assert_eq!(skipped, property == ours, "{case}");
+            // Whether the tail tells: a short directory does, a long one is left to the zip.
+            let mut file = fs::File::open(&path).unwrap();
+            let told = names_custom_properties(&mut file, bytes.len() as u64);
+            let expected = (entries == 0).then_some(property.is_some());
+            assert_eq!(told, expected, "{case}");
         }
     }
 
