@@ -11,6 +11,16 @@ use serde::Deserialize;
 use crate::base::issue::Rule;
 use crate::base::model::{CategoryRef, Indicator, Project, Unit};
 
+/// What the taxonomy makes of an indicator's categories (see [`Taxonomy::assess`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Assessment<'a> {
+    /// The level-1 and level-2 codes, as far as they resolve.
+    pub codes: [Option<&'a str>; 2],
+    /// `Ok` when both categories resolve, under each other; else the rule and the message after
+    /// "第 N 条指标".
+    pub verdict: Result<(), (Rule, String)>,
+}
+
 /// A level-2 indicator category (二级指标).
 #[derive(Debug, Clone, Deserialize)]
 pub struct SubCategory {
@@ -182,23 +192,46 @@ impl Taxonomy {
 
     /// The level-1 and level-2 codes of an indicator as far as the taxonomy resolves them.
     pub fn codes_of<'a>(&'a self, ind: &'a Indicator) -> [Option<&'a str>; 2] {
-        let level1 = self
-            .resolve_level1(&ind.level1)
-            .ok()
-            .map(|c| c.code.as_str());
-        let level2 = match &ind.level2.code {
-            Some(code) => Some(code.as_str()),
-            None => {
-                // The one under the indicator's own level-1, when a name is in two (成本指标).
-                let mut matches = self.subcategories_by_name(&ind.level2.name).peekable();
-                let first = matches.peek().map(|(_, s)| s.code.as_str());
-                matches
-                    .find(|(p, _)| Some(p.code.as_str()) == level1)
-                    .map(|(_, s)| s.code.as_str())
-                    .or(first)
+        self.assess(ind).codes
+    }
+
+    /// An indicator's codes ([`Taxonomy::codes_of`]) and verdict ([`Taxonomy::check`]) in one
+    /// reading of its categories: `check` asks for both of every indicator.
+    pub fn assess<'a>(&'a self, ind: &'a Indicator) -> Assessment<'a> {
+        let level1 = self.resolve_level1(&ind.level1);
+        let level1_code = level1.as_ref().ok().map(|c| c.code.as_str());
+        let l2 = &ind.level2;
+        let Some(code) = &l2.code else {
+            // By name: the one under the indicator's own level 1 (a name may be in two,
+            // 成本指标), else the first, for the code and for the message.
+            let mut first = None;
+            let mut under = None;
+            for (parent, sub) in self.subcategories_by_name(&l2.name) {
+                first.get_or_insert((parent, sub));
+                if Some(parent.code.as_str()) == level1_code {
+                    under = Some(sub);
+                    break;
+                }
             }
+            let verdict = level1.and_then(|level1| match (under, first) {
+                (Some(_), _) => Ok(()),
+                (None, Some((parent, _))) => Err(not_under(l2, level1, parent)),
+                (None, None) => Err((
+                    Rule::UnknownIndicatorCategory,
+                    format!("的二级指标“{}”不在指标体系中", l2.name),
+                )),
+            });
+            let level2_code = under.or(first.map(|(_, s)| s)).map(|s| s.code.as_str());
+            return Assessment {
+                codes: [level1_code, level2_code],
+                verdict,
+            };
         };
-        [level1, level2]
+        let verdict = level1.and_then(|level1| self.resolve_by_code(l2, code, level1).map(|_| ()));
+        Assessment {
+            codes: [level1_code, Some(code.as_str())],
+            verdict,
+        }
     }
 
     /// The scheme some indicators show: the older one where one of them is a category that only
@@ -281,27 +314,7 @@ impl Taxonomy {
         let level1 = self.resolve_level1(&ind.level1)?;
         let l2 = &ind.level2;
         match &l2.code {
-            Some(code) => {
-                let Some((parent, sub)) = self.subcategory_by_code(code) else {
-                    return Err((
-                        Rule::UnknownIndicatorCategory,
-                        format!("的二级指标“{}”不在指标体系中", l2.render()),
-                    ));
-                };
-                if !sub.is_named(&l2.name) {
-                    return Err((
-                        Rule::CategoryMismatch,
-                        format!(
-                            "的二级指标编码 {code} 与名称“{}”不符（{code} 是“{}”）",
-                            l2.name, sub.name
-                        ),
-                    ));
-                }
-                if parent.code != level1.code {
-                    return Err(not_under(l2, level1, parent));
-                }
-                Ok((level1, sub))
-            }
+            Some(code) => self.resolve_by_code(l2, code, level1),
             None => {
                 // The one under the named level 1, else the first parent for the message.
                 let mut first_parent = None;
@@ -320,6 +333,34 @@ impl Taxonomy {
                 }
             }
         }
+    }
+
+    /// A level-2 category given by its code (and name), under the resolved `level1`.
+    fn resolve_by_code<'a>(
+        &'a self,
+        l2: &CategoryRef,
+        code: &str,
+        level1: &'a Category,
+    ) -> Result<(&'a Category, &'a SubCategory), (Rule, String)> {
+        let Some((parent, sub)) = self.subcategory_by_code(code) else {
+            return Err((
+                Rule::UnknownIndicatorCategory,
+                format!("的二级指标“{}”不在指标体系中", l2.render()),
+            ));
+        };
+        if !sub.is_named(&l2.name) {
+            return Err((
+                Rule::CategoryMismatch,
+                format!(
+                    "的二级指标编码 {code} 与名称“{}”不符（{code} 是“{}”）",
+                    l2.name, sub.name
+                ),
+            ));
+        }
+        if parent.code != level1.code {
+            return Err(not_under(l2, level1, parent));
+        }
+        Ok((level1, sub))
     }
 
     /// The indicator with its categories as the taxonomy names them (code and name), when they
@@ -508,6 +549,44 @@ mod tests {
         assert_eq!(t.canonical(&new).level2.code.as_deref(), Some("31"));
         assert!(t.is_in(&old, &["25".to_string()]));
         assert!(!t.is_in(&old, &["3".to_string()]));
+    }
+
+    #[test]
+    fn assessment_is_the_check_and_the_codes_in_one_reading() {
+        let t = taxonomy();
+        // Every category of the taxonomy, by code and name, by name alone, and some that are
+        // not in it, against each other: mismatched, misplaced and unknown ones included.
+        let mut level1s = vec!["9-其他指标".to_string(), "不存在指标".to_string()];
+        let mut level2s = vec!["99-其他".to_string(), "不存在".to_string()];
+        for c in t.categories() {
+            level1s.extend([format!("{}-{}", c.code, c.name), c.name.clone()]);
+            level1s.extend(c.variants.iter().cloned());
+            for s in &c.children {
+                level2s.extend([format!("{}-{}", s.code, s.name), s.name.clone()]);
+                level2s.extend(s.variants.iter().cloned());
+            }
+        }
+        let mut cost_under_output = false;
+        for l1 in &level1s {
+            for l2 in &level2s {
+                let ind = indicator(l1, l2);
+                let a = t.assess(&ind);
+                assert_eq!(a.verdict, t.check(&ind), "{l1} / {l2}");
+                // A level-1 code only where level 1 resolves, a level-2 code where it is
+                // written or its name is known.
+                assert_eq!(a.codes[0].is_some(), t.resolve_level1(&ind.level1).is_ok());
+                if ind.level2.code.is_none() {
+                    let known = t.subcategories_by_name(&ind.level2.name).next().is_some();
+                    assert_eq!(a.codes[1].is_some(), known, "{l1} / {l2}");
+                }
+                // 成本指标 is in two level-1 categories: the one under the indicator's own.
+                if l1 == "产出指标" && l2 == "成本指标" {
+                    assert_eq!(a.codes, [Some("1"), Some("14")]);
+                    cost_under_output = true;
+                }
+            }
+        }
+        assert!(cost_under_output);
     }
 
     #[test]

@@ -5,6 +5,7 @@
 use crate::base::form::FieldKind;
 use crate::base::issue::{Issue, Rule};
 use crate::base::model::{Indicator, Project, TargetValue};
+use crate::base::taxonomy::Assessment;
 use crate::base::text::name_key;
 use crate::check::Context;
 
@@ -86,21 +87,21 @@ pub fn indicator_numbering(ctx: &Context, project: &Project) -> Option<Issue> {
 /// missing-cost-indicator: a kind of indicator the form requires is absent. Not checked for a
 /// project without indicators (missing-indicators) or with unreadable indicator text
 /// (bad-indicator), where the absence may be that fault's.
-pub fn required_categories(ctx: &Context, project: &Project) -> Vec<Issue> {
+/// `assessed`: what the taxonomy makes of each of the project's indicators, in order (see
+/// [`assess`]).
+pub fn required_categories(
+    ctx: &Context,
+    project: &Project,
+    assessed: &[Assessment],
+) -> Vec<Issue> {
     if project.indicators.is_empty() || !project.indicator_faults.is_empty() {
         return Vec::new();
     }
     let form = ctx.form;
-    // Each indicator's codes once, for every requirement.
-    let codes: Vec<[Option<&str>; 2]> = project
-        .indicators
-        .iter()
-        .map(|ind| form.taxonomy.codes_of(ind))
-        .collect();
     let is_in = |list: &[String]| {
-        codes
+        assessed
             .iter()
-            .flatten()
+            .flat_map(|a| a.codes)
             .flatten()
             .any(|c| list.iter().any(|code| code == c))
     };
@@ -223,14 +224,26 @@ pub fn weight_sum(ctx: &Context, project: &Project) -> Option<Issue> {
     })
 }
 
-/// unknown-indicator-category / category-mismatch, at most one issue per indicator.
-pub fn category_issues(ctx: &Context, project: &Project) -> Vec<Issue> {
+/// What the taxonomy makes of each of a project's indicators, read once for the rules that need
+/// their categories.
+pub fn assess<'p>(ctx: &Context<'p>, project: &'p Project) -> Vec<Assessment<'p>> {
     project
         .indicators
         .iter()
+        .map(|ind| ctx.form.taxonomy.assess(ind))
+        .collect()
+}
+
+/// unknown-indicator-category / category-mismatch, at most one issue per indicator.
+/// `assessed` as for [`required_categories`].
+pub fn category_issues(ctx: &Context, project: &Project, assessed: &[Assessment]) -> Vec<Issue> {
+    project
+        .indicators
+        .iter()
+        .zip(assessed)
         .enumerate()
-        .filter_map(|(i, ind)| {
-            ctx.form.taxonomy.check(ind).err().map(|(rule, why)| {
+        .filter_map(|(i, (ind, assessment))| {
+            assessment.verdict.clone().err().map(|(rule, why)| {
                 let which = format!("第 {} 条指标", ind.seq.unwrap_or(i as u32 + 1));
                 Issue::new(
                     rule,
@@ -278,6 +291,8 @@ mod tests {
         let form = Form::default_form();
         let t = table(vec![]);
         let ctx = Context::new(&form, "f", &t);
+        let required_categories =
+            |ctx: &Context, p: &Project| required_categories(ctx, p, &assess(ctx, p));
         assert!(required_categories(&ctx, &project_with(FULL)).is_empty());
         let without_cost = FULL.split("4、4-成本").next().unwrap();
         let issues = required_categories(&ctx, &project_with(without_cost));

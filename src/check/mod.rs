@@ -116,8 +116,9 @@ fn check_project(ctx: &Context, unit: &Unit, project: &Project) -> Vec<Issue> {
     issues.extend(indicators::missing_indicators(ctx, project));
     issues.extend(indicators::bad_indicators(ctx, project));
     issues.extend(indicators::indicator_numbering(ctx, project));
-    issues.extend(indicators::category_issues(ctx, project));
-    issues.extend(indicators::required_categories(ctx, project));
+    let assessed = indicators::assess(ctx, project);
+    issues.extend(indicators::category_issues(ctx, project, &assessed));
+    issues.extend(indicators::required_categories(ctx, project, &assessed));
     issues.extend(indicators::duplicate_indicators(ctx, project));
     issues.extend(indicators::weight_sum(ctx, project));
     issues.extend(targets::check_targets(ctx, project));
