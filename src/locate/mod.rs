@@ -194,7 +194,7 @@ fn head_cells(sheet: &Sheet, r: usize, form: &Form, label: &mut String) -> Vec<H
                 // close no bracket, where a money unit would stand: they name nothing.
                 let first = text.chars().find(|c| !c.is_whitespace()).map(fold);
                 let starts = &header_labels(form).starts;
-                if !first.is_some_and(|c| starts.binary_search(&c).is_ok())
+                if first.is_none_or(|c| starts.binary_search(&c).is_err())
                     && !text.trim_end().ends_with([')', '）'])
                 {
                     return Some((None, None));
