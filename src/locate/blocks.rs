@@ -495,14 +495,11 @@ fn blocks_of(sheet: &Sheet, labels: &Labels) -> Vec<Block> {
     // Each row's pairs are read once, and only where they are needed: the rows that may name a
     // project, the blocks' heads, and the rows after an unnamed 项目名称. An indicator table's
     // rows (where a merged 绩效指标 stands in every row) are not read for pairs.
-    let mut all_pairs = LazyPairs::new(sheet, labels);
+    let mut reading = SheetReading::new(sheet, labels);
     let candidates: Vec<(usize, bool)> = (0..sheet.rows.len())
         .filter(|&r| !labels.quick || may_name_in_row(sheet, r, labels))
         .filter_map(|r| {
-            let name = all_pairs
-                .get(r)
-                .iter()
-                .find(|p| p.kind == BlockLabel::Name)?;
+            let name = reading.get(r).iter().find(|p| p.kind == BlockLabel::Name)?;
             Some((r, !name.value.is_empty()))
         })
         .collect();
@@ -513,12 +510,12 @@ fn blocks_of(sheet: &Sheet, labels: &Labels) -> Vec<Block> {
                 .get(i + 1)
                 .map_or(sheet.rows.len(), |&(next, _)| next);
             let amount = (r + 1..limit).any(|row| {
-                all_pairs
+                reading
                     .get(row)
                     .iter()
                     .any(|p| p.kind == BlockLabel::Total && !p.value.is_empty())
             });
-            amount && find_table(sheet, r + 1, limit, labels, &mut all_pairs.memo).is_some()
+            amount && reading.find_table(r + 1, limit).is_some()
         };
         if opens {
             name_rows.push(r);
@@ -529,19 +526,18 @@ fn blocks_of(sheet: &Sheet, labels: &Labels) -> Vec<Block> {
     let width = sheet.width();
     for (i, &name_row) in name_rows.iter().enumerate() {
         let limit = name_rows.get(i + 1).copied().unwrap_or(sheet.rows.len());
-        let table = find_table(sheet, name_row + 1, limit, labels, &mut all_pairs.memo);
+        let table = reading.find_table(name_row + 1, limit);
         let head_end = table.as_ref().map_or(limit, |t| t.header);
         let mut pairs = Vec::new();
         for r in name_row..head_end {
-            pairs.append(all_pairs.get(r));
+            pairs.append(reading.get(r));
         }
         // Rows past the table that are not indicators belong to the next block's title.
         let end = match &table {
             Some(t) => table_end(sheet, t, limit, width, form),
             None => limit,
         };
-        let money_unit =
-            block_money_unit(sheet, previous_end, head_end, labels, &mut all_pairs.memo);
+        let money_unit = reading.money_unit(previous_end, head_end);
         previous_end = end;
         if !pairs.iter().any(|p| p.kind != BlockLabel::Name) && table.is_none() {
             continue; // a lone 项目名称 is not a form
@@ -557,8 +553,9 @@ fn blocks_of(sheet: &Sheet, labels: &Labels) -> Vec<Block> {
     blocks
 }
 
-/// The pairs of a sheet's rows, each row read when first asked for.
-struct LazyPairs<'a> {
+/// A sheet read for its blocks: the pairs of its rows, each row read when first asked for, and
+/// its distinct texts read once (see [`ParseMemo`]).
+struct SheetReading<'a> {
     sheet: &'a Sheet,
     labels: &'a Labels<'a>,
     rows: Vec<Option<Vec<Pair>>>,
@@ -573,9 +570,9 @@ type Parsed<'a> = Option<(&'a BlockField, Reduced, String)>;
 #[derive(Default)]
 struct ParseMemo<'a> {
     parsed: HashMap<&'a str, Parsed<'a>>,
-    /// The indicator-table column a text names (see [`find_table`]).
+    /// The indicator-table column a text names (see [`SheetReading::find_table`]).
     columns: HashMap<&'a str, Option<(BlockColumn, bool)>>,
-    /// The money unit a line names (see [`block_money_unit`]).
+    /// The money unit a line names (see [`SheetReading::money_unit`]).
     units: HashMap<&'a str, Option<String>>,
 }
 
@@ -607,9 +604,9 @@ impl<'a> ParseMemo<'a> {
     }
 }
 
-impl<'a> LazyPairs<'a> {
-    fn new(sheet: &'a Sheet, labels: &'a Labels<'a>) -> LazyPairs<'a> {
-        LazyPairs {
+impl<'a> SheetReading<'a> {
+    fn new(sheet: &'a Sheet, labels: &'a Labels<'a>) -> SheetReading<'a> {
+        SheetReading {
             sheet,
             labels,
             rows: vec![None; sheet.rows.len()],
@@ -620,6 +617,89 @@ impl<'a> LazyPairs<'a> {
     /// Row `r`'s pairs (a block's head takes them with `append`, leaving them empty).
     fn get(&mut self, r: usize) -> &mut Vec<Pair> {
         self.rows[r].get_or_insert_with(|| row_pairs(self.sheet, r, self.labels, &mut self.memo))
+    }
+
+    /// The indicator table's header: the first row from `from` that names a level-1 or level-2
+    /// column, a level-3 column and a value column.
+    fn find_table(&mut self, from: usize, limit: usize) -> Option<IndicatorTable> {
+        let (sheet, labels, memo) = (self.sheet, self.labels, &mut self.memo);
+        (from..limit).find_map(|r| {
+            let mut columns: Vec<TableColumn> = Vec::new();
+            // The text of the cell to the left when it named no column: a merged region's copy
+            // of it names none either.
+            let mut no_column: Option<&Cell> = None;
+            for (c, cell) in sheet.rows[r].iter().enumerate() {
+                // A column label has a Chinese character: a number (whose text would be made
+                // for nothing) or an empty cell is none.
+                if matches!(cell, Cell::Empty | Cell::Number(_)) {
+                    no_column = None;
+                    continue;
+                }
+                if no_column.replace(cell) == Some(cell) {
+                    continue;
+                }
+                let column = match cell {
+                    // Each distinct text of the sheet is read once: the same header stands over
+                    // every block's table.
+                    Cell::Text(text) => memo.column(labels, text),
+                    _ => column_of(&cell.shown(), labels),
+                };
+                if let Some((kind, period)) = column {
+                    no_column = None;
+                    // Several columns may hold the sign (指标性质 and 指标方向 are swapped in places).
+                    let repeatable = kind == BlockColumn::Sign;
+                    if repeatable || !columns.iter().any(|t| t.kind == kind && t.period == period) {
+                        columns.push(TableColumn {
+                            kind,
+                            col: c,
+                            period,
+                        });
+                    }
+                }
+            }
+            let has = |k: BlockColumn| columns.iter().any(|c| c.kind == k);
+            let levels = has(BlockColumn::Level1) || has(BlockColumn::Level2);
+            let value = has(BlockColumn::Value) || has(BlockColumn::PeriodValue);
+            (levels && has(BlockColumn::Level3) && value)
+                .then_some(IndicatorTable { header: r, columns })
+        })
+    }
+
+    /// The money unit of a block: from a label's brackets (项目资金（万元）), or a "单位：万元" in the
+    /// rows from the end of the previous block to the indicator table.
+    fn money_unit(&mut self, from: usize, to: usize) -> Option<String> {
+        let (sheet, labels, memo) = (self.sheet, self.labels, &mut self.memo);
+        for r in from..to {
+            // Not numbers: a number's text neither ends with a bracket nor holds 位. A merged copy
+            // is passed over: it would tell what its first cell told.
+            let mut previous: Option<&crate::read::grid::Text> = None;
+            for cell in &sheet.rows[r] {
+                let (Cell::Text(whole) | Cell::Date(whole) | Cell::Error(whole)) = cell else {
+                    previous = None;
+                    continue;
+                };
+                if previous.replace(whole) == Some(whole) {
+                    continue;
+                }
+                for line in whole.trim().lines() {
+                    // A unit stands in a closing bracket (项目资金（万元）) or after 单位: other
+                    // lines have none.
+                    let last = line.trim_end().chars().next_back();
+                    if !matches!(last, Some(')' | '）')) && !line.contains('位') {
+                        continue;
+                    }
+                    // The same label stands in every block of a sheet: each line is read once.
+                    let unit = memo
+                        .units
+                        .entry(line)
+                        .or_insert_with(|| line_money_unit(line, labels.form));
+                    if unit.is_some() {
+                        return unit.clone();
+                    }
+                }
+            }
+        }
+        None
     }
 }
 
@@ -743,57 +823,6 @@ fn make_pair(
     }
 }
 
-/// The indicator table's header: the first row from `from` that names a level-1 or level-2
-/// column, a level-3 column and a value column.
-fn find_table<'a>(
-    sheet: &'a Sheet,
-    from: usize,
-    limit: usize,
-    labels: &Labels,
-    memo: &mut ParseMemo<'a>,
-) -> Option<IndicatorTable> {
-    (from..limit).find_map(|r| {
-        let mut columns: Vec<TableColumn> = Vec::new();
-        // The text of the cell to the left when it named no column: a merged region's copy
-        // of it names none either.
-        let mut no_column: Option<&Cell> = None;
-        for (c, cell) in sheet.rows[r].iter().enumerate() {
-            // A column label has a Chinese character: a number (whose text would be made
-            // for nothing) or an empty cell is none.
-            if matches!(cell, Cell::Empty | Cell::Number(_)) {
-                no_column = None;
-                continue;
-            }
-            if no_column.replace(cell) == Some(cell) {
-                continue;
-            }
-            let column = match cell {
-                // Each distinct text of the sheet is read once: the same header stands over
-                // every block's table.
-                Cell::Text(text) => memo.column(labels, text),
-                _ => column_of(&cell.shown(), labels),
-            };
-            if let Some((kind, period)) = column {
-                no_column = None;
-                // Several columns may hold the sign (指标性质 and 指标方向 are swapped in places).
-                let repeatable = kind == BlockColumn::Sign;
-                if repeatable || !columns.iter().any(|t| t.kind == kind && t.period == period) {
-                    columns.push(TableColumn {
-                        kind,
-                        col: c,
-                        period,
-                    });
-                }
-            }
-        }
-        let has = |k: BlockColumn| columns.iter().any(|c| c.kind == k);
-        let levels = has(BlockColumn::Level1) || has(BlockColumn::Level2);
-        let value = has(BlockColumn::Value) || has(BlockColumn::PeriodValue);
-        (levels && has(BlockColumn::Level3) && value)
-            .then_some(IndicatorTable { header: r, columns })
-    })
-}
-
 /// The indicator-table column a cell's text names (see [`Labels::column`]); none for a text too
 /// long to be a label.
 fn column_of(text: &str, labels: &Labels) -> Option<(BlockColumn, bool)> {
@@ -815,48 +844,6 @@ fn table_end(
     (table.header + 1..limit)
         .find(|&r| is_title_or_note(sheet, r, width, form))
         .unwrap_or(limit)
-}
-
-/// The money unit of a block: from a label's brackets (项目资金（万元）), or a "单位：万元" in the
-/// rows from the end of the previous block to the indicator table.
-fn block_money_unit<'a>(
-    sheet: &'a Sheet,
-    from: usize,
-    to: usize,
-    labels: &Labels,
-    memo: &mut ParseMemo<'a>,
-) -> Option<String> {
-    for r in from..to {
-        // Not numbers: a number's text neither ends with a bracket nor holds 位. A merged copy
-        // is passed over: it would tell what its first cell told.
-        let mut previous: Option<&crate::read::grid::Text> = None;
-        for cell in &sheet.rows[r] {
-            let (Cell::Text(whole) | Cell::Date(whole) | Cell::Error(whole)) = cell else {
-                previous = None;
-                continue;
-            };
-            if previous.replace(whole) == Some(whole) {
-                continue;
-            }
-            for line in whole.trim().lines() {
-                // A unit stands in a closing bracket (项目资金（万元）) or after 单位: other
-                // lines have none.
-                let last = line.trim_end().chars().next_back();
-                if !matches!(last, Some(')' | '）')) && !line.contains('位') {
-                    continue;
-                }
-                // The same label stands in every block of a sheet: each line is read once.
-                let unit = memo
-                    .units
-                    .entry(line)
-                    .or_insert_with(|| line_money_unit(line, labels.form));
-                if unit.is_some() {
-                    return unit.clone();
-                }
-            }
-        }
-    }
-    None
 }
 
 /// The money unit a line of a block's head names: in a label's brackets, or after "单位：".
