@@ -499,7 +499,7 @@ pub struct Unit {
 #[derive(Debug, Clone)]
 pub struct ParkedProjects {
     /// The encoded projects, in order: one part per unit parked (more than one once units are
-    /// merged).
+    /// merged); none when only their counts were kept (`park::count_projects`).
     pub parts: Vec<SpilledText>,
     pub count: usize,
     pub indicators: usize,

@@ -77,6 +77,32 @@ pub fn park_unit(
     Ok(true)
 }
 
+/// Replaces a unit's projects by what the reports count of them: their number, indicators,
+/// column sums, first row and scheme signs, as [`park_unit`] keeps them, but with no part to
+/// read back (`check`, whose reports need no project, only counts). [`projects_of`] then gives
+/// none.
+pub fn count_projects(form: &Form, unit: &mut Unit) {
+    if unit.parked.is_some() || unit.projects.is_empty() {
+        return;
+    }
+    let sums = form
+        .amount_fields()
+        .map(|f| (f, unit.column_sum(f)))
+        .collect();
+    let (older, current) = form.taxonomy.project_signs(unit.projects.iter());
+    unit.parked = Some(ParkedProjects {
+        parts: Vec::new(),
+        count: unit.projects.len(),
+        indicators: unit.indicator_count(),
+        sums,
+        first_row: unit.projects.first().map(|p| p.row),
+        older,
+        current,
+        widths: Vec::new(),
+    });
+    unit.projects = Vec::new();
+}
+
 /// A unit's projects, the parked ones read back first, then those held.
 ///
 /// # Errors
@@ -762,6 +788,37 @@ mod tests {
         }
         // A held unit reads as it is, borrowed.
         assert!(matches!(projects_of(&held).unwrap(), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn counted_projects_keep_what_the_reports_count() {
+        let form = Form::default_form();
+        let spill = Spill::new().unwrap();
+        let projects: Vec<Project> = (5..9)
+            .map(|row| digested(&spill, &form, row, &format!("项目{row}")))
+            .collect();
+        let held = unit(projects.clone());
+        let mut counted = unit(projects);
+        count_projects(&form, &mut counted);
+        assert!(counted.projects.is_empty());
+        assert_eq!(counted.project_count(), 4);
+        assert_eq!(counted.indicator_count(), held.indicator_count());
+        assert_eq!(counted.first_project_row(), held.first_project_row());
+        for field in form.amount_fields() {
+            assert_eq!(counted.column_sum(field), held.column_sum(field));
+        }
+        assert_eq!(
+            form.taxonomy.scheme_of_unit(&counted),
+            form.taxonomy.scheme_of_unit(&held)
+        );
+        // Nothing to read back, and counted once only.
+        assert!(projects_of(&counted).unwrap().is_empty());
+        count_projects(&form, &mut counted);
+        assert_eq!(counted.project_count(), 4);
+        // A unit without projects is left as it is.
+        let mut empty = unit(Vec::new());
+        count_projects(&form, &mut empty);
+        assert!(empty.parked.is_none());
     }
 
     #[test]
