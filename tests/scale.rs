@@ -381,13 +381,13 @@ fn a_streamed_run_gives_back_its_parked_projects_and_infos_as_a_held_run_has_the
     );
 }
 
-// `check` keeps of each file only the counts and scheme signs of its indicators: its three
-// reports are those of a run that holds everything, over every layout of the samples and the
-// fixtures (with a roster, whose issues follow the files'), and nothing of the indicators is
-// left in memory.
+// `check` keeps of each file only the counts and scheme signs of its indicators, and of a list
+// layout's units only their projects' counts and sums: its three reports are those of a run
+// that holds everything, over every layout of the samples and the fixtures (with a roster, whose
+// issues follow the files'), and nothing of the indicators is left in memory.
 #[test]
 fn a_check_that_keeps_only_the_counts_reports_what_a_held_run_reports() {
-    use jixiao::base::model::Project;
+    use jixiao::base::model::{LayoutKind, Table, Unit};
     use jixiao::process::{process_with, Keep, Progress};
     let form = Form::default_form();
     let inputs: Vec<_> = [
@@ -408,26 +408,54 @@ fn a_check_that_keeps_only_the_counts_reports_what_a_held_run_reports() {
         consolidate::consolidate(&form, files, &discovery, Some(&roster))
     };
     let (held, counted) = (run(Keep::All), run(Keep::Counts));
-    let projects = |c: &consolidate::Consolidation| -> Vec<Project> {
+    let units = |c: &consolidate::Consolidation| -> Vec<(Table, Unit)> {
         c.files
             .iter()
-            .flat_map(|f| f.tables.iter().flat_map(|t| t.units.iter()))
-            .flat_map(|u| u.projects.iter().cloned())
+            .flat_map(|f| f.tables.iter())
+            .flat_map(|t| t.units.iter().map(move |u| (t.clone(), u.clone())))
             .collect()
     };
-    let (all, kept) = (projects(&held), projects(&counted));
-    assert!(all.iter().map(|p| p.indicators.len()).sum::<usize>() > 300);
+    let (all, kept) = (units(&held), units(&counted));
+    let projects =
+        |units: &[(Table, Unit)]| -> usize { units.iter().map(|(_, u)| u.project_count()).sum() };
+    let indicators: usize = all
+        .iter()
+        .flat_map(|(_, u)| &u.projects)
+        .map(|p| p.indicators.len())
+        .sum();
+    assert!(indicators > 300);
     assert!(all
         .iter()
+        .flat_map(|(_, u)| &u.projects)
         .any(|p| !p.goal.is_empty() && !p.funding.is_empty()));
     assert_eq!(all.len(), kept.len());
-    for (a, k) in all.iter().zip(&kept) {
-        let digest = k.digest.as_ref().expect("every project digested");
-        assert_eq!(digest.count, a.indicators.len(), "{}", a.name);
-        assert!(digest.texts.is_none());
-        assert!(k.indicators.is_empty() && k.goal.is_empty() && k.funding.is_empty());
-        assert!(k.indicator_text.is_empty() && k.goal_period.is_empty());
+    assert_eq!(projects(&all), projects(&kept));
+    let (mut listed, mut per_project) = (0, 0);
+    for ((_, a), (table, k)) in all.iter().zip(&kept) {
+        assert_eq!(k.project_count(), a.project_count(), "{}", a.name);
+        assert_eq!(k.indicator_count(), a.indicator_count(), "{}", a.name);
+        for field in form.amount_fields() {
+            assert_eq!(k.column_sum(field), a.column_sum(field), "{}", a.name);
+        }
+        if table.layout == LayoutKind::Project {
+            // duplicate-project compares them across files: kept, digested.
+            per_project += k.projects.len();
+            assert_eq!(k.projects.len(), a.projects.len());
+        } else {
+            // Only counted: nothing held, nothing to read back.
+            listed += a.projects.len();
+            assert!(k.projects.is_empty());
+            assert!(k.parked.as_ref().is_none_or(|p| p.parts.is_empty()));
+        }
+        for (p, h) in k.projects.iter().zip(&a.projects) {
+            let digest = p.digest.as_ref().expect("every project digested");
+            assert_eq!(digest.count, h.indicators.len(), "{}", h.name);
+            assert!(digest.texts.is_none());
+            assert!(p.indicators.is_empty() && p.goal.is_empty() && p.funding.is_empty());
+            assert!(p.indicator_text.is_empty() && p.goal_period.is_empty());
+        }
     }
+    assert!(listed > 0 && per_project > 0, "{listed} {per_project}");
     assert_eq!(
         write::json::render_json(&form, &counted).unwrap(),
         write::json::render_json(&form, &held).unwrap()
