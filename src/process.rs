@@ -168,7 +168,7 @@ fn canonicalize(form: &Form, sub: &mut Submission) {
 /// all that `check`'s reports and the rules across files use of them. Memory then grows with
 /// projects, not with indicators (at 10,000 files, 0.3 GB instead of 1.5). A list layout's
 /// units keep only what the reports count of their projects (see `park::count_projects`):
-/// check's peak at 10,000 files 246 → 188 MiB. The per-project forms' units keep theirs, which
+/// check's peak at 10,000 files 246 → 186 MiB. The per-project forms' units keep theirs, which
 /// duplicate-project compares across files.
 fn shed_indicators(form: &Form, sub: &mut Submission) {
     for project in sub.projects_mut().filter(|p| p.digest.is_none()) {

@@ -243,10 +243,10 @@ pub fn category_issues(ctx: &Context, project: &Project, assessed: &[Assessment]
         .zip(assessed)
         .enumerate()
         .filter_map(|(i, (ind, assessment))| {
-            assessment.verdict.clone().err().map(|(rule, why)| {
+            assessment.verdict.as_ref().err().map(|(rule, why)| {
                 let which = format!("第 {} 条指标", ind.seq.unwrap_or(i as u32 + 1));
                 Issue::new(
-                    rule,
+                    *rule,
                     ctx.place_of_indicator(project, ind),
                     format!("{which}{why}"),
                 )
