@@ -57,24 +57,35 @@ pub fn park_unit(
             *w = (*w).max(width);
         }
     }
+    let parked = kept_of(form, unit, vec![spill.put_bytes(&bytes)?], column_widths);
+    unit.projects = Vec::new();
+    unit.parked = Some(parked);
+    Ok(true)
+}
+
+/// What a unit keeps of its projects once they leave it: `parts` to read them back (if any) and
+/// what the run counts of them.
+fn kept_of(
+    form: &Form,
+    unit: &Unit,
+    parts: Vec<SpilledText>,
+    widths: Vec<usize>,
+) -> ParkedProjects {
     let sums = form
         .amount_fields()
         .map(|f| (f, unit.column_sum(f)))
         .collect();
     let (older, current) = form.taxonomy.project_signs(unit.projects.iter());
-    let parked = ParkedProjects {
-        parts: vec![spill.put_bytes(&bytes)?],
+    ParkedProjects {
+        parts,
         count: unit.projects.len(),
         indicators: unit.indicator_count(),
         sums,
         first_row: unit.projects.first().map(|p| p.row),
         older,
         current,
-        widths: column_widths,
-    };
-    unit.projects = Vec::new();
-    unit.parked = Some(parked);
-    Ok(true)
+        widths,
+    }
 }
 
 /// Replaces a unit's projects by what the reports count of them: their number, indicators,
@@ -85,21 +96,7 @@ pub fn count_projects(form: &Form, unit: &mut Unit) {
     if unit.parked.is_some() || unit.projects.is_empty() {
         return;
     }
-    let sums = form
-        .amount_fields()
-        .map(|f| (f, unit.column_sum(f)))
-        .collect();
-    let (older, current) = form.taxonomy.project_signs(unit.projects.iter());
-    unit.parked = Some(ParkedProjects {
-        parts: Vec::new(),
-        count: unit.projects.len(),
-        indicators: unit.indicator_count(),
-        sums,
-        first_row: unit.projects.first().map(|p| p.row),
-        older,
-        current,
-        widths: Vec::new(),
-    });
+    unit.parked = Some(kept_of(form, unit, Vec::new(), Vec::new()));
     unit.projects = Vec::new();
 }
 
@@ -752,32 +749,44 @@ mod tests {
         }
     }
 
+    /// A unit of four digested projects, rows 5 to 8.
+    fn four_projects(spill: &Arc<Spill>, form: &Form) -> Unit {
+        unit(
+            (5..9)
+                .map(|row| digested(spill, form, row, &format!("项目{row}")))
+                .collect(),
+        )
+    }
+
+    /// A unit whose projects have left it counts them as the unit that holds them does.
+    fn counts_as_held(form: &Form, kept: &Unit, held: &Unit) {
+        assert!(kept.projects.is_empty());
+        assert_eq!(kept.project_count(), held.project_count());
+        assert_eq!(kept.indicator_count(), held.indicator_count());
+        assert_eq!(kept.first_project_row(), held.first_project_row());
+        for field in form.amount_fields() {
+            assert_eq!(kept.column_sum(field), held.column_sum(field));
+        }
+        assert!(held.column_sum(form.amount_fields().next().unwrap()) > Decimal::ZERO);
+        assert_eq!(
+            form.taxonomy.scheme_of_unit(kept),
+            form.taxonomy.scheme_of_unit(held)
+        );
+    }
+
     #[test]
     fn parked_projects_read_back_as_they_were_with_their_counts_and_sums() {
         let form = Form::default_form();
         let spill = Spill::new().unwrap();
-        let projects: Vec<Project> = (5..9)
-            .map(|row| digested(&spill, &form, row, &format!("项目{row}")))
-            .collect();
-        let held = unit(projects.clone());
-        let mut parked = unit(projects);
+        let held = four_projects(&spill, &form);
+        let mut parked = held.clone();
         let widths = |p: &Project| vec![p.name.len(), p.row as usize];
         assert!(park_unit(&form, &mut parked, &spill, widths).unwrap());
-        assert!(parked.projects.is_empty());
         let kept = parked.parked.as_ref().unwrap();
         assert_eq!(kept.widths[..2], [7, 8]);
         assert_eq!(kept.first_row, Some(5));
         assert_eq!(parked.project_count(), 4);
-        assert_eq!(parked.indicator_count(), held.indicator_count());
-        assert_eq!(parked.first_project_row(), held.first_project_row());
-        for field in form.amount_fields() {
-            assert_eq!(parked.column_sum(field), held.column_sum(field));
-        }
-        assert!(held.column_sum(form.amount_fields().next().unwrap()) > Decimal::ZERO);
-        assert_eq!(
-            form.taxonomy.scheme_of_unit(&parked),
-            form.taxonomy.scheme_of_unit(&held)
-        );
+        counts_as_held(&form, &parked, &held);
         let back = projects_of(&parked).unwrap();
         assert_eq!(format!("{:?}", back), format!("{:?}", held.projects));
         for (b, h) in back.iter().zip(&held.projects) {
@@ -794,23 +803,11 @@ mod tests {
     fn counted_projects_keep_what_the_reports_count() {
         let form = Form::default_form();
         let spill = Spill::new().unwrap();
-        let projects: Vec<Project> = (5..9)
-            .map(|row| digested(&spill, &form, row, &format!("项目{row}")))
-            .collect();
-        let held = unit(projects.clone());
-        let mut counted = unit(projects);
+        let held = four_projects(&spill, &form);
+        let mut counted = held.clone();
         count_projects(&form, &mut counted);
-        assert!(counted.projects.is_empty());
         assert_eq!(counted.project_count(), 4);
-        assert_eq!(counted.indicator_count(), held.indicator_count());
-        assert_eq!(counted.first_project_row(), held.first_project_row());
-        for field in form.amount_fields() {
-            assert_eq!(counted.column_sum(field), held.column_sum(field));
-        }
-        assert_eq!(
-            form.taxonomy.scheme_of_unit(&counted),
-            form.taxonomy.scheme_of_unit(&held)
-        );
+        counts_as_held(&form, &counted, &held);
         // Nothing to read back, and counted once only.
         assert!(projects_of(&counted).unwrap().is_empty());
         count_projects(&form, &mut counted);
