@@ -12,13 +12,14 @@ use crate::base::issue::Rule;
 use crate::base::model::{CategoryRef, Indicator, Project, Unit};
 
 /// What the taxonomy makes of an indicator's categories (see [`Taxonomy::assess`]).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Assessment<'a> {
-    /// The level-1 and level-2 codes, as far as they resolve.
-    pub codes: [Option<&'a str>; 2],
-    /// `Ok` when both categories resolve, under each other; else the rule and the message after
-    /// "第 N 条指标".
-    pub verdict: Result<(), (Rule, String)>,
+#[derive(Debug, Clone)]
+pub struct Assessment<'t, 'i> {
+    /// The level-1 and level-2 codes, as far as they resolve (the taxonomy's, or the code
+    /// written on the indicator `'i`).
+    pub codes: [Option<&'i str>; 2],
+    /// The level-1 and level-2 categories, when both resolve, under each other; else the rule
+    /// and the message after "第 N 条指标".
+    pub resolved: Result<(&'t Category, &'t SubCategory), (Rule, String)>,
 }
 
 /// A level-2 indicator category (二级指标).
@@ -195,9 +196,9 @@ impl Taxonomy {
         self.assess(ind).codes
     }
 
-    /// An indicator's codes ([`Taxonomy::codes_of`]) and verdict ([`Taxonomy::check`]) in one
-    /// reading of its categories: `check` asks for both of every indicator.
-    pub fn assess<'a>(&'a self, ind: &'a Indicator) -> Assessment<'a> {
+    /// An indicator's codes ([`Taxonomy::codes_of`]) and categories (their verdict is
+    /// [`Taxonomy::check`]) in one reading: `check` asks for both of every indicator.
+    pub fn assess<'t: 'i, 'i>(&'t self, ind: &'i Indicator) -> Assessment<'t, 'i> {
         let level1 = self.resolve_level1(&ind.level1);
         let level1_code = level1.as_ref().ok().map(|c| c.code.as_str());
         let l2 = &ind.level2;
@@ -213,24 +214,24 @@ impl Taxonomy {
                     break;
                 }
             }
-            let verdict = level1.and_then(|level1| match (under, first) {
-                (Some(_), _) => Ok(()),
+            let level2_code = under.or(first.map(|(_, s)| s)).map(|s| s.code.as_str());
+            let resolved = level1.and_then(|level1| match (under, first) {
+                (Some(sub), _) => Ok((level1, sub)),
                 (None, Some((parent, _))) => Err(not_under(l2, level1, parent)),
                 (None, None) => Err((
                     Rule::UnknownIndicatorCategory,
                     format!("的二级指标“{}”不在指标体系中", l2.name),
                 )),
             });
-            let level2_code = under.or(first.map(|(_, s)| s)).map(|s| s.code.as_str());
             return Assessment {
                 codes: [level1_code, level2_code],
-                verdict,
+                resolved,
             };
         };
-        let verdict = level1.and_then(|level1| self.resolve_by_code(l2, code, level1).map(|_| ()));
+        let resolved = level1.and_then(|level1| self.resolve_by_code(l2, code, level1));
         Assessment {
             codes: [level1_code, Some(code.as_str())],
-            verdict,
+            resolved,
         }
     }
 
@@ -311,28 +312,7 @@ impl Taxonomy {
     /// # Errors
     /// As [`Taxonomy::check`].
     fn resolve(&self, ind: &Indicator) -> Result<(&Category, &SubCategory), (Rule, String)> {
-        let level1 = self.resolve_level1(&ind.level1)?;
-        let l2 = &ind.level2;
-        match &l2.code {
-            Some(code) => self.resolve_by_code(l2, code, level1),
-            None => {
-                // The one under the named level 1, else the first parent for the message.
-                let mut first_parent = None;
-                for (parent, sub) in self.subcategories_by_name(&l2.name) {
-                    if parent.code == level1.code {
-                        return Ok((level1, sub));
-                    }
-                    first_parent.get_or_insert(parent);
-                }
-                match first_parent {
-                    Some(parent) => Err(not_under(l2, level1, parent)),
-                    None => Err((
-                        Rule::UnknownIndicatorCategory,
-                        format!("的二级指标“{}”不在指标体系中", l2.name),
-                    )),
-                }
-            }
-        }
+        self.assess(ind).resolved
     }
 
     /// A level-2 category given by its code (and name), under the resolved `level1`.
@@ -552,7 +532,7 @@ mod tests {
     }
 
     #[test]
-    fn assessment_is_the_check_and_the_codes_in_one_reading() {
+    fn assessment_gives_the_categories_and_their_codes_in_one_reading() {
         let t = taxonomy();
         // Every category of the taxonomy, by code and name, by name alone, and some that are
         // not in it, against each other: mismatched, misplaced and unknown ones included.
@@ -571,7 +551,11 @@ mod tests {
             for l2 in &level2s {
                 let ind = indicator(l1, l2);
                 let a = t.assess(&ind);
-                assert_eq!(a.verdict, t.check(&ind), "{l1} / {l2}");
+                // Categories that resolve are those the codes name, one under the other.
+                if let Ok((level1, level2)) = &a.resolved {
+                    assert_eq!(a.codes, [Some(&*level1.code), Some(&*level2.code)]);
+                    assert!(level1.children.iter().any(|s| s.code == level2.code));
+                }
                 // A level-1 code only where level 1 resolves, a level-2 code where it is
                 // written or its name is known.
                 assert_eq!(a.codes[0].is_some(), t.resolve_level1(&ind.level1).is_ok());

@@ -226,7 +226,7 @@ pub fn weight_sum(ctx: &Context, project: &Project) -> Option<Issue> {
 
 /// What the taxonomy makes of each of a project's indicators, read once for the rules that need
 /// their categories.
-pub fn assess<'p>(ctx: &Context<'p>, project: &'p Project) -> Vec<Assessment<'p>> {
+pub fn assess<'p>(ctx: &Context<'p>, project: &'p Project) -> Vec<Assessment<'p, 'p>> {
     project
         .indicators
         .iter()
@@ -243,7 +243,7 @@ pub fn category_issues(ctx: &Context, project: &Project, assessed: &[Assessment]
         .zip(assessed)
         .enumerate()
         .filter_map(|(i, (ind, assessment))| {
-            assessment.verdict.as_ref().err().map(|(rule, why)| {
+            assessment.resolved.as_ref().err().map(|(rule, why)| {
                 let which = format!("第 {} 条指标", ind.seq.unwrap_or(i as u32 + 1));
                 Issue::new(
                     *rule,
