@@ -94,10 +94,8 @@ fn utf16_without_bom(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
 /// Text that holds NUL characters: a few are a damaged cell each (shown as U+FFFD, so that the
 /// cell reads as what it is, not a number); many mean the file is not text at all.
 fn with_stray_nuls(text: String) -> Option<String> {
-    if memchr::memchr(0, text.as_bytes()).is_none() {
-        return Some(text);
-    }
-    let nuls = text.chars().filter(|c| *c == '\0').count();
+    // A NUL byte is a NUL character in UTF-8: counted by its bytes.
+    let nuls = memchr::memchr_iter(0, text.as_bytes()).count();
     if nuls == 0 {
         return Some(text);
     }
