@@ -133,9 +133,12 @@ pub fn process_with(
     keep: Keep,
 ) -> Vec<Submission> {
     let errors = AtomicUsize::new(0);
+    // One file a task: split in runs of files, the last run of one thread was left to it alone
+    // while the other had nothing to take (about 25 ms of one core at the end of 1,000 files).
     let work = || {
         sources
             .par_iter()
+            .with_max_len(1)
             .map(|source| process_counted(source, form, &errors, progress, keep))
             .collect::<Vec<_>>()
     };

@@ -403,3 +403,98 @@ fn the_charts_of_the_statistics_cache_the_cells_they_show() {
         "{units}"
     );
 }
+
+/// A run of more units than a bar chart shows well: 统计 lists every unit in its table, and the
+/// chart shows the 20 with the largest totals, from a table of their own at the sheet's end,
+/// largest first (equal totals in the order of the table of every unit).
+#[test]
+fn the_statistics_chart_of_a_large_run_shows_its_largest_units() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    let indicators = "1、1-产出指标；11-数量指标；场次；实施周期指标值:≥2场；年度指标值:≥2场。2、2-效益指标；22-社会效益；知晓率；实施周期指标值:≥80%；年度指标值:≥80%。3、3-满意度指标；31-服务对象满意度；满意度；实施周期指标值:≥90%；年度指标值:≥90%。4、4-成本指标；41-经济成本指标；单场成本；实施周期指标值:≤2万元；年度指标值:≤2万元。";
+    // 25 units, their totals 1..=25 shuffled, but 5 made 6: two units share the 20th largest
+    // total, and only the first of them is shown.
+    let totals: Vec<u32> = (0..25)
+        .map(|i| (i * 7) % 25 + 1)
+        .map(|t| if t == 5 { 6 } else { t })
+        .collect();
+    for (i, total) in totals.iter().enumerate() {
+        std::fs::write(
+            input.join(format!("u{i:02}.csv")),
+            format!(
+                "单位名称：示例单位{i:02}\n单位：万元\n项目名称,总计,财政拨款,财政专户拨款,其他资金,绩效目标,绩效指标\n宣传经费,{total}.00,{total}.00,,,开展宣传活动,{indicators}\n"
+            ),
+        )
+        .unwrap();
+    }
+    let out = dir.path().join("out.xlsx");
+    let run = jixiao(&[
+        "consolidate",
+        input.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "-q",
+    ]);
+    assert!(out.exists(), "{}", String::from_utf8_lossy(&run.stderr));
+    let book = read_back(&out);
+    let rows: Vec<Vec<String>> = book["rows"]["统计"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            r.as_array()
+                .unwrap()
+                .iter()
+                .map(|v| s(v).to_string())
+                .collect()
+        })
+        .collect();
+
+    // The table of every unit, in the order of the files.
+    let all: Vec<&str> = rows[2..27].iter().map(|r| r[0].as_str()).collect();
+    let names: Vec<String> = (0..25).map(|i| format!("示例单位{i:02}")).collect();
+    assert_eq!(all, names);
+
+    let mut order: Vec<usize> = (0..25).collect();
+    order.sort_by_key(|&i| (std::cmp::Reverse(totals[i]), i));
+    let expected: Vec<(String, String)> = order[..20]
+        .iter()
+        .map(|&i| (names[i].clone(), totals[i].to_string()))
+        .collect();
+    assert!(expected.contains(&("示例单位15".to_string(), "6".to_string())));
+    assert!(
+        !expected.iter().any(|(n, _)| n == "示例单位22"),
+        "the second 6 is left out"
+    );
+
+    let title = rows
+        .iter()
+        .position(|r| r[0] == "总计最多的20个单位（万元）")
+        .unwrap_or_else(|| panic!("{rows:?}"));
+    assert_eq!(rows[title + 1][..4], ["单位", "项目数", "指标数", "总计"]);
+    let listed: Vec<(String, String)> = rows[title + 2..title + 22]
+        .iter()
+        .map(|r| (r[0].clone(), r[3].trim_end_matches(".0").to_string()))
+        .collect();
+    assert_eq!(listed, expected);
+    assert!(rows[title + 22..]
+        .iter()
+        .all(|r| r.iter().all(|c| c.is_empty())));
+
+    // The bar chart's series names those rows and caches their values.
+    let series = &book["series"].as_array().unwrap()[0];
+    let cached: Vec<&str> = series["cat"]["cache"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(s)
+        .collect();
+    let shown: Vec<&str> = expected.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(cached, shown);
+    assert_eq!(series["cat"]["cache"], series["cat"]["cells"]);
+    assert_eq!(
+        s(&series["cat"]["formula"]),
+        format!("统计!$A${}:$A${}", title + 3, title + 22)
+    );
+}

@@ -37,6 +37,20 @@ pub(super) fn add_category_counts(
     }
 }
 
+/// The columns of 统计's tables of units.
+const UNIT_HEADER: [&str; 4] = ["单位", "项目数", "指标数", "总计"];
+
+/// The most units the bar chart shows: past this many, it shows those with the largest totals.
+pub(super) const CHART_UNITS: usize = 20;
+
+/// The positions of the `n` largest of `totals`, largest first; equal totals in their order.
+fn largest(totals: &[f64], n: usize) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..totals.len()).collect();
+    order.sort_by(|&a, &b| totals[b].total_cmp(&totals[a]).then(a.cmp(&b)));
+    order.truncate(n);
+    order
+}
+
 /// A chart's width, in pixels; two sit side by side right of the tables, on the first page.
 const CHART_WIDTH: u32 = 600;
 
@@ -165,6 +179,18 @@ pub(super) fn write_stats_sheet(
     // the tables: fitted to the width, a page holds each of them whole.
     set_print(ws);
     ws.write_string_with_format(0, 0, "各单位总计（万元）", &f.subtitle)?;
+    // The bar chart shows every unit of a small run; past CHART_UNITS, the units with the
+    // largest totals, from a table of their own at the sheet's end (a bar of a few pixels shows
+    // nothing, and the chart's caches would grow with the run).
+    let top: Vec<usize> = if count > CHART_UNITS {
+        largest(&totals, CHART_UNITS)
+    } else {
+        Vec::new()
+    };
+    let top_rows: Vec<(String, (usize, usize), f64)> = top
+        .iter()
+        .map(|&i| (labels[i].clone(), counts[i], totals[i]))
+        .collect();
     let unit_rows =
         counts
             .iter()
@@ -180,7 +206,7 @@ pub(super) fn write_stats_sheet(
         ws,
         1,
         0,
-        &["单位", "项目数", "指标数", "总计"],
+        &UNIT_HEADER,
         unit_rows,
         f,
         // Amounts in the 总计 column.
@@ -209,18 +235,44 @@ pub(super) fn write_stats_sheet(
         &[count_format],
     )?;
 
-    // The sheet is written in constant memory: its cells are on disk by the save, so the
-    // charts are given the values they show (their caches) from the tables written above
-    // (`text_range`, `number_range`).
+    // The charts' caches (`text_range`, `number_range`): the sheet is written in constant
+    // memory, its cells are on disk by the save, so the charts are given the values they show.
     if count > 0 {
-        let last = 1 + count as u32;
-        // The labels and totals as the chart's caches; the series copies a cache, and inserting
-        // the chart copies it again. So that no more than two copies are held at once (at
-        // 10,000 units, about half a MiB each), each list goes once the next copy is made.
-        let categories = text_range(2, last, 0, labels.iter().map(|l| l.as_ref()));
-        drop(labels);
-        let values = number_range(2, last, 3, totals.iter().copied());
-        drop(totals);
+        let (title, first, last, chart_labels, chart_totals) = if top_rows.is_empty() {
+            let last = 1 + count as u32;
+            ("各单位总计（万元）".to_string(), 2, last, labels, totals)
+        } else {
+            drop((labels, totals));
+            let row = cat_row + categories.len() as u32 + 4;
+            let title = format!("总计最多的{}个单位（万元）", top_rows.len());
+            ws.write_string_with_format(row, 0, &title, &f.subtitle)?;
+            let rows = top_rows
+                .iter()
+                .map(|(label, (projects, indicators), total)| {
+                    (
+                        vec![Cow::Borrowed(label.as_str())],
+                        vec![*projects as f64, *indicators as f64, *total],
+                    )
+                });
+            write_table(
+                ws,
+                row + 1,
+                0,
+                &UNIT_HEADER,
+                rows,
+                f,
+                &[count_format, count_format, money_format],
+            )?;
+            let (labels, totals) = top_rows.into_iter().map(|(l, _, t)| (l, t)).unzip();
+            let last = row + 1 + top.len() as u32;
+            (title, row + 2, last, labels, totals)
+        };
+        // The series copies a cache, and inserting the chart copies it again: each list goes
+        // once the next copy is made.
+        let categories = text_range(first, last, 0, chart_labels.iter().map(|l| l.as_ref()));
+        drop(chart_labels);
+        let values = number_range(first, last, 3, chart_totals.iter().copied());
+        drop(chart_totals);
         let mut chart = Chart::new(ChartType::Bar);
         chart
             .add_series()
@@ -228,10 +280,10 @@ pub(super) fn write_stats_sheet(
             .set_values(&values)
             .set_name("总计（万元）");
         drop((categories, values));
-        chart.title().set_name("各单位总计（万元）");
+        chart.title().set_name(&title);
         chart.legend().set_hidden();
         chart.set_width(CHART_WIDTH);
-        chart.set_height(chart_height(count));
+        chart.set_height(chart_height((last + 1 - first) as usize));
         ws.insert_chart(1, 5, &chart)?;
     }
     if !categories.is_empty() {
