@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use crate::base::form::{Form, FormError};
 use crate::base::issue::{IssueFilter, Rule, Severity};
-use crate::base::memory::{release_freed_memory, RELEASE_EVERY};
+use crate::base::memory::{give_back_at_once, release_freed_memory, RELEASE_EVERY};
 use crate::base::model::Unit;
 use crate::base::text::group_digits;
 use crate::cli::{
@@ -291,6 +291,8 @@ fn exit_status(c: &Consolidation) -> u8 {
 }
 
 fn run_consolidate(args: &ConsolidateArgs) -> Result<u8, AppError> {
+    // Memory that stays flat however many files are read (see `base::memory`).
+    give_back_at_once();
     check_xlsx_output(&args.output, "汇总工作簿")?;
     let plan = Plan::from_args(&args.common)?;
     let detail_csv = (args.detail == DetailFormat::Csv).then(|| detail_csv_path(&args.output));

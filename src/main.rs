@@ -6,6 +6,9 @@ use std::process::ExitCode;
 
 use clap::FromArgMatches;
 
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let parsed = jixiao::cli::command()
         .try_get_matches()
