@@ -452,7 +452,28 @@ fn is_title_or_note(sheet: &Sheet, r: usize, width: usize, form: &Form) -> bool 
         return false;
     };
     starts_with_note(&first, form)
-        || (width > 2 && merged_across(sheet, r, width) && distinct_cells(sheet, r).len() == 1)
+        || (width > 2 && merged_across(sheet, r, width) && one_text(sheet, r))
+}
+
+/// Whether a row's non-empty cells are one run of the same text, as one merged region leaves
+/// it: what [`distinct_cells`] gives as a single cell, told without gathering the cells (an
+/// indicator table's rows, asked this one by one, are merged across and hold several texts).
+fn one_text(sheet: &Sheet, r: usize) -> bool {
+    let mut first: Option<Cow<str>> = None;
+    let mut after_blank = false;
+    for cell in &sheet.rows[r] {
+        let text = cell.shown_trimmed();
+        if text.is_empty() {
+            after_blank = first.is_some();
+            continue;
+        }
+        match &first {
+            None => first = Some(text),
+            Some(run) if !after_blank && *run == text => {}
+            Some(_) => return false,
+        }
+    }
+    first.is_some()
 }
 
 /// Whether a text, spaces aside, starts with one of the form's note words followed by a colon,
@@ -931,6 +952,22 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// `one_text` answers as the row's distinct cells would, for rows of blanks, spaces,
+        /// numbers and a few texts in any order.
+        #[test]
+        fn one_text_is_one_distinct_cell(
+            row in proptest::collection::vec(
+                proptest::sample::select(vec!["", " ", "甲", " 甲", "乙", "1"]),
+                0..8,
+            )
+        ) {
+            let mut s = sheet(&[&row]);
+            for cell in s.rows[0].iter_mut().filter(|c| c.shown() == "1") {
+                *cell = Cell::Number(1.0);
+            }
+            proptest::prop_assert_eq!(one_text(&s, 0), distinct_cells(&s, 0).len() == 1);
+        }
+
         /// The quick look turns away only texts that hold no label: with it and without it,
         /// every text reads the same.
         #[test]
