@@ -817,6 +817,10 @@ fn row_pairs<'a>(
 /// Whether a text is a column label of the list layouts (总计, 绩效目标): a header row, not a
 /// value.
 fn is_list_label(text: &str, labels: &Labels) -> bool {
+    // Most values (names, amounts, goals) are told by their first character.
+    if !super::may_start_label(text, labels.form) {
+        return false;
+    }
     let (label, _) = normalize_label(text, labels.form);
     super::match_label(&label, labels.form).is_some()
 }

@@ -130,6 +130,14 @@ fn normalize_label_into(text: &str, form: &Form, label: &mut String) -> Option<S
 /// before any normalization.
 const MAX_LABEL_BYTES: usize = 120;
 
+/// Whether a text, spaces aside, starts with a header label's first character (brackets and
+/// colons folded): a text that does not names no column, since its label (see
+/// [`normalize_label`]) starts with that character or is empty.
+pub(crate) fn may_start_label(text: &str, form: &Form) -> bool {
+    let first = text.chars().find(|c| !c.is_whitespace()).map(fold);
+    first.is_some_and(|c| header_labels(form).starts.binary_search(&c).is_ok())
+}
+
 /// Which field a header label names, if any: official labels first, then variants; the fields
 /// of the official form before those of the long layout.
 fn match_label(label: &str, form: &Form) -> Option<LabelTarget> {
@@ -192,11 +200,7 @@ fn head_cells(sheet: &Sheet, r: usize, form: &Form, label: &mut String) -> Vec<H
             Cell::Text(text) if text.len() <= MAX_LABEL_BYTES => {
                 // Most texts (names, goals, values) start with no label's first character and
                 // close no bracket, where a money unit would stand: they name nothing.
-                let first = text.chars().find(|c| !c.is_whitespace()).map(fold);
-                let starts = &header_labels(form).starts;
-                if first.is_none_or(|c| starts.binary_search(&c).is_err())
-                    && !text.trim_end().ends_with([')', '）'])
-                {
+                if !may_start_label(text, form) && !text.trim_end().ends_with([')', '）']) {
                     return Some((None, None));
                 }
                 let unit = normalize_label_into(text, form, label);
@@ -444,6 +448,18 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// A text turned away by its first character names no column.
+        #[test]
+        fn a_text_turned_away_names_no_column(
+            text in "[ 项目名称总计财政拨款（）()：:1、一其中绩效指标万元单位\u{3000}]{0,10}"
+        ) {
+            let form = Form::default_form();
+            if !may_start_label(&text, &form) {
+                let (label, _) = normalize_label(&text, &form);
+                proptest::prop_assert_eq!(match_label(&label, &form), None);
+            }
+        }
+
         /// A text folded into a string, into a new one and into the thread's buffer reads the
         /// same.
         #[test]
