@@ -24,7 +24,7 @@ impl Cell {
     pub fn is_blank(&self) -> bool {
         match self {
             Cell::Empty => true,
-            Cell::Text(s) => s.trim().is_empty(),
+            Cell::Text(s) => s.chars().all(char::is_whitespace),
             _ => false,
         }
     }
