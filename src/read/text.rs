@@ -140,6 +140,15 @@ fn sniff(text: &str, extension: &str, prune: bool) -> u8 {
     };
     let mut best = (0usize, preferred);
     let others = [b'\t', b',', b';'].into_iter().filter(|&d| d != preferred);
+    // A delimiter on no line splits no record: when no other one is in the text, the preferred
+    // one is the answer, whatever it splits (most files, which hold one delimiter).
+    if prune
+        && others
+            .clone()
+            .all(|d| lines_holding(text.as_bytes(), d) == 0)
+    {
+        return preferred;
+    }
     let mut record = csv::ByteRecord::new();
     for delimiter in std::iter::once(preferred).chain(others) {
         if prune && best.0 > 0 && lines_holding(text.as_bytes(), delimiter) <= best.0 {
