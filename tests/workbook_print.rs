@@ -37,6 +37,23 @@ fn s(v: &Value) -> &str {
     v.as_str().unwrap_or("")
 }
 
+/// A sheet's rows as read back (`check_marks.py` reads those of 问题清单 and 统计), each value as
+/// its text.
+fn rows_of(book: &Value, sheet: &str) -> Vec<Vec<String>> {
+    book["rows"][sheet]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            r.as_array()
+                .unwrap()
+                .iter()
+                .map(|v| s(v).to_string())
+                .collect()
+        })
+        .collect()
+}
+
 #[test]
 fn every_sheet_prints_a4_landscape_fitted_to_the_width_with_its_header_and_page_numbers() {
     let (_dir, out, book, _) = samples();
@@ -144,18 +161,7 @@ fn issue_list_puts_errors_first_and_shows_the_rules_chinese_titles() {
 #[test]
 fn statistics_wrap_their_text_tell_units_apart_and_count_categories_under_their_parent() {
     let (_dir, _out, book, _) = samples();
-    let rows: Vec<Vec<String>> = book["rows"]["统计"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| {
-            r.as_array()
-                .unwrap()
-                .iter()
-                .map(|v| s(v).to_string())
-                .collect()
-        })
-        .collect();
+    let rows = rows_of(&book, "统计");
     let at = |label: &str| rows.iter().position(|r| r[0] == label).unwrap();
 
     // The seed's unit, sent twice, is told apart by its file in the table the chart shows.
@@ -428,28 +434,10 @@ fn the_statistics_chart_of_a_large_run_shows_its_largest_units() {
         )
         .unwrap();
     }
-    let out = dir.path().join("out.xlsx");
-    let run = jixiao(&[
-        "consolidate",
-        input.to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-        "-q",
-    ]);
+    let (_out_dir, out, run) = consolidate_to_temp(&input, &[]);
     assert!(out.exists(), "{}", String::from_utf8_lossy(&run.stderr));
     let book = read_back(&out);
-    let rows: Vec<Vec<String>> = book["rows"]["统计"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| {
-            r.as_array()
-                .unwrap()
-                .iter()
-                .map(|v| s(v).to_string())
-                .collect()
-        })
-        .collect();
+    let rows = rows_of(&book, "统计");
 
     // The table of every unit, in the order of the files.
     let all: Vec<&str> = rows[2..27].iter().map(|r| r[0].as_str()).collect();
