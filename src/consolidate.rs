@@ -47,6 +47,11 @@ pub struct Consolidation {
 impl Consolidation {
     /// Lists only the issues `filter` keeps (the summary still counts them all).
     pub fn retain(&mut self, filter: IssueFilter) {
+        // Most runs list every issue: nothing to move (at 10,000 files, 147,000 issues).
+        if filter.keeps_all() {
+            self.filter = filter;
+            return;
+        }
         let mut kept = Vec::with_capacity(self.issues.len());
         let mut rest = std::mem::take(&mut self.issues).into_iter();
         for held in &mut self.held_per_file {

@@ -258,6 +258,11 @@ impl IssueFilter {
         self.keeps_kind(issue.rule, issue.severity)
     }
 
+    /// Whether every issue is kept: every severity (infos are the least), no rule picked.
+    pub fn keeps_all(&self) -> bool {
+        self.severity == Severity::Info && self.rules.is_empty()
+    }
+
     /// Whether issues of this rule and severity are listed (all the filter looks at).
     pub fn keeps_kind(&self, rule: Rule, severity: Severity) -> bool {
         severity <= self.severity && (self.rules.is_empty() || self.rules.contains(&rule))
@@ -284,6 +289,23 @@ impl Serialize for Issue {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A filter that says it keeps all keeps every rule at every severity, and the others leave
+    /// some out.
+    #[test]
+    fn a_filter_keeping_all_keeps_every_kind() {
+        let severities = [Severity::Error, Severity::Warning, Severity::Info];
+        let filters = severities.iter().flat_map(|&severity| {
+            [Vec::new(), vec![Rule::ALL[0]]].map(|rules| IssueFilter { severity, rules })
+        });
+        for filter in filters {
+            let all = severities
+                .iter()
+                .all(|&sev| Rule::ALL.iter().all(|&rule| filter.keeps_kind(rule, sev)));
+            assert_eq!(filter.keeps_all(), all, "{filter:?}");
+        }
+        assert!(IssueFilter::default().keeps_all());
+    }
 
     #[test]
     fn codes_are_unique_and_kebab_case() {
