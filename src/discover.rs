@@ -47,31 +47,43 @@ const SPREADSHEET_EXTENSIONS: &[&str] = &[
 pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
 
 /// Whether an .xlsx is a consolidated workbook written by jixiao (its custom property). Its
-/// zip directory is first looked at in the file's last bytes: a directory read whole there that
-/// names no custom properties (every form a unit sends) settles it without opening the package.
-fn is_own_output(file: &mut fs::File, size: u64) -> bool {
-    if names_custom_properties(file, size) == Some(false) {
+/// zip directory is first looked at in the file's last bytes (`tail`): a directory read whole
+/// there that names no custom properties (every form a unit sends) settles it without opening
+/// the package.
+fn is_own_output(file: &mut fs::File, size: u64, tail: &[u8]) -> bool {
+    if names_custom_properties(tail, size) == Some(false) {
         return false;
     }
     // The zip's directory is read in small pieces: through a buffer, not a system call each.
     file.rewind().is_ok() && own_output_package(std::io::BufReader::new(file))
 }
 
-/// How many last bytes of a zip are read for its directory.
+/// How many last bytes of a file are read: a zip's directory is looked for there, and they
+/// tell apart most files of the same size (see [`Fingerprint`]).
 const TAIL_BYTES: u64 = 4096;
 
-/// Whether a zip's central directory names `docProps/custom.xml`, from the file's last
-/// [`TAIL_BYTES`]; `None` when that cannot be told from them (a directory longer than that, a
-/// zip64 or a long comment, bytes before the zip): the package is then opened.
-fn names_custom_properties(file: &mut fs::File, size: u64) -> Option<bool> {
+/// A file's last [`TAIL_BYTES`] (all of it when shorter); empty when they cannot be read.
+fn read_tail(file: &mut fs::File, size: u64) -> Vec<u8> {
     let len = size.min(TAIL_BYTES);
-    let start = size - len;
-    file.seek(SeekFrom::Start(start)).ok()?;
     let mut tail = vec![0; len as usize];
-    file.read_exact(&mut tail).ok()?;
+    let read = file
+        .seek(SeekFrom::Start(size - len))
+        .and_then(|_| file.read_exact(&mut tail));
+    if read.is_err() {
+        tail.clear();
+    }
+    tail
+}
+
+/// Whether a zip's central directory names `docProps/custom.xml`, from the file's `tail` (its
+/// last [`TAIL_BYTES`]); `None` when that cannot be told from them (a directory longer than
+/// that, a zip64 or a long comment, bytes before the zip, a tail that could not be read): the
+/// package is then opened.
+fn names_custom_properties(tail: &[u8], size: u64) -> Option<bool> {
+    let start = size.checked_sub(tail.len() as u64)?;
     // The end-of-directory record: its signature, then (at 12 and 16) the directory's size and
     // its offset in the file.
-    let end = memchr::memmem::rfind(&tail, b"PK\x05\x06")?;
+    let end = memchr::memmem::rfind(tail, b"PK\x05\x06")?;
     let field = |at: usize| -> Option<u64> {
         let bytes: [u8; 4] = tail.get(end + at..end + at + 4)?.try_into().ok()?;
         Some(u64::from(u32::from_le_bytes(bytes)))
@@ -151,21 +163,23 @@ pub fn discover(inputs: &[PathBuf]) -> Result<Discovery, DiscoverError> {
         .into_par_iter()
         .map(|(path, explicit)| look_at(path, explicit))
         .collect();
+    let mut sources = Vec::with_capacity(looked.len());
     for look in looked {
         match look {
-            Looked::Source(source) => discovery.sources.push(source),
+            Looked::Source(source, fingerprint) => sources.push((source, fingerprint)),
             Looked::Skipped(path, display, why) => discovery.skipped.push((path, display, why)),
         }
     }
-    let (unique, duplicates) = split_duplicates(std::mem::take(&mut discovery.sources));
+    let (unique, duplicates) = split_duplicates(sources);
     discovery.sources = unique;
     discovery.duplicates = duplicates;
     Ok(discovery)
 }
 
-/// What discover makes of one file: a source to read, or a file skipped with its reason.
+/// What discover makes of one file: a source to read (with its fingerprint), or a file skipped
+/// with its reason.
 enum Looked {
-    Source(Source),
+    Source(Source, Fingerprint),
     Skipped(PathBuf, String, String),
 }
 
@@ -199,7 +213,12 @@ fn look_at(path: PathBuf, explicit: bool) -> Looked {
         .as_mut()
         .map_or_else(Vec::new, |f| read_start(f, HEAD_BYTES, size));
     let kind = detect_kind(&head, &extension);
-    if kind == SourceKind::Xlsx && file.as_mut().is_some_and(|f| is_own_output(f, size)) {
+    // The head holds the whole of a small file; a larger one's last bytes are read too.
+    let tail = match file.as_mut() {
+        Some(f) if size > head.len() as u64 => read_tail(f, size),
+        _ => Vec::new(),
+    };
+    if kind == SourceKind::Xlsx && file.as_mut().is_some_and(|f| is_own_output(f, size, &tail)) {
         return Looked::Skipped(
             path,
             display,
@@ -209,12 +228,29 @@ fn look_at(path: PathBuf, explicit: bool) -> Looked {
     if let Some(what) = (kind == SourceKind::Text).then(|| own_csv(&head)).flatten() {
         return Looked::Skipped(path, display, what.to_string());
     }
-    Looked::Source(Source {
-        path,
-        display,
-        kind,
-        size,
-    })
+    Looked::Source(
+        Source {
+            path,
+            display,
+            kind,
+            size,
+        },
+        fingerprint(&head, &tail),
+    )
+}
+
+/// What tells apart most files of the same size without reading them whole: a hash of their
+/// first and last bytes, which discover reads anyway (the last ones hold a zip's directory, with
+/// the checksum of every part). Files with the same bytes have the same fingerprint; only files
+/// that share their size and fingerprint are read whole to find duplicates.
+type Fingerprint = u64;
+
+fn fingerprint(head: &[u8], tail: &[u8]) -> Fingerprint {
+    use std::hash::Hasher;
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    hasher.write(head);
+    hasher.write(tail);
+    hasher.finish()
 }
 
 /// Collects the files under `dir`; a folder that cannot be listed is noted in `unlisted` and the
@@ -378,8 +414,6 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     memchr::memmem::find(haystack, needle).is_some()
 }
 
-/// Separates byte-identical files: the first in path order is kept, later ones are reported.
-/// Only files of equal size are read and compared.
 /// A hash of a file's bytes, read in blocks.
 fn hash_file(path: &Path) -> Option<u64> {
     use std::hash::Hasher;
@@ -433,20 +467,26 @@ fn read_full(file: &mut fs::File, buf: &mut [u8]) -> Option<usize> {
     Some(n)
 }
 
-fn split_duplicates(sources: Vec<Source>) -> (Vec<Source>, Vec<(Source, String)>) {
+/// Separates byte-identical files: the first in path order is kept, later ones are reported.
+/// Only files of equal size and [`Fingerprint`] are read and compared.
+fn split_duplicates(looked: Vec<(Source, Fingerprint)>) -> (Vec<Source>, Vec<(Source, String)>) {
     use std::collections::HashMap;
     // Files over the size cap are never read here either: read_source refuses them.
-    let mut by_size: HashMap<u64, Vec<usize>> = HashMap::new();
-    for (i, s) in sources.iter().enumerate() {
+    let mut by_size_and_ends: HashMap<(u64, Fingerprint), Vec<usize>> = HashMap::new();
+    for (i, (s, fingerprint)) in looked.iter().enumerate() {
         if s.size > 0 && s.size <= MAX_FILE_BYTES {
-            by_size.entry(s.size).or_default().push(i);
+            by_size_and_ends
+                .entry((s.size, *fingerprint))
+                .or_default()
+                .push(i);
         }
     }
+    let sources: Vec<Source> = looked.into_iter().map(|(s, _)| s).collect();
     let mut duplicate_of: HashMap<usize, usize> = HashMap::new();
-    let mut groups: Vec<&Vec<usize>> = by_size.values().filter(|g| g.len() > 1).collect();
+    let mut groups: Vec<&Vec<usize>> = by_size_and_ends.values().filter(|g| g.len() > 1).collect();
     groups.sort();
     // A streamed hash narrows the candidates, each file's on every core (in a folder of
-    // thousands of forms of about the same size, most files share their size with another);
+    // thousands of forms of about the same size, many files share their size and ends);
     // equal hashes are confirmed byte for byte, also streamed: memory stays at two buffers a
     // core whatever the files' size.
     use rayon::prelude::*;
@@ -534,7 +574,8 @@ mod tests {
             assert_eq!(skipped, property == ours, "{case}");
             // Whether the tail tells: a short directory does, a long one is left to the zip.
             let mut file = fs::File::open(&path).unwrap();
-            let told = names_custom_properties(&mut file, bytes.len() as u64);
+            let tail = read_tail(&mut file, bytes.len() as u64);
+            let told = names_custom_properties(&tail, bytes.len() as u64);
             let expected = (entries == 0).then_some(property.is_some());
             assert_eq!(told, expected, "{case}");
         }
@@ -671,6 +712,49 @@ mod tests {
         assert_eq!(skipped.len(), 2, "{skipped:?}");
         assert_eq!(skipped[1].0, "~$b.xlsx");
         assert!(skipped[1].1.contains("锁定文件"));
+    }
+
+    /// Files of one size are told apart by their ends first, then by their whole bytes: a
+    /// difference in the middle of a large file is not taken for a duplicate, a copy is.
+    #[test]
+    fn duplicates_are_told_by_whole_bytes_not_by_their_ends() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path();
+        let large = |at: usize, byte: u8| {
+            let mut bytes = vec![b'a'; 20_000];
+            bytes[at] = byte;
+            bytes
+        };
+        for (name, bytes) in [
+            ("a.csv", large(10_000, b'x')),
+            ("b.csv", large(10_000, b'y')),
+            ("c.csv", large(10_000, b'x')),
+            ("d.csv", large(19_999, b'x')),
+            ("e.csv", b"x,y\n1,2\n".to_vec()),
+            ("f.csv", b"x,y\n1,2\n".to_vec()),
+        ] {
+            fs::write(p.join(name), bytes).unwrap();
+        }
+        let print = |name: &str| match look_at(p.join(name), false) {
+            Looked::Source(_, fingerprint) => fingerprint,
+            Looked::Skipped(..) => panic!("{name} skipped"),
+        };
+        // The same ends give the same fingerprint, whatever the middle; other ends another.
+        assert_eq!(print("a.csv"), print("b.csv"));
+        assert_ne!(print("a.csv"), print("d.csv"));
+        let d = discover(&[p.to_path_buf()]).unwrap();
+        let name = |s: &Source| s.path.file_name().unwrap().to_string_lossy().into_owned();
+        let sources: Vec<String> = d.sources.iter().map(name).collect();
+        assert_eq!(sources, ["a.csv", "b.csv", "d.csv", "e.csv"]);
+        let duplicates: Vec<(String, bool)> = d
+            .duplicates
+            .iter()
+            .map(|(s, of)| (name(s), of.ends_with("a.csv") || of.ends_with("e.csv")))
+            .collect();
+        assert_eq!(
+            duplicates,
+            [("c.csv".to_string(), true), ("f.csv".to_string(), true)]
+        );
     }
 
     #[test]
