@@ -159,9 +159,10 @@ pub enum Keep {
 /// Gives a checked file's indicators the taxonomy's codes and names, as every output renders
 /// them; done on the worker threads, rather than once per output.
 fn canonicalize(form: &Form, sub: &mut Submission) {
+    let mut assessor = form.taxonomy.assessor();
     for project in sub.projects_mut() {
         for indicator in &mut project.indicators {
-            form.taxonomy.canonicalize(indicator);
+            assessor.canonicalize(indicator);
         }
     }
 }
@@ -174,8 +175,9 @@ fn canonicalize(form: &Form, sub: &mut Submission) {
 /// check's peak at 10,000 files 246 → 186 MiB. The per-project forms' units keep theirs, which
 /// duplicate-project compares across files.
 fn shed_indicators(form: &Form, sub: &mut Submission) {
+    let mut assessor = form.taxonomy.assessor();
     for project in sub.projects_mut().filter(|p| p.digest.is_none()) {
-        let signs = form.taxonomy.scheme_signs(project.indicators.iter());
+        let signs = assessor.scheme_signs(project.indicators.iter());
         project.digest_indicators(signs, None);
     }
     for table in sub

@@ -301,7 +301,7 @@ impl NumericTarget {
 }
 
 /// A category as written: code (if any) and name.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct CategoryRef {
     pub code: Option<Text>,
     pub name: Text,

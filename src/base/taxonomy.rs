@@ -199,6 +199,21 @@ impl Taxonomy {
     /// An indicator's codes ([`Taxonomy::codes_of`]) and categories (their verdict is
     /// [`Taxonomy::check`]) in one reading: `check` asks for both of every indicator.
     pub fn assess<'t: 'i, 'i>(&'t self, ind: &'i Indicator) -> Assessment<'t, 'i> {
+        self.assess_kept(ind).given(ind)
+    }
+
+    /// An [`Assessor`]: this taxonomy's assessments of many indicators, each pair of categories
+    /// assessed once.
+    pub fn assessor(&self) -> Assessor<'_> {
+        Assessor {
+            taxonomy: self,
+            kept: hashbrown::HashTable::new(),
+            state: foldhash::fast::FixedState::default(),
+        }
+    }
+
+    /// [`Taxonomy::assess`], as kept for any indicator of the same categories.
+    fn assess_kept(&self, ind: &Indicator) -> Kept<'_> {
         let level1 = self.resolve_level1(&ind.level1);
         let level1_code = level1.as_ref().ok().map(|c| c.code.as_str());
         let l2 = &ind.level2;
@@ -223,14 +238,15 @@ impl Taxonomy {
                     format!("的二级指标“{}”不在指标体系中", l2.name),
                 )),
             });
-            return Assessment {
+            return Kept {
                 codes: [level1_code, level2_code],
                 resolved,
             };
         };
         let resolved = level1.and_then(|level1| self.resolve_by_code(l2, code, level1));
-        Assessment {
-            codes: [level1_code, Some(code.as_str())],
+        // The level-2 code is the one written: taken from each indicator (see `Kept::given`).
+        Kept {
+            codes: [level1_code, None],
             resolved,
         }
     }
@@ -282,13 +298,7 @@ impl Taxonomy {
         &self,
         indicators: impl Iterator<Item = &'i Indicator>,
     ) -> (bool, bool) {
-        let (mut older, mut current) = (false, false);
-        for ind in indicators {
-            let [l1, l2] = self.codes_of(ind);
-            older |= l2.is_some_and(|c| OLDER_ONLY.contains(&c));
-            current |= l1.is_some_and(|c| CURRENT_ONLY.contains(&c));
-        }
-        (older, current)
+        signs_of(indicators.map(|ind| self.codes_of(ind)))
     }
 
     /// Whether an indicator falls under any of these level-1 or level-2 codes.
@@ -356,20 +366,8 @@ impl Taxonomy {
     /// [`Taxonomy::canonical`] in place: only the two categories change, where they resolve
     /// (resolved once; a category already as the taxonomy names it is left as it is).
     pub fn canonicalize(&self, ind: &mut Indicator) {
-        let Ok((level1, level2)) = self.resolve(ind) else {
-            return;
-        };
-        let (level1, level2) = (
-            (level1.code.as_str(), level1.name.as_str()),
-            (level2.code.as_str(), level2.name.as_str()),
-        );
-        for (category, (code, name)) in [(&mut ind.level1, level1), (&mut ind.level2, level2)] {
-            if category.code.as_deref() != Some(code) {
-                category.code = Some(code.into());
-            }
-            if category.name != name {
-                category.name = name.into();
-            }
+        if let Ok(resolved) = self.resolve(ind) {
+            name_as(ind, resolved);
         }
     }
 
@@ -400,6 +398,113 @@ impl Taxonomy {
                     format!("的一级指标“{}”不在指标体系中", l1.name),
                 )
             }),
+        }
+    }
+}
+
+/// Whether some of these codes (an indicator's level 1 and level 2 each) are of the older scheme
+/// only, and some of the current one only (see [`Taxonomy::scheme_signs`]).
+fn signs_of<'c>(codes: impl Iterator<Item = [Option<&'c str>; 2]>) -> (bool, bool) {
+    let (mut older, mut current) = (false, false);
+    for [l1, l2] in codes {
+        older |= l2.is_some_and(|c| OLDER_ONLY.contains(&c));
+        current |= l1.is_some_and(|c| CURRENT_ONLY.contains(&c));
+    }
+    (older, current)
+}
+
+/// An [`Assessment`] as kept for every indicator of the same categories: what it takes from the
+/// taxonomy alone.
+#[derive(Debug, Clone)]
+struct Kept<'t> {
+    /// The codes, but for a level-2 code written on the indicator (`None` here).
+    codes: [Option<&'t str>; 2],
+    resolved: Result<(&'t Category, &'t SubCategory), (Rule, String)>,
+}
+
+impl<'t> Kept<'t> {
+    /// The assessment of `ind`, an indicator of the categories this was kept for.
+    fn given<'i>(self, ind: &'i Indicator) -> Assessment<'t, 'i>
+    where
+        't: 'i,
+    {
+        let [level1, level2] = self.codes;
+        Assessment {
+            codes: [level1, level2.or(ind.level2.code.as_deref())],
+            resolved: self.resolved,
+        }
+    }
+}
+
+/// How many pairs of categories an [`Assessor`] keeps; past them, indicators are assessed each
+/// time (a run of indicators whose categories are all different keeps no more).
+const KEPT_PAIRS: usize = 1024;
+
+/// [`Taxonomy::assess`] for the indicators of a file, each distinct pair of categories assessed
+/// once: a file's hundreds of indicators name a dozen pairs between them, and an assessment
+/// reads the names by their stems and compares them, where a kept one is a hash and a compare.
+pub struct Assessor<'t> {
+    taxonomy: &'t Taxonomy,
+    kept: hashbrown::HashTable<(CategoryRef, CategoryRef, Kept<'t>)>,
+    state: foldhash::fast::FixedState,
+}
+
+impl<'t> Assessor<'t> {
+    /// [`Taxonomy::assess`].
+    pub fn assess<'i>(&mut self, ind: &'i Indicator) -> Assessment<'t, 'i>
+    where
+        't: 'i,
+    {
+        use std::hash::BuildHasher;
+        let (level1, level2) = (&ind.level1, &ind.level2);
+        let hash = self.state.hash_one((level1, level2));
+        if let Some((_, _, kept)) = self.kept.find(hash, |(a, b, _)| a == level1 && b == level2) {
+            return kept.clone().given(ind);
+        }
+        let kept = self.taxonomy.assess_kept(ind);
+        if self.kept.len() < KEPT_PAIRS {
+            let state = &self.state;
+            self.kept.insert_unique(
+                hash,
+                (level1.clone(), level2.clone(), kept.clone()),
+                |(a, b, _)| state.hash_one((a, b)),
+            );
+        }
+        kept.given(ind)
+    }
+
+    /// [`Taxonomy::canonicalize`].
+    pub fn canonicalize(&mut self, ind: &mut Indicator) {
+        if let Ok(resolved) = self.assess(ind).resolved {
+            name_as(ind, resolved);
+        }
+    }
+
+    /// [`Taxonomy::scheme_signs`].
+    pub fn scheme_signs<'i>(
+        &mut self,
+        indicators: impl Iterator<Item = &'i Indicator>,
+    ) -> (bool, bool)
+    where
+        't: 'i,
+    {
+        signs_of(indicators.map(|ind| self.assess(ind).codes))
+    }
+}
+
+/// Names an indicator's categories as the taxonomy does (a category already so named is left as
+/// it is).
+fn name_as(ind: &mut Indicator, (level1, level2): (&Category, &SubCategory)) {
+    let (level1, level2) = (
+        (level1.code.as_str(), level1.name.as_str()),
+        (level2.code.as_str(), level2.name.as_str()),
+    );
+    for (category, (code, name)) in [(&mut ind.level1, level1), (&mut ind.level2, level2)] {
+        if category.code.as_deref() != Some(code) {
+            category.code = Some(code.into());
+        }
+        if category.name != name {
+            category.name = name.into();
         }
     }
 }
@@ -571,6 +676,47 @@ mod tests {
             }
         }
         assert!(cost_under_output);
+    }
+
+    /// An assessor answers as the taxonomy does, whether it assesses a pair of categories
+    /// first, finds it kept, or has kept all it may: every pair above, twice over, in one
+    /// assessor (more pairs than it keeps).
+    #[test]
+    fn an_assessor_answers_as_the_taxonomy() {
+        let t = taxonomy();
+        let mut names: Vec<String> = vec!["9-其他指标".into(), "不存在".into(), "成本指标".into()];
+        for c in t.categories() {
+            names.extend([format!("{}-{}", c.code, c.name), c.name.clone()]);
+            names.extend(c.variants.iter().cloned());
+            for s in &c.children {
+                names.extend([format!("{}-{}", s.code, s.name), s.name.clone()]);
+                names.extend(s.variants.iter().cloned());
+            }
+        }
+        assert!(names.len() * names.len() > KEPT_PAIRS, "{}", names.len());
+        let read = |a: Assessment| {
+            let resolved = a.resolved.map(|(c, s)| (c.code.clone(), s.code.clone()));
+            (a.codes.map(|c| c.map(str::to_string)), resolved)
+        };
+        let mut assessor = t.assessor();
+        for pass in 0..2 {
+            for l1 in &names {
+                for l2 in &names {
+                    let ind = indicator(l1, l2);
+                    assert_eq!(
+                        read(assessor.assess(&ind)),
+                        read(t.assess(&ind)),
+                        "pass {pass}: {l1} / {l2}"
+                    );
+                }
+            }
+        }
+        assert_eq!(assessor.kept.len(), KEPT_PAIRS);
+        let unit: Vec<Indicator> = names.iter().map(|n| indicator(n, n)).collect();
+        assert_eq!(
+            assessor.scheme_signs(unit.iter()),
+            t.scheme_signs(unit.iter())
+        );
     }
 
     #[test]

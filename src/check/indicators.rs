@@ -5,7 +5,7 @@
 use crate::base::form::FieldKind;
 use crate::base::issue::{Issue, Rule};
 use crate::base::model::{Indicator, Project, TargetValue};
-use crate::base::taxonomy::Assessment;
+use crate::base::taxonomy::{Assessment, Assessor};
 use crate::base::text::name_key;
 use crate::check::Context;
 
@@ -226,11 +226,11 @@ pub fn weight_sum(ctx: &Context, project: &Project) -> Option<Issue> {
 
 /// What the taxonomy makes of each of a project's indicators, read once for the rules that need
 /// their categories.
-pub fn assess<'p>(ctx: &Context<'p>, project: &'p Project) -> Vec<Assessment<'p, 'p>> {
+pub fn assess<'p>(assessor: &mut Assessor<'p>, project: &'p Project) -> Vec<Assessment<'p, 'p>> {
     project
         .indicators
         .iter()
-        .map(|ind| ctx.form.taxonomy.assess(ind))
+        .map(|ind| assessor.assess(ind))
         .collect()
 }
 
@@ -291,8 +291,9 @@ mod tests {
         let form = Form::default_form();
         let t = table(vec![]);
         let ctx = Context::new(&form, "f", &t);
-        let required_categories =
-            |ctx: &Context, p: &Project| required_categories(ctx, p, &assess(ctx, p));
+        let required_categories = |ctx: &Context, p: &Project| {
+            required_categories(ctx, p, &assess(&mut ctx.form.taxonomy.assessor(), p))
+        };
         assert!(required_categories(&ctx, &project_with(FULL)).is_empty());
         let without_cost = FULL.split("4、4-成本").next().unwrap();
         let issues = required_categories(&ctx, &project_with(without_cost));

@@ -12,6 +12,7 @@ pub mod units;
 use crate::base::form::{FieldKind, Form};
 use crate::base::issue::{Issue, Place};
 use crate::base::model::{FieldId, Indicator, LayoutKind, Project, Table, Unit};
+use crate::base::taxonomy::Assessor;
 
 /// What every rule needs to name a place: the file, the table and the form.
 pub struct Context<'a> {
@@ -98,17 +99,24 @@ pub fn check_table(form: &Form, file: &str, table: &Table) -> Vec<Issue> {
     let ctx = Context::new(form, file, table);
     let mut issues = Vec::new();
     issues.extend(amounts::check_amounts(&ctx));
+    // The table's indicators share a few pairs of categories: each is assessed once.
+    let mut assessor = form.taxonomy.assessor();
     for unit in &table.units {
         issues.extend(projects::duplicate_projects(&ctx, unit));
         issues.extend(projects::unit_name_too_long(&ctx, unit));
         for project in &unit.projects {
-            issues.extend(check_project(&ctx, unit, project));
+            issues.extend(check_project(&ctx, unit, project, &mut assessor));
         }
     }
     issues
 }
 
-fn check_project(ctx: &Context, unit: &Unit, project: &Project) -> Vec<Issue> {
+fn check_project<'p>(
+    ctx: &Context,
+    unit: &Unit,
+    project: &'p Project,
+    assessor: &mut Assessor<'p>,
+) -> Vec<Issue> {
     let mut issues = Vec::new();
     issues.extend(projects::missing_project_name(ctx, project));
     issues.extend(projects::missing_goal(ctx, project));
@@ -116,7 +124,7 @@ fn check_project(ctx: &Context, unit: &Unit, project: &Project) -> Vec<Issue> {
     issues.extend(indicators::missing_indicators(ctx, project));
     issues.extend(indicators::bad_indicators(ctx, project));
     issues.extend(indicators::indicator_numbering(ctx, project));
-    let assessed = indicators::assess(ctx, project);
+    let assessed = indicators::assess(assessor, project);
     issues.extend(indicators::category_issues(ctx, project, &assessed));
     issues.extend(indicators::required_categories(ctx, project, &assessed));
     issues.extend(indicators::duplicate_indicators(ctx, project));

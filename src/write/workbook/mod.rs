@@ -19,6 +19,7 @@ use crate::base::issue::{Issue, Rule, Severity};
 use crate::base::model::{DigestTexts, FileStatus, Project, Submission, Table};
 use crate::base::park::{park_infos, park_tables, park_unit, projects_of};
 use crate::base::spill::Spill;
+use crate::base::taxonomy::Assessor;
 use crate::consolidate::Consolidation;
 use crate::consolidate::{consolidated_units, group_units, ConsolidatedUnit, ParkedUnits};
 use crate::write::official::{
@@ -280,12 +281,17 @@ impl Preparer {
     pub fn prepare(&self, form: &Form, sub: &mut Submission) -> Result<Prepared, StreamError> {
         let rows = details::owned_rows(sub);
         let mut categories = BTreeMap::new();
+        let mut assessor = form.taxonomy.assessor();
         for table in &mut sub.tables {
             for unit in &mut table.units {
                 for project in &mut unit.projects {
                     if project.digest.is_none() {
-                        stats::add_category_counts(&mut categories, form, &project.indicators);
-                        digest_indicators(form, project, &self.spill)
+                        stats::add_category_counts(
+                            &mut categories,
+                            &mut assessor,
+                            &project.indicators,
+                        );
+                        digest_indicators(&mut assessor, project, &self.spill)
                             .map_err(StreamError::Spill)?;
                     }
                 }
@@ -310,11 +316,11 @@ impl Preparer {
 /// only a per-project form (`forms --layout project`) shows, the funding block and the period's
 /// goal, is dropped too: no sheet of this workbook has it, and the checks have run.
 fn digest_indicators(
-    form: &Form,
+    assessor: &mut Assessor,
     project: &mut Project,
     spill: &Arc<Spill>,
 ) -> std::io::Result<()> {
-    let signs = form.taxonomy.scheme_signs(project.indicators.iter());
+    let signs = assessor.scheme_signs(project.indicators.iter());
     let cell = indicator_cell(project);
     let texts = DigestTexts {
         cell_width: widest_line(&cell),

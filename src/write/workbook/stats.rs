@@ -8,6 +8,7 @@ use rust_xlsxwriter::{Chart, ChartRange, ChartType, Format, Worksheet, XlsxError
 use super::set_print;
 use crate::base::form::Form;
 use crate::base::model::{Indicator, Submission};
+use crate::base::taxonomy::Assessor;
 use crate::base::text::excel_text;
 use crate::consolidate::{unit_total, Consolidation, UnitSource};
 use crate::write::official::{number, wrapped_height, Formats};
@@ -24,11 +25,11 @@ pub(super) const BAD_CATEGORY: &str = "类别有误";
 /// [`BAD_CATEGORY`].
 pub(super) fn add_category_counts(
     counts: &mut BTreeMap<(String, String), usize>,
-    form: &Form,
+    assessor: &mut Assessor,
     indicators: &[Indicator],
 ) {
     for ind in indicators {
-        let key = if form.taxonomy.check(ind).is_ok() {
+        let key = if assessor.assess(ind).resolved.is_ok() {
             (ind.level1.render(), ind.level2.render())
         } else {
             (BAD_CATEGORY.to_string(), BAD_CATEGORY.to_string())
@@ -118,13 +119,14 @@ pub(super) fn write_stats_sheet(
     let mut totals: Vec<f64> = Vec::with_capacity(units_counted.count());
     let mut categories = digested.clone();
     let count = units_counted.count();
+    let mut assessor = form.taxonomy.assessor();
     for range in units_counted.chunks(UNITS_AT_ONCE) {
         for u in units_counted.units(range)? {
             names.push(u.name.clone());
             counts.push((u.project_count(), u.indicator_count()));
             totals.push(number(unit_total(form, &u)));
             for project in u.projects.iter().filter(|p| p.digest.is_none()) {
-                add_category_counts(&mut categories, form, &project.indicators);
+                add_category_counts(&mut categories, &mut assessor, &project.indicators);
             }
         }
     }
