@@ -65,8 +65,42 @@ static DEADLINE: LazyLock<Regex> = LazyLock::new(|| {
 pub fn parse_target(text: &str) -> Target {
     Target {
         text: text.into(),
-        value: classify(text),
+        value: classify_known(text),
     }
+}
+
+/// The longest text (bytes) whose reading is kept: a text kept inline, without an allocation.
+const KNOWN_BYTES: usize = 24;
+/// How many readings a thread keeps; when full, it starts again.
+const KNOWN_TEXTS: usize = 4096;
+
+thread_local! {
+    /// Short target texts read on this thread, with what they say. A run's thousands of
+    /// indicators write a few hundred distinct short targets between them (≥90%, 100%,
+    /// 良好及以上), and a reading depends on the text alone.
+    static KNOWN: std::cell::RefCell<std::collections::HashMap<Text, TargetValue, foldhash::fast::FixedState>> =
+        std::cell::RefCell::default();
+}
+
+/// [`classify`], a short text's reading kept for its next occurrence on the same thread.
+fn classify_known(text: &str) -> TargetValue {
+    if text.len() > KNOWN_BYTES {
+        return classify(text);
+    }
+    KNOWN.with(|known| {
+        let Ok(mut known) = known.try_borrow_mut() else {
+            return classify(text);
+        };
+        if let Some(value) = known.get(text) {
+            return value.clone();
+        }
+        let value = classify(text);
+        if known.len() >= KNOWN_TEXTS {
+            known.clear();
+        }
+        known.insert(text.into(), value.clone());
+        value
+    })
 }
 
 /// Reads an indicator's two target values (实施周期, 年度): the same text, as most indicators
@@ -202,6 +236,33 @@ mod tests {
         parse_target(text)
             .numeric()
             .map(|n| (n.comparison, n.number.to_string(), n.unit.to_string()))
+    }
+
+    /// A kept reading is the reading: texts short and long, read for the first time and again,
+    /// more of them than a thread keeps.
+    #[test]
+    fn kept_readings_are_the_readings() {
+        let mut texts: Vec<String> = Vec::new();
+        for n in 0..(KNOWN_TEXTS + 500) {
+            texts.push(format!("≥{n}%"));
+            texts.push(format!("{}年{}月前", 2020 + n % 10, 1 + n % 14));
+        }
+        texts.extend(
+            [
+                "是",
+                "良好及以上",
+                "",
+                " ",
+                "不低于 90 个百分点以上的很长的文字说明",
+            ]
+            .map(String::from),
+        );
+        for _ in 0..2 {
+            for text in &texts {
+                assert_eq!(parse_target(text).value, classify(text), "{text}");
+            }
+        }
+        assert!(KNOWN.with(|k| k.borrow().len()) <= KNOWN_TEXTS);
     }
 
     #[test]
