@@ -288,7 +288,26 @@ fn key_leads_as_written(words: &LabelWords, text: &str) -> bool {
 
 /// A character that may stand before a label in its cell: of "其中", a colon, a numbering.
 fn may_lead(c: char) -> bool {
-    c.is_ascii_digit() || "其中:()、.一二三四五六七八九十".contains(c)
+    c.is_ascii_digit()
+        || matches!(
+            c,
+            '其' | '中'
+                | ':'
+                | '('
+                | ')'
+                | '、'
+                | '.'
+                | '一'
+                | '二'
+                | '三'
+                | '四'
+                | '五'
+                | '六'
+                | '七'
+                | '八'
+                | '九'
+                | '十'
+        )
 }
 
 impl<'a> Labels<'a> {
@@ -1014,6 +1033,18 @@ mod tests {
                     key_leads_folded(words, &text)
                 );
             }
+        }
+    }
+
+    /// `may_lead` is the set it names, over every character of the basic plane and a few past it.
+    #[test]
+    fn may_lead_is_its_set() {
+        let set = "0123456789其中:()、.一二三四五六七八九十";
+        for c in (0..0x1_0000)
+            .chain(0x2_0000..0x2_0100)
+            .filter_map(char::from_u32)
+        {
+            assert_eq!(may_lead(c), set.contains(c), "{c:?}");
         }
     }
 
