@@ -294,7 +294,7 @@ pub struct Form {
 /// with the column each names.
 #[derive(Debug, Clone, Default)]
 pub struct HeaderLabelIndex {
-    pub labels: std::collections::HashMap<String, LabelTarget>,
+    pub labels: crate::base::FastMap<String, LabelTarget>,
     /// Every label's first character, sorted: a text that starts otherwise names no column.
     pub starts: Vec<char>,
 }
@@ -304,9 +304,9 @@ pub struct HeaderLabelIndex {
 #[derive(Debug, Clone)]
 pub struct BlockLabelIndex {
     /// A reduced head label and the field it names (an index into [`ProjectForm::labels`]).
-    pub labels: std::collections::HashMap<String, usize>,
+    pub labels: crate::base::FastMap<String, usize>,
     /// A reduced indicator-table column label and the column it names.
-    pub columns: std::collections::HashMap<String, BlockColumn>,
+    pub columns: crate::base::FastMap<String, BlockColumn>,
     /// Finds any key of `labels` in a text: a reduced label is a run of its cell's text with
     /// spaces removed and brackets and colons folded, so a text without one names no label.
     /// `None` when the form's labels are too many for an automaton: every text is then reduced.

@@ -15,3 +15,8 @@ pub mod park;
 pub mod spill;
 pub mod taxonomy;
 pub mod text;
+
+/// A hash map with a fast hasher (foldhash, seeded per process): for the maps of a file's texts,
+/// looked up cell by cell, and of the units and projects of a run. The standard one's SipHash was
+/// a percent of a check.
+pub type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;

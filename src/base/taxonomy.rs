@@ -208,7 +208,7 @@ impl Taxonomy {
         Assessor {
             taxonomy: self,
             kept: hashbrown::HashTable::new(),
-            state: foldhash::fast::FixedState::default(),
+            state: foldhash::fast::RandomState::default(),
         }
     }
 
@@ -446,7 +446,7 @@ const KEPT_PAIRS: usize = 1024;
 pub struct Assessor<'t> {
     taxonomy: &'t Taxonomy,
     kept: hashbrown::HashTable<(CategoryRef, CategoryRef, Kept<'t>)>,
-    state: foldhash::fast::FixedState,
+    state: foldhash::fast::RandomState,
 }
 
 impl<'t> Assessor<'t> {

@@ -186,8 +186,11 @@ pub fn which(ind: &Indicator, n: usize) -> String {
 pub fn duplicate_indicators(ctx: &Context, project: &Project) -> Vec<Issue> {
     let mut issues = Vec::new();
     // Each name's key once, and where it was first seen.
-    let mut first_seen: std::collections::HashMap<std::borrow::Cow<str>, usize> =
-        std::collections::HashMap::with_capacity(project.indicators.len());
+    let mut first_seen: crate::base::FastMap<std::borrow::Cow<str>, usize> =
+        crate::base::FastMap::with_capacity_and_hasher(
+            project.indicators.len(),
+            Default::default(),
+        );
     for (n, ind) in project.indicators.iter().enumerate() {
         let m = *first_seen.entry(name_key(&ind.name)).or_insert(n);
         if m != n {

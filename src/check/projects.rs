@@ -1,7 +1,5 @@
 //! Rules on a project's own text: its name, its goal, and no project twice in a unit.
 
-use std::collections::HashMap;
-
 use crate::base::form::FieldKind;
 use crate::base::issue::{Issue, Rule};
 use crate::base::model::{Project, Unit};
@@ -85,7 +83,7 @@ pub fn missing_goal(ctx: &Context, project: &Project) -> Option<Issue> {
 
 /// duplicate-project: a project name a second time in one unit; the later row is reported.
 pub fn duplicate_projects(ctx: &Context, unit: &Unit) -> Vec<Issue> {
-    let mut first_row: HashMap<String, u32> = HashMap::new();
+    let mut first_row: crate::base::FastMap<String, u32> = crate::base::FastMap::default();
     let mut issues = Vec::new();
     for project in unit.projects.iter().filter(|p| !p.name.is_empty()) {
         match first_row.get(name_key(&project.name).as_ref()) {

@@ -30,10 +30,10 @@ fn unit_place(sub: &Submission, table: &Table, unit: &Unit) -> Place {
 /// number, the file and sheet by the number of their pair.
 #[derive(Default)]
 struct FirstSeen {
-    units: HashMap<String, u32>,
+    units: crate::base::FastMap<String, u32>,
     /// (file as displayed, sheet) of each table met, in order.
     origins: Vec<(String, Option<String>)>,
-    projects: HashMap<(u32, Box<str>), (u32, u32)>,
+    projects: crate::base::FastMap<(u32, Box<str>), (u32, u32)>,
 }
 
 impl FirstSeen {

@@ -6,13 +6,13 @@
 //! where the next one's title begins.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 
 use aho_corasick::AhoCorasick;
 
 use crate::base::form::{
     BlockColumn, BlockField, BlockLabel, BlockLabelIndex, Form, LabelWords, ProjectForm,
 };
+use crate::base::FastMap;
 use crate::locate::{fold, normalize_label, with_folded};
 use crate::read::grid::{Cell, Sheet};
 
@@ -187,13 +187,13 @@ struct Labels<'a> {
 /// Indexes the per-project form's labels and columns by their reduced text.
 fn index_labels(form: &Form, project: &ProjectForm) -> BlockLabelIndex {
     let norm = |s: &str| reduce(s, form).label;
-    let mut labels = HashMap::new();
+    let mut labels = FastMap::default();
     for (i, field) in project.labels.iter().enumerate() {
         for v in std::iter::once(&field.label).chain(&field.variants) {
             labels.entry(norm(v)).or_insert(i);
         }
     }
-    let mut columns = HashMap::new();
+    let mut columns = FastMap::default();
     for c in &project.columns {
         for v in std::iter::once(&c.label).chain(&c.variants) {
             columns.entry(norm(v)).or_insert(c.kind);
@@ -609,11 +609,11 @@ type Parsed<'a> = Option<(&'a BlockField, Reduced, String)>;
 /// per-project forms repeats its labels (项目名称, 主管部门, 项目资金（万元）, …) in every block.
 #[derive(Default)]
 struct ParseMemo<'a> {
-    parsed: HashMap<&'a str, Parsed<'a>>,
+    parsed: FastMap<&'a str, Parsed<'a>>,
     /// The indicator-table column a text names (see [`SheetReading::find_table`]).
-    columns: HashMap<&'a str, Option<(BlockColumn, bool)>>,
+    columns: FastMap<&'a str, Option<(BlockColumn, bool)>>,
     /// The money unit a line names (see [`SheetReading::money_unit`]).
-    units: HashMap<&'a str, Option<String>>,
+    units: FastMap<&'a str, Option<String>>,
 }
 
 impl<'a> ParseMemo<'a> {

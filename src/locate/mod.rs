@@ -8,7 +8,6 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 
 use crate::base::form::{FieldKind, Form, HeaderLabelIndex, IndicatorKind, LabelTarget};
 use crate::base::model::{Columns, LayoutKind};
@@ -151,7 +150,7 @@ fn match_label(label: &str, form: &Form) -> Option<LabelTarget> {
 fn header_labels(form: &Form) -> &HeaderLabelIndex {
     form.label_index.get_or_init(|| {
         let norm = |s: &str| normalize_label(s, form).0;
-        let mut index = HashMap::new();
+        let mut index = crate::base::FastMap::default();
         // Inserted from the lowest precedence up, so that a higher one overwrites.
         for id in form.indicator_field_ids() {
             for v in &form[id].variants {

@@ -78,7 +78,7 @@ thread_local! {
     /// Short target texts read on this thread, with what they say. A run's thousands of
     /// indicators write a few hundred distinct short targets between them (≥90%, 100%,
     /// 良好及以上), and a reading depends on the text alone.
-    static KNOWN: std::cell::RefCell<std::collections::HashMap<Text, TargetValue, foldhash::fast::FixedState>> =
+    static KNOWN: std::cell::RefCell<crate::base::FastMap<Text, TargetValue>> =
         std::cell::RefCell::default();
 }
 
