@@ -246,8 +246,9 @@ fn look_at(path: PathBuf, explicit: bool) -> Looked {
 type Fingerprint = u64;
 
 fn fingerprint(head: &[u8], tail: &[u8]) -> Fingerprint {
-    use std::hash::Hasher;
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    use std::hash::{BuildHasher, Hasher};
+    // A fast hash (a fingerprint only narrows the files compared, byte for byte, at the end).
+    let mut hasher = foldhash::fast::FixedState::default().build_hasher();
     hasher.write(head);
     hasher.write(tail);
     hasher.finish()
@@ -416,9 +417,9 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 
 /// A hash of a file's bytes, read in blocks.
 fn hash_file(path: &Path) -> Option<u64> {
-    use std::hash::Hasher;
+    use std::hash::{BuildHasher, Hasher};
     let mut file = fs::File::open(path).ok()?;
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    let mut hasher = foldhash::fast::FixedState::default().build_hasher();
     let mut buf = vec![0u8; 64 * 1024];
     loop {
         match file.read(&mut buf) {
