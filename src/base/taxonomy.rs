@@ -298,7 +298,7 @@ impl Taxonomy {
         &self,
         indicators: impl Iterator<Item = &'i Indicator>,
     ) -> (bool, bool) {
-        signs_of(indicators.map(|ind| self.codes_of(ind)))
+        signs_of(indicators, |ind| signs_in(self.codes_of(ind)))
     }
 
     /// Whether an indicator falls under any of these level-1 or level-2 codes.
@@ -402,15 +402,45 @@ impl Taxonomy {
     }
 }
 
-/// Whether some of these codes (an indicator's level 1 and level 2 each) are of the older scheme
-/// only, and some of the current one only (see [`Taxonomy::scheme_signs`]).
-fn signs_of<'c>(codes: impl Iterator<Item = [Option<&'c str>; 2]>) -> (bool, bool) {
+/// Whether some indicators are of the older scheme only, and some of the current one only (see
+/// [`Taxonomy::scheme_signs`]), an indicator's codes' signs read by `signs` (see [`signs_in`])
+/// only where the codes written on it do not tell: a level-2 code written is the indicator's own,
+/// and a level-1 code written is the only one its level 1 can resolve to. Most indicators write
+/// both: the taxonomy is asked of few.
+fn signs_of<'i>(
+    indicators: impl Iterator<Item = &'i Indicator>,
+    mut signs: impl FnMut(&'i Indicator) -> (bool, bool),
+) -> (bool, bool) {
     let (mut older, mut current) = (false, false);
-    for [l1, l2] in codes {
-        older |= l2.is_some_and(|c| OLDER_ONLY.contains(&c));
-        current |= l1.is_some_and(|c| CURRENT_ONLY.contains(&c));
+    for ind in indicators {
+        let may_be_older = !older
+            && ind
+                .level2
+                .code
+                .as_deref()
+                .is_none_or(|c| OLDER_ONLY.contains(&c));
+        let may_be_current = !current
+            && ind
+                .level1
+                .code
+                .as_deref()
+                .is_none_or(|c| CURRENT_ONLY.contains(&c));
+        if !may_be_older && !may_be_current {
+            continue;
+        }
+        let (is_older, is_current) = signs(ind);
+        older |= is_older;
+        current |= is_current;
     }
     (older, current)
+}
+
+/// Whether an indicator's codes are of the older scheme only, and of the current one only.
+fn signs_in([l1, l2]: [Option<&str>; 2]) -> (bool, bool) {
+    (
+        l2.is_some_and(|c| OLDER_ONLY.contains(&c)),
+        l1.is_some_and(|c| CURRENT_ONLY.contains(&c)),
+    )
 }
 
 /// An [`Assessment`] as kept for every indicator of the same categories: what it takes from the
@@ -488,7 +518,7 @@ impl<'t> Assessor<'t> {
     where
         't: 'i,
     {
-        signs_of(indicators.map(|ind| self.assess(ind).codes))
+        signs_of(indicators, |ind| signs_in(self.assess(ind).codes))
     }
 }
 
@@ -712,11 +742,33 @@ mod tests {
             }
         }
         assert_eq!(assessor.kept.len(), KEPT_PAIRS);
+        // The scheme signs, of one indicator and of several, as every indicator's codes give
+        // them (the written codes spare most assessments).
+        let naive = |indicators: &[Indicator]| {
+            let codes: Vec<[Option<&str>; 2]> =
+                indicators.iter().map(|i| t.assess(i).codes).collect();
+            (
+                codes
+                    .iter()
+                    .any(|[_, l2]| l2.is_some_and(|c| OLDER_ONLY.contains(&c))),
+                codes
+                    .iter()
+                    .any(|[l1, _]| l1.is_some_and(|c| CURRENT_ONLY.contains(&c))),
+            )
+        };
+        let mut seen = std::collections::BTreeSet::new();
+        for l1 in &names {
+            for l2 in &names {
+                let one = [indicator(l1, l2)];
+                let signs = naive(&one);
+                assert_eq!(t.scheme_signs(one.iter()), signs, "{l1} / {l2}");
+                assert_eq!(assessor.scheme_signs(one.iter()), signs, "{l1} / {l2}");
+                seen.insert(signs);
+            }
+        }
+        assert_eq!(seen.len(), 4, "both signs, each alone, and neither");
         let unit: Vec<Indicator> = names.iter().map(|n| indicator(n, n)).collect();
-        assert_eq!(
-            assessor.scheme_signs(unit.iter()),
-            t.scheme_signs(unit.iter())
-        );
+        assert_eq!(assessor.scheme_signs(unit.iter()), naive(&unit));
     }
 
     #[test]
