@@ -7,6 +7,42 @@
 /// field then costs no allocation to make, copy or drop.
 pub type Text = compact_str::CompactString;
 
+/// The longest text (bytes) whose reading [`read_kept`] keeps: a text kept inline, without an
+/// allocation.
+const KEPT_TEXT_BYTES: usize = 24;
+/// How many readings a thread keeps for [`read_kept`]; when full, it starts again.
+pub const KEPT_TEXTS: usize = 4096;
+
+/// Readings of short texts kept by a thread (see [`read_kept`]).
+pub type KeptReadings<V> = std::cell::RefCell<crate::base::FastMap<Text, V>>;
+
+/// `read(text)`, kept in `kept` (a thread's) for the text's next occurrence on the same thread
+/// when it is short: for readings that depend on the text alone, of texts a run writes
+/// thousands of times (targets such as ≥90%, categories such as 11-数量指标).
+pub fn read_kept<V: Clone>(
+    kept: &'static std::thread::LocalKey<KeptReadings<V>>,
+    text: &str,
+    read: impl FnOnce(&str) -> V,
+) -> V {
+    if text.len() > KEPT_TEXT_BYTES {
+        return read(text);
+    }
+    kept.with(|kept| {
+        let Ok(mut kept) = kept.try_borrow_mut() else {
+            return read(text);
+        };
+        if let Some(value) = kept.get(text) {
+            return value.clone();
+        }
+        let value = read(text);
+        if kept.len() >= KEPT_TEXTS {
+            kept.clear();
+        }
+        kept.insert(text.into(), value.clone());
+        value
+    })
+}
+
 use rust_decimal::Decimal;
 use unicode_width::UnicodeWidthStr;
 

@@ -13,7 +13,7 @@ use memchr::memmem::Finder;
 use regex::Regex;
 
 use crate::base::model::{CategoryRef, Indicator, IndicatorFault};
-use crate::base::text::Text;
+use crate::base::text::{read_kept, KeptReadings, Text};
 use crate::normalize::target::parse_targets;
 
 /// Where an item starts: its number and "、", then a level-1 category (code or name). The
@@ -235,8 +235,19 @@ fn parse_item(item: &str) -> Result<Indicator, String> {
     })
 }
 
+thread_local! {
+    /// Category texts read on this thread: a run's indicators write a few dozen distinct ones
+    /// (1-产出指标, 11-数量指标) thousands of times.
+    static KNOWN: KeptReadings<CategoryRef> = KeptReadings::default();
+}
+
 /// "1-产出指标" → code 1, name 产出指标; "产出指标" → name only.
 pub fn parse_category(text: &str) -> CategoryRef {
+    read_kept(&KNOWN, text, read_category)
+}
+
+/// [`parse_category`], read afresh.
+fn read_category(text: &str) -> CategoryRef {
     let text = text.trim();
     match split_code(text) {
         Some((code, name)) => CategoryRef {
@@ -312,6 +323,31 @@ pub fn render_indicators(indicators: &[Indicator]) -> String {
 mod tests {
     use super::*;
     use crate::base::model::Comparison;
+
+    /// A kept category is the category read afresh: codes and names, short and long, read the
+    /// first time and again, more of them than a thread keeps.
+    #[test]
+    fn kept_categories_are_the_categories() {
+        let mut texts: Vec<String> = Vec::new();
+        for n in 0..(crate::base::text::KEPT_TEXTS + 300) {
+            texts.push(format!("{}-产出指标", n % 1000));
+            texts.push(format!("数量指标{n}"));
+        }
+        texts.extend(
+            [
+                " 11 - 数量指标 ",
+                "１１－数量",
+                "",
+                "31-服务对象满意度指标（很长的说明文字）",
+            ]
+            .map(String::from),
+        );
+        for _ in 0..2 {
+            for text in &texts {
+                assert_eq!(parse_category(text), read_category(text), "{text}");
+            }
+        }
+    }
 
     const SEED_CELL: &str = "1、1-产出指标；11-数量指标；信息更正完成率；实施周期指标值:100%；年度指标值:100%。2、1-产出指标；11-数量指标；农村集体经济组织成员与宅基地上房屋关联数（人数）；实施周期指标值:≥210万人；年度指标值:≥210万人。3、2-效益指标；22-社会效益；网站考评结果；实施周期指标值:良好及以上；年度指标值:良好及以上。4、3-满意度指标；31-服务对象满意度；被调查用户满意度；实施周期指标值:≥90%；年度指标值:≥90%。";
 

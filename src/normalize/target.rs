@@ -9,7 +9,7 @@ use regex::Regex;
 use rust_decimal::Decimal;
 
 use crate::base::model::{Comparison, NumericTarget, Target, TargetValue};
-use crate::base::text::{fold_width, Text};
+use crate::base::text::{fold_width, read_kept, KeptReadings, Text};
 
 /// Longest unit accepted after a number; longer trailing text makes the value free text.
 const MAX_UNIT_CHARS: usize = 8;
@@ -69,38 +69,16 @@ pub fn parse_target(text: &str) -> Target {
     }
 }
 
-/// The longest text (bytes) whose reading is kept: a text kept inline, without an allocation.
-const KNOWN_BYTES: usize = 24;
-/// How many readings a thread keeps; when full, it starts again.
-const KNOWN_TEXTS: usize = 4096;
-
 thread_local! {
     /// Short target texts read on this thread, with what they say. A run's thousands of
     /// indicators write a few hundred distinct short targets between them (≥90%, 100%,
-    /// 良好及以上), and a reading depends on the text alone.
-    static KNOWN: std::cell::RefCell<crate::base::FastMap<Text, TargetValue>> =
-        std::cell::RefCell::default();
+    /// 良好及以上).
+    static KNOWN: KeptReadings<TargetValue> = KeptReadings::default();
 }
 
 /// [`classify`], a short text's reading kept for its next occurrence on the same thread.
 fn classify_known(text: &str) -> TargetValue {
-    if text.len() > KNOWN_BYTES {
-        return classify(text);
-    }
-    KNOWN.with(|known| {
-        let Ok(mut known) = known.try_borrow_mut() else {
-            return classify(text);
-        };
-        if let Some(value) = known.get(text) {
-            return value.clone();
-        }
-        let value = classify(text);
-        if known.len() >= KNOWN_TEXTS {
-            known.clear();
-        }
-        known.insert(text.into(), value.clone());
-        value
-    })
+    read_kept(&KNOWN, text, classify)
 }
 
 /// Reads an indicator's two target values (实施周期, 年度): the same text, as most indicators
@@ -243,7 +221,7 @@ mod tests {
     #[test]
     fn kept_readings_are_the_readings() {
         let mut texts: Vec<String> = Vec::new();
-        for n in 0..(KNOWN_TEXTS + 500) {
+        for n in 0..(crate::base::text::KEPT_TEXTS + 500) {
             texts.push(format!("≥{n}%"));
             texts.push(format!("{}年{}月前", 2020 + n % 10, 1 + n % 14));
         }
@@ -262,7 +240,7 @@ mod tests {
                 assert_eq!(parse_target(text).value, classify(text), "{text}");
             }
         }
-        assert!(KNOWN.with(|k| k.borrow().len()) <= KNOWN_TEXTS);
+        assert!(KNOWN.with(|k| k.borrow().len()) <= crate::base::text::KEPT_TEXTS);
     }
 
     #[test]
