@@ -53,9 +53,6 @@ pub enum ReadError {
         format: &'static str,
         source: Box<dyn std::error::Error + Send + Sync>,
     },
-    /// Delimited text whose records cannot be split (a malformed quoted field).
-    #[error("文件无法读取：第 {line} 行无法按分隔文本读取：{source}")]
-    Delimited { line: u64, source: csv::Error },
     /// The file is bigger than [`MAX_FILE_BYTES`].
     #[error("文件 {}，超过单个文件的上限 {}，未读取", megabytes(*.bytes), megabytes(*.limit))]
     FileTooLarge { bytes: u64, limit: u64 },
