@@ -3,8 +3,8 @@
 //! ([`issue`]), the number and text helpers several stages share ([`text`]), and the temporary
 //! file that keeps long texts out of memory in a streaming consolidation ([`spill`]) and the
 //! projects parked in it ([`park`]), the memory given back between a streaming
-//! consolidation's stages ([`memory`]), and the marks by which jixiao knows its own outputs
-//! again ([`own`]).
+//! consolidation's stages ([`memory`]), the marks by which jixiao knows its own outputs
+//! again ([`own`]), and the hash map for texts looked up cell by cell ([`FastMap`]).
 
 pub mod form;
 pub mod issue;
