@@ -10,6 +10,7 @@ use serde::Deserialize;
 
 use crate::base::issue::Rule;
 use crate::base::model::{CategoryRef, Indicator, Project, Unit};
+use crate::base::text::Text;
 
 /// What the taxonomy makes of an indicator's categories (see [`Taxonomy::assess`]).
 #[derive(Debug, Clone)]
@@ -411,20 +412,15 @@ fn signs_of<'i>(
     indicators: impl Iterator<Item = &'i Indicator>,
     mut signs: impl FnMut(&'i Indicator) -> (bool, bool),
 ) -> (bool, bool) {
+    // Whether a sign not yet seen may come of a category: not when its code is written and is
+    // not one of the sign's.
+    let open = |seen: bool, code: &Option<Text>, codes: &[&str]| {
+        !seen && code.as_deref().is_none_or(|c| codes.contains(&c))
+    };
     let (mut older, mut current) = (false, false);
     for ind in indicators {
-        let may_be_older = !older
-            && ind
-                .level2
-                .code
-                .as_deref()
-                .is_none_or(|c| OLDER_ONLY.contains(&c));
-        let may_be_current = !current
-            && ind
-                .level1
-                .code
-                .as_deref()
-                .is_none_or(|c| CURRENT_ONLY.contains(&c));
+        let may_be_older = open(older, &ind.level2.code, OLDER_ONLY);
+        let may_be_current = open(current, &ind.level1.code, CURRENT_ONLY);
         if !may_be_older && !may_be_current {
             continue;
         }
