@@ -662,13 +662,10 @@ mod tests {
         assert!(!t.is_in(&old, &["3".to_string()]));
     }
 
-    #[test]
-    fn assessment_gives_the_categories_and_their_codes_in_one_reading() {
-        let t = taxonomy();
-        // Every category of the taxonomy, by code and name, by name alone, and some that are
-        // not in it, against each other: mismatched, misplaced and unknown ones included.
-        let mut level1s = vec!["9-其他指标".to_string(), "不存在指标".to_string()];
-        let mut level2s = vec!["99-其他".to_string(), "不存在".to_string()];
+    /// Every category of the taxonomy as an indicator may write it (by code and name, by name
+    /// alone, by a variant): the level-1 ones and the level-2 ones.
+    fn written_categories(t: &Taxonomy) -> (Vec<String>, Vec<String>) {
+        let (mut level1s, mut level2s) = (Vec::new(), Vec::new());
         for c in t.categories() {
             level1s.extend([format!("{}-{}", c.code, c.name), c.name.clone()]);
             level1s.extend(c.variants.iter().cloned());
@@ -677,6 +674,25 @@ mod tests {
                 level2s.extend(s.variants.iter().cloned());
             }
         }
+        (level1s, level2s)
+    }
+
+    #[test]
+    fn assessment_gives_the_categories_and_their_codes_in_one_reading() {
+        let t = taxonomy();
+        // Every category of the taxonomy, by code and name, by name alone, and some that are
+        // not in it, against each other: mismatched, misplaced and unknown ones included.
+        let (written1, written2) = written_categories(&t);
+        let level1s: Vec<String> = ["9-其他指标", "不存在指标"]
+            .map(String::from)
+            .into_iter()
+            .chain(written1)
+            .collect();
+        let level2s: Vec<String> = ["99-其他", "不存在"]
+            .map(String::from)
+            .into_iter()
+            .chain(written2)
+            .collect();
         let mut cost_under_output = false;
         for l1 in &level1s {
             for l2 in &level2s {
@@ -710,15 +726,13 @@ mod tests {
     #[test]
     fn an_assessor_answers_as_the_taxonomy() {
         let t = taxonomy();
-        let mut names: Vec<String> = vec!["9-其他指标".into(), "不存在".into(), "成本指标".into()];
-        for c in t.categories() {
-            names.extend([format!("{}-{}", c.code, c.name), c.name.clone()]);
-            names.extend(c.variants.iter().cloned());
-            for s in &c.children {
-                names.extend([format!("{}-{}", s.code, s.name), s.name.clone()]);
-                names.extend(s.variants.iter().cloned());
-            }
-        }
+        let (level1s, level2s) = written_categories(&t);
+        let names: Vec<String> = ["9-其他指标", "不存在", "成本指标"]
+            .map(String::from)
+            .into_iter()
+            .chain(level1s)
+            .chain(level2s)
+            .collect();
         assert!(names.len() * names.len() > KEPT_PAIRS, "{}", names.len());
         let read = |a: Assessment| {
             let resolved = a.resolved.map(|(c, s)| (c.code.clone(), s.code.clone()));
