@@ -360,16 +360,8 @@ impl Taxonomy {
     /// wide one read the same.
     pub fn canonical(&self, ind: &Indicator) -> Indicator {
         let mut out = ind.clone();
-        self.canonicalize(&mut out);
+        self.assessor().canonicalize(&mut out);
         out
-    }
-
-    /// [`Taxonomy::canonical`] in place: only the two categories change, where they resolve
-    /// (resolved once; a category already as the taxonomy names it is left as it is).
-    pub fn canonicalize(&self, ind: &mut Indicator) {
-        if let Ok(resolved) = self.resolve(ind) {
-            name_as(ind, resolved);
-        }
     }
 
     fn resolve_level1<'a>(&'a self, l1: &CategoryRef) -> Result<&'a Category, (Rule, String)> {
@@ -499,7 +491,8 @@ impl<'t> Assessor<'t> {
         kept.given(ind)
     }
 
-    /// [`Taxonomy::canonicalize`].
+    /// [`Taxonomy::canonical`] in place: only the two categories change, where they resolve
+    /// (a category already as the taxonomy names it is left as it is).
     pub fn canonicalize(&mut self, ind: &mut Indicator) {
         if let Ok(resolved) = self.assess(ind).resolved {
             name_as(ind, resolved);
