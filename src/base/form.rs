@@ -475,7 +475,8 @@ impl Form {
 
     /// The money unit named `name` (exact, after trimming).
     pub fn money_unit(&self, name: &str) -> Option<&MoneyUnit> {
-        self.money_units.iter().find(|u| u.name == name.trim())
+        let name = crate::base::text::trim(name);
+        self.money_units.iter().find(|u| u.name == name)
     }
 }
 

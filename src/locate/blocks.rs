@@ -111,6 +111,9 @@ struct Reduced {
     depth: u8,
     note: String,
     money_unit: Option<String>,
+    /// Whether the label says the year's (see [`Labels::has_annual_word`]): told by
+    /// [`Labels::parse`], whose readings a sheet keeps, rather than for every pair.
+    annual_word: bool,
 }
 
 /// Reduces a label: no spaces, "其中" and numbering removed (giving the depth), a trailing colon
@@ -147,6 +150,7 @@ fn reduce(text: &str, form: &Form) -> Reduced {
         depth,
         note,
         money_unit,
+        annual_word: false,
     }
 }
 
@@ -331,7 +335,7 @@ impl<'a> Labels<'a> {
     /// The label a text is, with the value written after it in the same text (after a colon,
     /// or glued: "上级资金16").
     fn parse(&self, text: &str) -> Option<(&'a BlockField, Reduced, String)> {
-        let text = text.trim();
+        let text = crate::base::text::trim(text);
         if text.is_empty() || text.chars().count() > MAX_LABEL_CHARS + 40 || !has_han(text) {
             return None;
         }
@@ -366,7 +370,15 @@ impl<'a> Labels<'a> {
         }
         let reduced = reduced.unwrap_or_else(|| reduce(&head, self.form));
         if let Some(field) = self.field(&reduced.label) {
-            return Some((field, reduced, tail.to_string()));
+            let annual_word = self.has_annual_word(&reduced.label);
+            return Some((
+                field,
+                Reduced {
+                    annual_word,
+                    ..reduced
+                },
+                tail.to_string(),
+            ));
         }
         // A value glued to its label: "上级资金16".
         if tail.is_empty() {
@@ -379,6 +391,7 @@ impl<'a> Labels<'a> {
             let value = label[split..].to_string();
             let reduced = Reduced {
                 label: label[..split].to_string(),
+                annual_word: self.has_annual_word(&label[..split]),
                 ..reduced
             };
             return Some((field, reduced, value));
@@ -620,7 +633,12 @@ impl<'a> ParseMemo<'a> {
     /// [`Labels::parse`] of a text of the sheet. A text that holds no label, told by the quick
     /// look (most values), is not kept.
     fn parse(&mut self, labels: &Labels<'a>, text: &'a str) -> Parsed<'a> {
-        if labels.quick && !may_hold(labels.index.label_words.as_ref(), text.trim()) {
+        if labels.quick
+            && !may_hold(
+                labels.index.label_words.as_ref(),
+                crate::base::text::trim(text),
+            )
+        {
             return None;
         }
         if let Some(parsed) = self.parsed.get(text) {
@@ -752,7 +770,9 @@ fn may_name_in_row(sheet: &Sheet, r: usize, labels: &Labels) -> bool {
     let mut previous: Option<&str> = None;
     sheet.rows[r].iter().any(|cell| match cell {
         Cell::Text(t) if previous.replace(t) != Some(t.as_str()) => {
-            may_hold(words, t) || t.lines().skip(1).any(|l| may_hold(words, l))
+            may_hold(words, t)
+                || (memchr::memchr(b'\n', t.as_bytes()).is_some()
+                    && t.lines().skip(1).any(|l| may_hold(words, l)))
         }
         _ => false,
     })
@@ -798,7 +818,7 @@ fn row_pairs<'a>(
             let parsed: Vec<_> = lines.iter().filter_map(|l| labels.parse(l)).collect();
             if parsed.len() == lines.len() {
                 for (n, (field, reduced, value)) in parsed.into_iter().enumerate() {
-                    let mut pair = make_pair(field, reduced, r, *c, value, labels);
+                    let mut pair = make_pair(field, reduced, r, *c, value);
                     if n > 0 && pair.kind == BlockLabel::Part && pair.depth == 0 {
                         pair.depth = 1;
                     }
@@ -810,7 +830,7 @@ fn row_pairs<'a>(
         let Some((field, reduced, inline)) = whole[i].take() else {
             continue;
         };
-        let mut pair = make_pair(field, reduced, r, *c, inline, labels);
+        let mut pair = make_pair(field, reduced, r, *c, inline);
         if pair.value.is_empty() && !matches!(pair.kind, BlockLabel::Group | BlockLabel::Other) {
             match cells.get(i + 1) {
                 Some((vc, next)) if whole[i + 1].is_none() && !is_list_label(next, labels) => {
@@ -844,17 +864,10 @@ fn is_list_label(text: &str, labels: &Labels) -> bool {
     super::match_label(&label, labels.form).is_some()
 }
 
-fn make_pair(
-    field: &BlockField,
-    reduced: Reduced,
-    r: usize,
-    c: usize,
-    value: String,
-    labels: &Labels,
-) -> Pair {
+fn make_pair(field: &BlockField, reduced: Reduced, r: usize, c: usize, value: String) -> Pair {
     Pair {
         kind: field.kind,
-        annual_word: labels.has_annual_word(&reduced.label),
+        annual_word: reduced.annual_word,
         period: field.period,
         label: reduced.label,
         field: field.field.clone(),

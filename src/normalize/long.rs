@@ -55,7 +55,7 @@ fn add_indicator_row(project: &mut Project, cells: &RowCells) {
     if !cells.has_indicator() {
         return;
     }
-    let cell = |kind| cells.indicator_cell(kind).trim();
+    let cell = |kind| crate::base::text::trim(cells.indicator_cell(kind));
     let seq = (project.indicators.len() + project.indicator_faults.len() + 1) as u32;
     // The row's filled indicator cells, as one line of the project's 绩效指标 text.
     let filled = cells.indicator_cells.iter().map(|(_, c)| c.as_ref());

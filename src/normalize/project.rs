@@ -290,7 +290,7 @@ fn add_up(parts: &[&Amount]) -> Amount {
 /// a space elsewhere ("打造金安国际网球\n公开赛" → "打造金安国际网球公开赛").
 fn one_line(text: &str) -> Cow<'_, str> {
     if !text.contains('\n') {
-        return Cow::Borrowed(text.trim());
+        return Cow::Borrowed(crate::base::text::trim(text));
     }
     let mut out = String::new();
     for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {

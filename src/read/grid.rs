@@ -39,7 +39,7 @@ impl Cell {
     pub fn shown_trimmed(&self) -> std::borrow::Cow<'_, str> {
         use std::borrow::Cow;
         match self.shown() {
-            Cow::Borrowed(text) => Cow::Borrowed(text.trim()),
+            Cow::Borrowed(text) => Cow::Borrowed(crate::base::text::trim(text)),
             Cow::Owned(text) if text.trim().len() == text.len() => Cow::Owned(text),
             Cow::Owned(text) => Cow::Owned(text.trim().to_string()),
         }

@@ -244,12 +244,18 @@ impl<'t> Records<'t> {
     }
 
     /// The last record's fields. Each is text: the reader only drops quotes (ASCII) from the
-    /// text it was given.
+    /// text it was given and cuts it at ASCII delimiters, so the record's bytes are checked as
+    /// text once, not field by field (a check has a cost of its own on every call, and most
+    /// fields are short).
     fn fields(&self) -> impl Iterator<Item = Cow<'_, str>> {
         let ends = &self.ends[..self.len];
+        let record = std::str::from_utf8(&self.fields[..ends.last().copied().unwrap_or(0)]).ok();
         ends.iter().enumerate().map(move |(i, &end)| {
             let start = if i == 0 { 0 } else { ends[i - 1] };
-            String::from_utf8_lossy(&self.fields[start..end])
+            match record.and_then(|r| r.get(start..end)) {
+                Some(field) => Cow::Borrowed(field),
+                None => String::from_utf8_lossy(&self.fields[start..end]),
+            }
         })
     }
 }
@@ -375,12 +381,14 @@ impl<'a> LineCounter<'a> {
 /// Removes HTML tags and decodes entities, as left in cells by web exports. Paragraph and line
 /// break tags become line breaks; the result is trimmed. Text without `<` or `&` is returned as is.
 pub fn strip_html(s: &str) -> Cow<'_, str> {
-    if !s.contains(['<', '&']) {
-        return Cow::Borrowed(s.trim());
+    // Both are ASCII: found by their bytes (a character pattern decodes every character).
+    let markup = |s: &str| memchr::memchr2(b'<', b'&', s.as_bytes());
+    if markup(s).is_none() {
+        return Cow::Borrowed(crate::base::text::trim(s));
     }
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
-    while let Some(pos) = rest.find(['<', '&']) {
+    while let Some(pos) = markup(rest) {
         out.push_str(&rest[..pos]);
         let tail = &rest[pos..];
         if let Some(after) = tail.strip_prefix('<') {
