@@ -633,6 +633,11 @@ impl<'a> ParseMemo<'a> {
     /// [`Labels::parse`] of a text of the sheet. A text that holds no label, told by the quick
     /// look (most values), is not kept.
     fn parse(&mut self, labels: &Labels<'a>, text: &'a str) -> Parsed<'a> {
+        // A kept text passed the quick look before: its labels, repeated in every block, are
+        // told by one lookup rather than by the automaton each time.
+        if let Some(parsed) = self.parsed.get(text) {
+            return parsed.clone();
+        }
         if labels.quick
             && !may_hold(
                 labels.index.label_words.as_ref(),
@@ -640,9 +645,6 @@ impl<'a> ParseMemo<'a> {
             )
         {
             return None;
-        }
-        if let Some(parsed) = self.parsed.get(text) {
-            return parsed.clone();
         }
         let parsed = labels.parse(text);
         self.parsed.insert(text, parsed.clone());
@@ -652,13 +654,16 @@ impl<'a> ParseMemo<'a> {
     /// [`column_of`] a text of the sheet; a text that names no column, told by the quick look
     /// (most texts), is not kept.
     fn column(&mut self, labels: &Labels, text: &'a str) -> Option<(BlockColumn, bool)> {
+        // As in `parse`: a kept text is told by one lookup.
+        if let Some(&column) = self.columns.get(text) {
+            return column;
+        }
         if labels.quick && !may_hold(labels.index.column_words.as_ref(), text) {
             return None;
         }
-        *self
-            .columns
-            .entry(text)
-            .or_insert_with(|| column_of(text, labels))
+        let column = column_of(text, labels);
+        self.columns.insert(text, column);
+        column
     }
 }
 

@@ -40,7 +40,9 @@ impl Cell {
         use std::borrow::Cow;
         match self.shown() {
             Cow::Borrowed(text) => Cow::Borrowed(crate::base::text::trim(text)),
-            Cow::Owned(text) if text.trim().len() == text.len() => Cow::Owned(text),
+            Cow::Owned(text) if crate::base::text::trim(&text).len() == text.len() => {
+                Cow::Owned(text)
+            }
             Cow::Owned(text) => Cow::Owned(text.trim().to_string()),
         }
     }
