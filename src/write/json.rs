@@ -107,7 +107,7 @@ fn render_parts(
     send: &dyn Fn(Vec<u8>) -> bool,
 ) -> Result<(), serde_json::Error> {
     let mut head = b"{\n  \"summary\": ".to_vec();
-    push_indented(&mut head, &serde_json::to_vec_pretty(&c.summary)?, 1);
+    push_indented(&mut head, &c.summary, 1)?;
     head.extend_from_slice(b",\n  \"files\": [");
     if !send(head) {
         return Ok(());
@@ -182,21 +182,114 @@ fn render_chunks(
 /// four spaces, then the value with each of its lines indented to match.
 fn push_element(bytes: &mut Vec<u8>, value: &impl Serialize) -> Result<(), serde_json::Error> {
     bytes.extend_from_slice(b",\n    ");
-    push_indented(bytes, &serde_json::to_vec_pretty(value)?, 2);
-    Ok(())
+    push_indented(bytes, value, 2)
 }
 
-/// Appends pretty JSON rendered at depth 0 as if at `depth`: JSON has no raw line break but
-/// those the pretty writer puts between tokens (one in a string is escaped), so each is followed
-/// by the indent.
-fn push_indented(bytes: &mut Vec<u8>, json: &[u8], depth: usize) {
-    let indent = &b"    "[..2 * depth];
-    for (i, line) in json.split(|&b| b == b'\n').enumerate() {
-        if i > 0 {
-            bytes.push(b'\n');
-            bytes.extend_from_slice(indent);
+/// Appends a value as `serde_json::to_vec_pretty` renders it, but as if nested at `depth`:
+/// written in place, where rendering it apart and indenting a copy took a fifth of the report.
+fn push_indented(
+    bytes: &mut Vec<u8>,
+    value: &impl Serialize,
+    depth: usize,
+) -> Result<(), serde_json::Error> {
+    let formatter = Indented {
+        depth,
+        has_value: false,
+    };
+    value.serialize(&mut serde_json::Serializer::with_formatter(
+        bytes, formatter,
+    ))
+}
+
+/// serde_json's `PrettyFormatter` (two spaces), starting at a depth of its own: its methods are
+/// that formatter's.
+struct Indented {
+    depth: usize,
+    has_value: bool,
+}
+
+impl Indented {
+    fn indent<W: ?Sized + std::io::Write>(&self, w: &mut W) -> std::io::Result<()> {
+        for _ in 0..self.depth {
+            w.write_all(b"  ")?;
         }
-        bytes.extend_from_slice(line);
+        Ok(())
+    }
+
+    fn open<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        bracket: &[u8],
+    ) -> std::io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        w.write_all(bracket)
+    }
+
+    fn close<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        bracket: &[u8],
+    ) -> std::io::Result<()> {
+        self.depth -= 1;
+        if self.has_value {
+            w.write_all(b"\n")?;
+            self.indent(w)?;
+        }
+        w.write_all(bracket)
+    }
+
+    fn next<W: ?Sized + std::io::Write>(&mut self, w: &mut W, first: bool) -> std::io::Result<()> {
+        w.write_all(if first { b"\n" } else { b",\n" })?;
+        self.indent(w)
+    }
+}
+
+impl serde_json::ser::Formatter for Indented {
+    fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.open(w, b"[")
+    }
+
+    fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.close(w, b"]")
+    }
+
+    fn begin_array_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.next(w, first)
+    }
+
+    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.open(w, b"{")
+    }
+
+    fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.close(w, b"}")
+    }
+
+    fn begin_object_key<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.next(w, first)
+    }
+
+    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        w.write_all(b": ")
+    }
+
+    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
     }
 }
 
