@@ -61,10 +61,13 @@ pub fn trim(text: &str) -> &str {
         last,
         b'\t'..=b'\r' | b' ' | 0x80..=0x8A | 0x9F | 0xA0 | 0xA8 | 0xA9 | 0xAF
     );
-    if may_start || may_end {
-        text.trim()
-    } else {
+    // Else the character at that end is decoded and asked (a full-width bracket or colon ends
+    // many labels, and its last byte is one of those).
+    let bare = |c: Option<char>| c.is_some_and(|c| !c.is_whitespace());
+    if (!may_start || bare(text.chars().next())) && (!may_end || bare(text.chars().next_back())) {
         text
+    } else {
+        text.trim()
     }
 }
 
