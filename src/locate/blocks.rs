@@ -793,11 +793,14 @@ fn row_pairs<'a>(
     // A pair needs a label, and a label is in a text cell: a row where no text may hold one
     // (most rows: indicators, values) has none. A cell of several "label：value" lines passes
     // by its first line, whose label starts the cell's text.
+    // A text the sheet's readings keep passed the quick look before (the labels repeated in
+    // every block): one lookup, not the automaton again.
     let words = labels.index.label_words.as_ref();
     if labels.quick
-        && !sheet.rows[r]
-            .iter()
-            .any(|cell| matches!(cell, Cell::Text(t) if may_hold(words, t)))
+        && !sheet.rows[r].iter().any(|cell| {
+            matches!(cell, Cell::Text(t)
+                if memo.parsed.contains_key(crate::base::text::trim(t)) || may_hold(words, t))
+        })
     {
         return Vec::new();
     }
