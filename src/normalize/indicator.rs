@@ -90,12 +90,13 @@ fn item_starts(text: &str) -> Vec<(usize, Option<u32>)> {
     // Where the regex's next search would begin: past its last match.
     let mut from = 0;
     for at in memchr::memchr3_iter(b'.', 0xE3, 0xEF, text.as_bytes()) {
-        let Some(separator) = text[at..].chars().next() else {
-            continue;
+        // Told by its bytes: most hits are other full-width punctuation (；：（）。), which
+        // decoding each took a fifth of reading an indicator cell.
+        let separator_len = match &text.as_bytes()[at..] {
+            [b'.', ..] => 1,
+            [0xE3, 0x80, 0x81, ..] | [0xEF, 0xBC, 0x8E, ..] => 3, // 、 and ．
+            _ => continue,
         };
-        if !matches!(separator, '、' | '.' | '．') {
-            continue;
-        }
         // Before it, spaces and the number: a whole run of one to three digits.
         let number_end = text[..at].trim_end().len();
         let number_start = text[..number_end]
@@ -120,7 +121,7 @@ fn item_starts(text: &str) -> Vec<(usize, Option<u32>)> {
             .next_back()
             .is_none_or(|c| c.is_whitespace() || matches!(c, '。' | '；' | ';' | '.' | '．'));
         let Some(end) = opens
-            .then(|| category_start(&text[at + separator.len_utf8()..]))
+            .then(|| category_start(&text[at + separator_len..]))
             .flatten()
         else {
             continue;

@@ -180,8 +180,11 @@ fn sniff(text: &str, extension: &str, prune: bool) -> u8 {
 struct Records<'t> {
     core: Option<Box<csv_core::Reader>>,
     delimiter: u8,
+    text: &'t str,
     input: &'t [u8],
     at: usize,
+    /// Where the last record's reading started.
+    start: usize,
     /// The fields of the last record, one after another, and where each ends.
     fields: Vec<u8>,
     ends: Vec<usize>,
@@ -194,8 +197,10 @@ impl<'t> Records<'t> {
         Records {
             core: Some(take_reader(delimiter)),
             delimiter,
+            text,
             input: text.as_bytes(),
             at: 0,
+            start: 0,
             fields: vec![0; 1024],
             ends: vec![0; 64],
             len: 0,
@@ -228,6 +233,7 @@ impl<'t> Records<'t> {
                 ReadRecordResult::OutputEndsFull => self.ends.resize(self.ends.len() * 2, 0),
                 ReadRecordResult::Record => {
                     self.len = end;
+                    self.start = start;
                     return Some(start);
                 }
                 ReadRecordResult::End => {
@@ -244,17 +250,29 @@ impl<'t> Records<'t> {
     }
 
     /// The last record's fields. Each is text: the reader only drops quotes (ASCII) from the
-    /// text it was given and cuts it at ASCII delimiters, so the record's bytes are checked as
-    /// text once, not field by field (a check has a cost of its own on every call, and most
-    /// fields are short).
-    fn fields(&self) -> impl Iterator<Item = Cow<'_, str>> {
+    /// text it was given and cuts it at ASCII delimiters. A field is lent from the text where
+    /// the text holds the same bytes where the field would start in a record without quotes
+    /// (most fields: compared, not checked as UTF-8 again); else it is checked as UTF-8.
+    fn fields(&self) -> impl Iterator<Item = Cow<'t, str>> + '_ {
         let ends = &self.ends[..self.len];
-        let record = std::str::from_utf8(&self.fields[..ends.last().copied().unwrap_or(0)]).ok();
+        // A record without quotes starts past the blank lines its reading skipped, and its
+        // fields follow one another a delimiter apart.
+        let mut at = self.start
+            + self.input[self.start..]
+                .iter()
+                .position(|b| !matches!(b, b'\r' | b'\n'))
+                .unwrap_or(0);
         ends.iter().enumerate().map(move |(i, &end)| {
             let start = if i == 0 { 0 } else { ends[i - 1] };
-            match record.and_then(|r| r.get(start..end)) {
-                Some(field) => Cow::Borrowed(field),
-                None => String::from_utf8_lossy(&self.fields[start..end]),
+            let field = &self.fields[start..end];
+            let lent = self
+                .text
+                .get(at..at + field.len())
+                .filter(|t| t.as_bytes() == field);
+            at += field.len() + 1;
+            match lent {
+                Some(text) => Cow::Borrowed(text),
+                None => Cow::Owned(String::from_utf8_lossy(field).into_owned()),
             }
         })
     }
