@@ -295,8 +295,8 @@ pub struct Form {
 #[derive(Debug, Clone, Default)]
 pub struct HeaderLabelIndex {
     pub labels: crate::base::FastMap<String, LabelTarget>,
-    /// Every label's first character, sorted: a text that starts otherwise names no column.
-    pub starts: Vec<char>,
+    /// Every label's first character: a text that starts otherwise names no column.
+    pub starts: crate::base::text::CharSet,
 }
 
 /// The labels of the per-project form, reduced as `locate::blocks` reduces a cell's text, with
@@ -322,8 +322,8 @@ pub struct BlockLabelIndex {
 pub struct LabelWords {
     /// Finds the leftmost key in a text.
     pub automaton: aho_corasick::AhoCorasick,
-    /// Every key's first character, sorted; `None` when a key is empty (it is in every text).
-    pub starts: Option<Vec<char>>,
+    /// Every key's first character; `None` when a key is empty (it is in every text).
+    pub starts: Option<crate::base::text::CharSet>,
     /// Whether no key holds a bracket or a colon: then folding a text without spaces changes no
     /// key's occurrences in it, and the text can be searched as it is.
     pub plain: bool,

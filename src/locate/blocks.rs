@@ -12,6 +12,7 @@ use aho_corasick::AhoCorasick;
 use crate::base::form::{
     BlockColumn, BlockField, BlockLabel, BlockLabelIndex, Form, LabelWords, ProjectForm,
 };
+use crate::base::text::CharSet;
 use crate::base::FastMap;
 use crate::locate::{fold, normalize_label, with_folded};
 use crate::read::grid::{Cell, Sheet};
@@ -206,10 +207,10 @@ fn index_labels(form: &Form, project: &ProjectForm) -> BlockLabelIndex {
     // A form too large for an automaton (not one of ours) goes without the quick look.
     // Leftmost-first: the match that starts first, which is all `may_hold` needs.
     let words = |keys: Vec<&String>| {
-        let mut starts: Vec<char> = keys.iter().filter_map(|k| k.chars().next()).collect();
-        starts.sort_unstable();
-        starts.dedup();
-        let starts = keys.iter().all(|k| !k.is_empty()).then_some(starts);
+        let starts = keys
+            .iter()
+            .all(|k| !k.is_empty())
+            .then(|| CharSet::new(keys.iter().filter_map(|k| k.chars().next())));
         let plain = keys.iter().all(|k| !k.contains(['(', ')', ':']));
         AhoCorasick::builder()
             .match_kind(aho_corasick::MatchKind::LeftmostFirst)
@@ -250,7 +251,7 @@ fn may_hold(words: Option<&LabelWords>, text: &str) -> bool {
         let head = text.chars().filter(|c| !c.is_whitespace()).map(fold);
         let mut opens = false;
         for c in head {
-            if starts.binary_search(&c).is_ok() {
+            if starts.contains(c) {
                 opens = true;
                 break;
             }

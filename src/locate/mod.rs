@@ -11,6 +11,7 @@ use std::borrow::Cow;
 
 use crate::base::form::{FieldKind, Form, HeaderLabelIndex, IndicatorKind, LabelTarget};
 use crate::base::model::{Columns, LayoutKind};
+use crate::base::text::CharSet;
 use crate::read::grid::{Cell, Sheet};
 
 pub mod blocks;
@@ -86,7 +87,6 @@ pub(crate) fn with_folded<R>(text: &str, f: impl FnOnce(&str) -> R) -> R {
 fn folds(text: &str) -> bool {
     text.chars().any(|c| c.is_whitespace() || fold(c) != c)
 }
-
 /// Appends `text` as [`folded`] gives it.
 fn fold_into(text: &str, out: &mut String) {
     out.extend(text.chars().filter(|c| !c.is_whitespace()).map(fold));
@@ -148,7 +148,7 @@ const MAX_LABEL_BYTES: usize = 120;
 /// [`normalize_label`]) starts with that character or is empty.
 pub(crate) fn may_start_label(text: &str, form: &Form) -> bool {
     let first = text.chars().find(|c| !c.is_whitespace()).map(fold);
-    first.is_some_and(|c| header_labels(form).starts.binary_search(&c).is_ok())
+    first.is_some_and(|c| header_labels(form).starts.contains(c))
 }
 
 /// Which field a header label names, if any: official labels first, then variants; the fields
@@ -182,9 +182,7 @@ fn header_labels(form: &Form) -> &HeaderLabelIndex {
         for id in form.field_ids() {
             index.insert(norm(&form[id].label), LabelTarget::Field(id));
         }
-        let mut starts: Vec<char> = index.keys().filter_map(|k| k.chars().next()).collect();
-        starts.sort_unstable();
-        starts.dedup();
+        let starts = CharSet::new(index.keys().filter_map(|k| k.chars().next()));
         HeaderLabelIndex {
             labels: index,
             starts,
