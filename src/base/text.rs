@@ -57,15 +57,15 @@ pub struct CharSet {
 
 impl CharSet {
     pub fn new(chars: impl IntoIterator<Item = char>) -> CharSet {
-        let mut set = CharSet::default();
-        set.sorted = chars.into_iter().collect();
-        set.sorted.sort_unstable();
-        set.sorted.dedup();
-        for &c in &set.sorted {
+        let mut sorted: Vec<char> = chars.into_iter().collect();
+        sorted.sort_unstable();
+        sorted.dedup();
+        let mut bits = [0u64; 16];
+        for &c in &sorted {
             let k = c as usize & 1023;
-            set.bits[k >> 6] |= 1 << (k & 63);
+            bits[k >> 6] |= 1 << (k & 63);
         }
-        set
+        CharSet { sorted, bits }
     }
 
     pub fn contains(&self, c: char) -> bool {
