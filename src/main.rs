@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use clap::FromArgMatches;
 
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: jixiao::base::memory::Allocator = jixiao::base::memory::Allocator;
 
 fn main() -> ExitCode {
     let parsed = jixiao::cli::command()
