@@ -74,29 +74,46 @@ impl CharSet {
     }
 }
 
-/// `text.trim()`, told from its first and last bytes when neither end can be white space (most
-/// cells): the standard library's trim goes through its pattern machinery, and decodes and
-/// looks up a character at each end, on every cell a reader looks at.
+/// `text.trim()`, told from its first and last characters' lead bytes when neither can be white
+/// space (most cells): the standard library's trim goes through its pattern machinery, and
+/// decodes and looks up a character at each end, on every cell a reader looks at.
+#[inline]
 pub fn trim(text: &str) -> &str {
-    let (Some(&first), Some(&last)) = (text.as_bytes().first(), text.as_bytes().last()) else {
-        return text;
-    };
-    // White space (Unicode's, as `char::is_whitespace` reads it) is ASCII's, U+0085 and U+00A0
-    // (lead byte C2), U+1680 (E1), U+2000–U+200A, U+2028, U+2029, U+202F, U+205F (E2) and
-    // U+3000 (E3); their last bytes are 80–8A, 9F, A0, A8, A9 and AF.
-    let may_start = matches!(first, b'\t'..=b'\r' | b' ' | 0xC2 | 0xE1..=0xE3);
-    let may_end = matches!(
-        last,
-        b'\t'..=b'\r' | b' ' | 0x80..=0x8A | 0x9F | 0xA0 | 0xA8 | 0xA9 | 0xAF
-    );
-    // Else the character at that end is decoded and asked (a full-width bracket or colon ends
-    // many labels, and its last byte is one of those).
-    let bare = |c: Option<char>| c.is_some_and(|c| !c.is_whitespace());
-    if (!may_start || bare(text.chars().next())) && (!may_end || bare(text.chars().next_back())) {
-        text
-    } else {
-        text.trim()
+    let bytes = text.as_bytes();
+    match bytes.first() {
+        Some(&first) if may_start_space(first) || may_end_space(bytes) => text.trim(),
+        _ => text,
     }
+}
+
+/// Whether a text holds nothing but white space (or nothing), told from its first byte when
+/// that cannot start white space.
+#[inline]
+pub fn is_blank(text: &str) -> bool {
+    match text.as_bytes().first() {
+        None => true,
+        Some(&first) => may_start_space(first) && text.chars().all(char::is_whitespace),
+    }
+}
+
+/// Whether a character whose first byte this is may be white space (Unicode's, as
+/// `char::is_whitespace` reads it): ASCII's, U+0085 and U+00A0 (lead byte C2), U+1680 (E1),
+/// U+2000–U+200A, U+2028, U+2029, U+202F, U+205F (E2) and U+3000 (E3).
+#[inline]
+fn may_start_space(first: u8) -> bool {
+    matches!(first, b'\t'..=b'\r' | b' ' | 0xC2 | 0xE1..=0xE3)
+}
+
+/// Whether the last character of `bytes` (valid UTF-8, not empty) may be white space: told by
+/// its lead byte, found at most three bytes back.
+#[inline]
+fn may_end_space(bytes: &[u8]) -> bool {
+    let tail = &bytes[bytes.len().saturating_sub(4)..];
+    // The last byte that is not a continuation byte (10xxxxxx) starts the last character.
+    tail.iter()
+        .rev()
+        .find(|&&b| b & 0xC0 != 0x80)
+        .is_some_and(|&lead| may_start_space(lead))
 }
 
 /// The value Excel shows for a stored double: 15 significant digits, so that float noise such as
@@ -278,11 +295,26 @@ pub fn name_key(name: &str) -> std::borrow::Cow<'_, str> {
     // Most names are Chinese characters and ASCII letters, digits and signs, which NFKC leaves
     // as they are and which are neither white space nor ignorable: no table to look up, and the
     // name is its own key.
-    let plain = |c: char| c.is_ascii_graphic() || ('\u{4e00}'..='\u{9fff}').contains(&c);
-    if name.chars().all(plain) {
+    if is_plain(name.as_bytes()) {
         return std::borrow::Cow::Borrowed(name);
     }
     std::borrow::Cow::Owned(name_key_checked(name))
+}
+
+/// Whether a name (valid UTF-8) is all ASCII graphic characters and CJK unified ideographs
+/// (U+4E00–U+9FFF, lead bytes E4 from its second byte B8, to E9), told by its bytes: an
+/// ideograph's two continuation bytes are skipped, not decoded.
+fn is_plain(bytes: &[u8]) -> bool {
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        match b {
+            0x21..=0x7E => i += 1,
+            0xE4 if bytes.get(i + 1).is_some_and(|&b1| b1 >= 0xB8) => i += 3,
+            0xE5..=0xE9 => i += 3,
+            _ => return false,
+        }
+    }
+    true
 }
 
 /// [`name_key`] for any text.
@@ -382,13 +414,23 @@ mod tests {
             proptest::prop_assert_eq!(name_key(&name), name_key_checked(&name));
         }
 
+        /// The byte test is the character test, at the ideographs' edges and past them.
+        #[test]
+        fn plain_bytes_are_plain_characters(
+            name in "[a~ \u{7f}\u{4000}\u{4dff}\u{4e00}\u{9fff}\u{a000}\u{3000}\u{ff21}é\u{20000}]{0,8}"
+        ) {
+            let plain = |c: char| c.is_ascii_graphic() || ('\u{4e00}'..='\u{9fff}').contains(&c);
+            proptest::prop_assert_eq!(is_plain(name.as_bytes()), name.chars().all(plain));
+        }
+
         /// The shortcut trims as the standard library does, white space of every kind at
         /// either end or none.
         #[test]
         fn trim_is_the_standard_trim(
-            text in "[ \t\n\r\u{b}\u{c}\u{85}\u{a0}\u{1680}\u{2000}\u{200a}\u{2028}\u{2029}\u{202f}\u{205f}\u{3000}\u{1c}\u{1f}a1项。\u{fffd}\u{2030}]{0,8}"
+            text in "[ \t\n\r\u{b}\u{c}\u{85}\u{a0}\u{1680}\u{2000}\u{200a}\u{2028}\u{2029}\u{202f}\u{205f}\u{3000}\u{1c}\u{1f}a1项。\u{fffd}\u{2030}\u{20000}é]{0,8}"
         ) {
             proptest::prop_assert_eq!(trim(&text), text.trim());
+            proptest::prop_assert_eq!(is_blank(&text), text.chars().all(char::is_whitespace));
         }
 
         /// The bitmap never turns away a character of the set.

@@ -24,7 +24,7 @@ impl Cell {
     pub fn is_blank(&self) -> bool {
         match self {
             Cell::Empty => true,
-            Cell::Text(s) => s.chars().all(char::is_whitespace),
+            Cell::Text(s) => crate::base::text::is_blank(s),
             _ => false,
         }
     }
