@@ -475,7 +475,11 @@ impl<'t> Assessor<'t> {
     {
         use std::hash::BuildHasher;
         let (level1, level2) = (&ind.level1, &ind.level2);
-        let hash = self.state.hash_one((level1, level2));
+        // The names alone: equal pairs have equal names, and pairs that differ only in their
+        // codes are few (a hash of both codes too took a third of keeping the pairs).
+        let hash = self
+            .state
+            .hash_one((level1.name.as_str(), level2.name.as_str()));
         if let Some((_, _, kept)) = self.kept.find(hash, |(a, b, _)| a == level1 && b == level2) {
             return kept.clone().given(ind);
         }
@@ -485,7 +489,7 @@ impl<'t> Assessor<'t> {
             self.kept.insert_unique(
                 hash,
                 (level1.clone(), level2.clone(), kept.clone()),
-                |(a, b, _)| state.hash_one((a, b)),
+                |(a, b, _)| state.hash_one((a.name.as_str(), b.name.as_str())),
             );
         }
         kept.given(ind)
