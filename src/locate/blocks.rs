@@ -550,8 +550,9 @@ fn blocks_of(sheet: &Sheet, labels: &Labels) -> Vec<Block> {
     // project, the blocks' heads, and the rows after an unnamed 项目名称. An indicator table's
     // rows (where a merged 绩效指标 stands in every row) are not read for pairs.
     let mut reading = SheetReading::new(sheet, labels);
+    let mut told = FastMap::default();
     let candidates: Vec<(usize, bool)> = (0..sheet.rows.len())
-        .filter(|&r| !labels.quick || may_name_in_row(sheet, r, labels))
+        .filter(|&r| !labels.quick || may_name_in_row(sheet, r, labels, &mut told))
         .filter_map(|r| {
             let name = reading.get(r).iter().find(|p| p.kind == BlockLabel::Name)?;
             Some((r, !name.value.is_empty()))
@@ -770,15 +771,24 @@ impl<'a> SheetReading<'a> {
 /// Whether a row may hold a 项目名称 label: some text of it, or some line of a text, may hold
 /// one of its keys where a label starts (see [`may_hold`]). A pair is made of a whole cell or of
 /// its lines, with spaces and line breaks folded away, so a row turned away has no 项目名称 pair.
-fn may_name_in_row(sheet: &Sheet, r: usize, labels: &Labels) -> bool {
+/// Each distinct text of the sheet is answered once (`told`): a per-project sheet repeats its
+/// labels, categories and targets in every block.
+fn may_name_in_row<'a>(
+    sheet: &'a Sheet,
+    r: usize,
+    labels: &Labels,
+    told: &mut FastMap<&'a str, bool>,
+) -> bool {
     let words = labels.index.name_words.as_ref();
     // A merged region's copy (the text of the cell to its left) was answered by that cell.
     let mut previous: Option<&str> = None;
     sheet.rows[r].iter().any(|cell| match cell {
         Cell::Text(t) if previous.replace(t) != Some(t.as_str()) => {
-            may_hold(words, t)
-                || (memchr::memchr(b'\n', t.as_bytes()).is_some()
-                    && t.lines().skip(1).any(|l| may_hold(words, l)))
+            *told.entry(t.as_str()).or_insert_with(|| {
+                may_hold(words, t)
+                    || (memchr::memchr(b'\n', t.as_bytes()).is_some()
+                        && t.lines().skip(1).any(|l| may_hold(words, l)))
+            })
         }
         _ => false,
     })

@@ -12,6 +12,7 @@ use std::borrow::Cow;
 use crate::base::form::{FieldKind, Form, HeaderLabelIndex, IndicatorKind, LabelTarget};
 use crate::base::model::{Columns, LayoutKind};
 use crate::base::text::CharSet;
+use crate::base::FastMap;
 use crate::read::grid::{Cell, Sheet};
 
 pub mod blocks;
@@ -203,8 +204,16 @@ struct HeaderMatch {
 /// and the column it names; `None` for a cell that is no text or too long to be a label.
 type HeadCell = Option<(Option<String>, Option<LabelTarget>)>;
 
-/// A row's cells read as labels, each folded into `label` (the caller's, kept from row to row).
-fn head_cells(sheet: &Sheet, r: usize, form: &Form, label: &mut String) -> Vec<HeadCell> {
+/// A row's cells read as labels, each folded into `label` (the caller's, kept from row to row);
+/// each distinct label-like text of the sheet is read once (`told`: a per-project form, searched
+/// for a list's header before its blocks are, repeats its labels in every block).
+fn head_cells<'a>(
+    sheet: &'a Sheet,
+    r: usize,
+    form: &Form,
+    label: &mut String,
+    told: &mut FastMap<&'a str, HeadCell>,
+) -> Vec<HeadCell> {
     sheet.rows[r]
         .iter()
         .map(|cell| match cell {
@@ -214,8 +223,13 @@ fn head_cells(sheet: &Sheet, r: usize, form: &Form, label: &mut String) -> Vec<H
                 if !may_start_label(text, form) && !text.trim_end().ends_with([')', '）']) {
                     return Some((None, None));
                 }
+                if let Some(head) = told.get(text.as_str()) {
+                    return head.clone();
+                }
                 let unit = normalize_label_into(text, form, label);
-                Some((unit, match_label(label, form)))
+                let head = Some((unit, match_label(label, form)));
+                told.insert(text, head.clone());
+                head
             }
             _ => None,
         })
@@ -227,9 +241,10 @@ fn head_cells(sheet: &Sheet, r: usize, form: &Form, label: &mut String) -> Vec<H
 fn header_matches(sheet: &Sheet, form: &Form) -> Vec<HeaderMatch> {
     let mut above = Vec::new();
     let mut label = String::with_capacity(MAX_LABEL_BYTES);
+    let mut told = FastMap::default();
     (0..sheet.rows.len().min(HEADER_SEARCH_ROWS))
         .map(|r| {
-            let here = head_cells(sheet, r, form, &mut label);
+            let here = head_cells(sheet, r, form, &mut label, &mut told);
             let m = match_header(&here, &above, form);
             above = here;
             m
