@@ -38,6 +38,8 @@
 //!
 //!     cargo bench --bench pipeline -- 1000 10000
 
+#[path = "floor.rs"]
+mod floor;
 #[path = "synth/mod.rs"]
 mod synth;
 
@@ -45,8 +47,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use calamine::{open_workbook, open_workbook_from_rs, DataRef, Reader, Xlsx};
-use rayon::prelude::*;
+use calamine::{open_workbook, DataRef, Reader, Xlsx};
+use floor::{bare_read, floor_read};
 
 const SEED: u64 = 2025;
 /// Runs of each timed part; their median is printed.
@@ -94,42 +96,6 @@ fn run_measured(cmd: &mut Command) -> (Duration, f64) {
     assert!(code <= 1, "jixiao exited with {code}");
     std::mem::forget(child);
     (elapsed, peak_kb.load(Ordering::Relaxed) as f64 / 1024.0)
-}
-
-/// The floor's read: every sheet of every file, in parallel, nothing else.
-fn floor_read(files: &[PathBuf]) -> usize {
-    files.par_iter().map(|path| bare_read(path)).sum()
-}
-
-/// The floor's read of one file: every sheet through calamine; a text file decoded to text as
-/// a bare reader must (UTF-8 as it is, anything else as GB18030, the encoding of the generated
-/// files) and split by the csv crate into records of text, tab-separated for .txt.
-fn bare_read(path: &Path) -> usize {
-    let bytes = std::fs::read(path).expect("read");
-    if path.extension().is_some_and(|e| e == "xlsx") {
-        let mut wb: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes)).expect("xlsx");
-        wb.sheet_names()
-            .iter()
-            .map(|name| {
-                wb.worksheet_range(name)
-                    .map(|r| r.get_size().0)
-                    .unwrap_or(0)
-            })
-            .sum::<usize>()
-    } else {
-        let text = match std::str::from_utf8(&bytes) {
-            Ok(text) => std::borrow::Cow::Borrowed(text),
-            Err(_) => encoding_rs::GB18030.decode(&bytes).0,
-        };
-        let tab = path.extension().is_some_and(|e| e == "txt" || e == "tsv");
-        csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .delimiter(if tab { b'\t' } else { b',' })
-            .from_reader(text.as_bytes())
-            .records()
-            .count()
-    }
 }
 
 /// `check` on one thread against the bare read on one thread, over each layout's files: where

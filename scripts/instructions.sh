@@ -10,6 +10,8 @@
 #     scripts/instructions.sh DIR [JIXIAO...]    (default: target/release/jixiao)
 #
 # A few hundred files are enough (valgrind runs about 50 times slower than the program).
+# Last, the benchmark's floor read of the same folder on one thread (`examples/bare_read.rs`,
+# built if needed) is counted the same way, and each build's total is printed against it.
 set -euo pipefail
 dir=${1:?usage: scripts/instructions.sh DIR [JIXIAO...]}
 shift
@@ -17,7 +19,14 @@ shift
 command -v valgrind >/dev/null || { echo "valgrind is needed (apt-get install valgrind)" >&2; exit 2; }
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-printf '%-40s %15s %15s %15s\n' build total libraries ours
+printf '%-40s %15s %15s %15s %9s\n' build total libraries ours '/ floor'
+floor_bin=target/release/examples/bare_read
+[ -x "$floor_bin" ] || cargo build --release --example bare_read >/dev/null 2>&1 || true
+floor=0
+if [ -x "$floor_bin" ]; then
+  valgrind --tool=callgrind --callgrind-out-file="$out/floor" "$floor_bin" "$dir" >/dev/null 2>"$out/floor.log" || true
+  floor=$(sed -n 's/.*Collected : \([0-9]*\).*/\1/p' "$out/floor.log" | tail -1)
+fi
 for bin in "$@"; do
   valgrind --tool=callgrind --callgrind-out-file="$out/cg" "$bin" check "$dir" -q \
     --format json --jobs 1 >"$out/report.json" 2>"$out/log" || true  # check exits 1 on errors
@@ -33,6 +42,12 @@ for line in sys.stdin.read().split("Auto-annotated source")[0].splitlines():
         total = n
     elif re.search(r"zlib_rs|calamine::|quick_xml::|\bzip::|XmlSource", m.group(2)):
         libraries += n
-print(f"{sys.argv[1]:<40} {total:>15,} {libraries:>15,} {total - libraries:>15,}")
-' "$bin"
+floor = int(sys.argv[2] or 0)
+ratio = f"{total / floor:.3f}×" if floor else "-"
+print(f"{sys.argv[1]:<40} {total:>15,} {libraries:>15,} {total - libraries:>15,} {ratio:>9}")
+' "$bin" "$floor"
 done
+if [ "${floor:-0}" -gt 0 ]; then
+  python3 -c 'import sys; print("%-40s %15s" % ("floor (bare read, one thread)", f"{int(sys.argv[1]):,}"))' "$floor"
+fi
+exit 0

@@ -1,0 +1,34 @@
+//! The benchmark's floor read of a folder on one thread (`benches/floor.rs`), for counting its
+//! instructions beside `check --jobs 1` (`scripts/instructions.sh`):
+//!
+//!     cargo run --release --example bare_read -- DIR
+//!
+//! Prints how many rows it read.
+
+// The parallel read, which the benchmark times, is not used here.
+#[allow(dead_code)]
+#[path = "../benches/floor.rs"]
+mod floor;
+
+fn main() {
+    let Some(dir) = std::env::args().nth(1) else {
+        eprintln!("usage: bare_read DIR");
+        std::process::exit(2);
+    };
+    let mut files: Vec<std::path::PathBuf> = match std::fs::read_dir(&dir) {
+        Ok(entries) => entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| {
+                !p.file_name()
+                    .is_some_and(|f| f.to_string_lossy().starts_with('.'))
+            })
+            .collect(),
+        Err(e) => {
+            eprintln!("bare_read: {dir}: {e}");
+            std::process::exit(1);
+        }
+    };
+    files.sort();
+    let rows: usize = files.iter().map(|path| floor::bare_read(path)).sum();
+    println!("{rows} rows in {} files", files.len());
+}
