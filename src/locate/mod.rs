@@ -88,6 +88,7 @@ pub(crate) fn with_folded<R>(text: &str, f: impl FnOnce(&str) -> R) -> R {
 fn folds(text: &str) -> bool {
     text.chars().any(|c| c.is_whitespace() || fold(c) != c)
 }
+
 /// Appends `text` as [`folded`] gives it.
 fn fold_into(text: &str, out: &mut String) {
     out.extend(text.chars().filter(|c| !c.is_whitespace()).map(fold));
@@ -165,7 +166,7 @@ fn match_label(label: &str, form: &Form) -> Option<LabelTarget> {
 fn header_labels(form: &Form) -> &HeaderLabelIndex {
     form.label_index.get_or_init(|| {
         let norm = |s: &str| normalize_label(s, form).0;
-        let mut index = crate::base::FastMap::default();
+        let mut index = FastMap::default();
         // Inserted from the lowest precedence up, so that a higher one overwrites.
         for id in form.indicator_field_ids() {
             for v in &form[id].variants {

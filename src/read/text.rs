@@ -181,7 +181,6 @@ struct Records<'t> {
     core: Option<Box<csv_core::Reader>>,
     delimiter: u8,
     text: &'t str,
-    input: &'t [u8],
     at: usize,
     /// Where the last record's reading started.
     start: usize,
@@ -198,7 +197,6 @@ impl<'t> Records<'t> {
             core: Some(take_reader(delimiter)),
             delimiter,
             text,
-            input: text.as_bytes(),
             at: 0,
             start: 0,
             fields: vec![0; 1024],
@@ -220,7 +218,7 @@ impl<'t> Records<'t> {
         let (mut out, mut end) = (0, 0);
         loop {
             let (result, read, wrote, ended) = core.read_record(
-                &self.input[self.at..],
+                &self.text.as_bytes()[self.at..],
                 &mut self.fields[out..],
                 &mut self.ends[end..],
             );
@@ -258,7 +256,7 @@ impl<'t> Records<'t> {
         // A record without quotes starts past the blank lines its reading skipped, and its
         // fields follow one another a delimiter apart.
         let mut at = self.start
-            + self.input[self.start..]
+            + self.text.as_bytes()[self.start..]
                 .iter()
                 .position(|b| !matches!(b, b'\r' | b'\n'))
                 .unwrap_or(0);
