@@ -92,7 +92,7 @@ fn region(reference: &str) -> Option<Dimensions> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use std::io::Cursor;
 
     use super::*;
@@ -103,11 +103,7 @@ mod tests {
     /// calamine's, sheet by sheet.
     #[test]
     fn every_workbook_of_the_repository_gives_calamines_merges() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let mut files = Vec::new();
-        for dir in ["samples", "tests/fixtures"] {
-            collect(&root.join(dir), &mut files);
-        }
+        let files = repository_workbooks();
         let (mut packages, mut sheets, mut merged, mut searched) = (0, 0, 0, 0);
         for path in &files {
             let bytes = std::fs::read(path).unwrap();
@@ -202,6 +198,17 @@ mod tests {
         assert!(region("B").is_none());
         assert!(region("12").is_none());
         assert!(region("A0:B2").is_none());
+    }
+
+    /// Every .xlsx and .xlsm under `samples/` and `tests/fixtures/`, sorted.
+    pub(crate) fn repository_workbooks() -> Vec<std::path::PathBuf> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        for dir in ["samples", "tests/fixtures"] {
+            collect(&root.join(dir), &mut files);
+        }
+        files.sort();
+        files
     }
 
     fn collect(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {

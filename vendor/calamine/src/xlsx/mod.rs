@@ -410,8 +410,16 @@ impl<RS: Read + Seek> Xlsx<RS> {
         })
     }
 
-    fn read_styles(&mut self) -> Result<(), XlsxError> {
-        let theme_colors = self.read_theme_colors();
+    /// jixiao patch: the published `read_styles` when `full`; otherwise the cells' number
+    /// formats alone (what tells a date or a percentage from a number): the theme part is not
+    /// read and the fonts, fills, borders and per-cell styles are not built, so
+    /// `worksheet_style` finds no style.
+    fn read_styles(&mut self, full: bool) -> Result<(), XlsxError> {
+        let theme_colors = if full {
+            self.read_theme_colors()
+        } else {
+            Vec::new()
+        };
 
         let path = format!("{}styles.xml", self.xl_path);
         let mut xml = match xml_reader(&mut self.zip, path.as_ref(), &self.zip_path_cache) {
@@ -447,7 +455,7 @@ impl<RS: Read + Seek> Xlsx<RS> {
                         _ => (),
                     }
                 },
-                Ok(Event::Start(e)) if e.local_name().as_ref() == "fonts" => loop {
+                Ok(Event::Start(e)) if full && e.local_name().as_ref() == "fonts" => loop {
                     inner_buf.clear();
                     match xml.read_event_into(&mut inner_buf) {
                         Ok(Event::Start(e)) if e.local_name().as_ref() == "font" => {
@@ -459,7 +467,7 @@ impl<RS: Read + Seek> Xlsx<RS> {
                         _ => (),
                     }
                 },
-                Ok(Event::Start(e)) if e.local_name().as_ref() == "fills" => loop {
+                Ok(Event::Start(e)) if full && e.local_name().as_ref() == "fills" => loop {
                     inner_buf.clear();
                     match xml.read_event_into(&mut inner_buf) {
                         Ok(Event::Start(e)) if e.local_name().as_ref() == "fill" => {
@@ -471,7 +479,7 @@ impl<RS: Read + Seek> Xlsx<RS> {
                         _ => (),
                     }
                 },
-                Ok(Event::Start(e)) if e.local_name().as_ref() == "borders" => loop {
+                Ok(Event::Start(e)) if full && e.local_name().as_ref() == "borders" => loop {
                     inner_buf.clear();
                     match xml.read_event_into(&mut inner_buf) {
                         Ok(Event::Start(e)) if e.local_name().as_ref() == "border" => {
@@ -494,6 +502,9 @@ impl<RS: Read + Seek> Xlsx<RS> {
                                     None => builtin_format_by_id(val),
                                 },
                             ));
+                            if !full {
+                                continue;
+                            }
 
                             // Build the full style for this xf record.
                             let (num_fmt_id, font_id, fill_id, border_id) = get_attrs!(
@@ -2785,10 +2796,16 @@ impl<RS: Read + Seek> Xlsx<RS> {
     }
 }
 
-impl<RS: Read + Seek> Reader<RS> for Xlsx<RS> {
-    type Error = XlsxError;
+impl<RS: Read + Seek> Xlsx<RS> {
+    /// jixiao patch: opens a workbook as `Reader::new` does, but reads of its styles only the
+    /// cells' number formats (see `read_styles`): for a reader of cell values, which has no
+    /// use for fonts, fills, borders or the theme's colors. `worksheet_style` then finds none.
+    pub fn new_formats_only(reader: RS) -> Result<Self, XlsxError> {
+        Xlsx::open(reader, false)
+    }
 
-    fn new(mut reader: RS) -> Result<Self, XlsxError> {
+    /// jixiao patch: the body of `Reader::new`, with the styles read in full or not.
+    fn open(mut reader: RS, full_styles: bool) -> Result<Self, XlsxError> {
         check_for_password_protected(&mut reader)?;
 
         let zip = ZipArchive::new(reader)?;
@@ -2813,13 +2830,21 @@ impl<RS: Read + Seek> Reader<RS> for Xlsx<RS> {
         };
         xlsx.read_package_relationships()?;
         xlsx.read_shared_strings()?;
-        xlsx.read_styles()?;
+        xlsx.read_styles(full_styles)?;
         let relationships = xlsx.read_relationships()?;
         xlsx.read_workbook(&relationships)?;
         #[cfg(feature = "picture")]
         xlsx.read_pictures()?;
 
         Ok(xlsx)
+    }
+}
+
+impl<RS: Read + Seek> Reader<RS> for Xlsx<RS> {
+    type Error = XlsxError;
+
+    fn new(reader: RS) -> Result<Self, XlsxError> {
+        Xlsx::open(reader, true)
     }
 
     fn with_header_row(&mut self, header_row: HeaderRow) -> &mut Self {
@@ -4862,7 +4887,7 @@ mod tests {
             zip_path_cache,
         };
 
-        assert!(xlsx.read_styles().is_ok());
+        assert!(xlsx.read_styles(true).is_ok());
         assert_eq!(xlsx.styles.len(), 1);
 
         // Theme index 3 is dk2, which is 1F497D in the default Office theme.
