@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use crate::base::text::column_name;
+use crate::base::text::a1_name;
 
 /// How serious an issue is. Errors make the run exit with status 1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -170,7 +170,7 @@ impl Place {
     /// The A1 name of the cell, when both row and column are known.
     pub fn cell(&self) -> Option<String> {
         match (self.row, self.col) {
-            (Some(r), Some(c)) => Some(format!("{}{}", column_name(c), r)),
+            (Some(r), Some(c)) => Some(a1_name(c, r, &mut [0; 17]).to_string()),
             _ => None,
         }
     }
@@ -278,7 +278,12 @@ impl Serialize for Issue {
         st.serialize_field("file", &self.place.file)?;
         st.serialize_field("sheet", &self.place.sheet)?;
         st.serialize_field("row", &self.place.row)?;
-        st.serialize_field("cell", &self.place.cell())?;
+        let mut name = [0; 17];
+        let cell = match (self.place.row, self.place.col) {
+            (Some(r), Some(c)) => Some(a1_name(c, r, &mut name)),
+            _ => None,
+        };
+        st.serialize_field("cell", &cell)?;
         st.serialize_field("unit", &self.unit)?;
         st.serialize_field("project", &self.project)?;
         st.serialize_field("message", &self.message)?;

@@ -363,15 +363,44 @@ fn is_default_ignorable(c: char) -> bool {
 
 /// The A1 name of a 0-based column (0 → A, 26 → AA).
 pub fn column_name(col: u32) -> String {
-    let mut n = col + 1;
-    let mut name = Vec::new();
+    column_letters(col, &mut [0; COLUMN_LETTERS]).to_string()
+}
+
+/// The most letters a column's name has (`u32::MAX` is 7).
+const COLUMN_LETTERS: usize = 7;
+
+/// [`column_name`] written into `buf`, without allocating.
+fn column_letters(col: u32, buf: &mut [u8; COLUMN_LETTERS]) -> &str {
+    let mut n = u64::from(col) + 1;
+    let mut at = COLUMN_LETTERS;
     while n > 0 {
-        let rem = ((n - 1) % 26) as u8;
-        name.push(b'A' + rem);
+        at -= 1;
+        buf[at] = b'A' + ((n - 1) % 26) as u8;
         n = (n - 1) / 26;
     }
-    name.reverse();
-    String::from_utf8(name).unwrap_or_default()
+    std::str::from_utf8(&buf[at..]).unwrap_or_default()
+}
+
+/// A cell's A1 name (`col` 0-based, `row` 1-based), written into `buf` without allocating: the
+/// JSON report names the cell of every issue.
+pub fn a1_name(col: u32, row: u32, buf: &mut [u8; 17]) -> &str {
+    let mut letters = [0; COLUMN_LETTERS];
+    let letters = column_letters(col, &mut letters).as_bytes();
+    buf[..letters.len()].copy_from_slice(letters);
+    let mut digits = [0u8; 10];
+    let mut at = digits.len();
+    let mut n = row;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    let len = letters.len() + digits.len() - at;
+    buf[letters.len()..len].copy_from_slice(&digits[at..]);
+    std::str::from_utf8(&buf[..len]).unwrap_or_default()
 }
 
 /// Splits a code written before or after a unit's name: "[042]某局", "（433001）某社",
@@ -525,6 +554,40 @@ mod tests {
 
     #[test]
     fn column_names() {
+        // Bijective base 26, letter by letter from the last: what the names written into a
+        // buffer must equal, at the edges of each letter count.
+        let reference = |col: u32| {
+            let (mut n, mut letters) = (u64::from(col) + 1, Vec::new());
+            while n > 0 {
+                letters.insert(0, char::from(b'A' + ((n - 1) % 26) as u8));
+                n = (n - 1) / 26;
+            }
+            letters.into_iter().collect::<String>()
+        };
+        let mut buf = [0; 17];
+        for col in [
+            0,
+            1,
+            25,
+            26,
+            27,
+            51,
+            52,
+            701,
+            702,
+            703,
+            16_383,
+            18_277,
+            18_278,
+            u32::MAX,
+        ] {
+            assert_eq!(column_name(col), reference(col));
+            for row in [1, 9, 10, 1_048_576, u32::MAX] {
+                let shown = format!("{}{row}", reference(col));
+                assert_eq!(a1_name(col, row, &mut buf), shown);
+            }
+        }
+        assert_eq!(column_name(u32::MAX), "MWLQKWV");
         assert_eq!(column_name(0), "A");
         assert_eq!(column_name(6), "G");
         assert_eq!(column_name(25), "Z");

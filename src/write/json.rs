@@ -112,13 +112,14 @@ fn render_parts(
     if !send(head) {
         return Ok(());
     }
+    let sized = SizeHint::default();
     let entries = |range: Range<usize>| -> Result<Vec<u8>, serde_json::Error> {
-        let mut bytes = Vec::new();
+        let mut bytes = sized.buffer();
         for f in &c.files[range] {
             let tables = f.tables_back().map_err(serde_json::Error::io)?;
             push_element(&mut bytes, &file_entry(form, f, &tables))?;
         }
-        Ok(bytes)
+        Ok(sized.seen(bytes))
     };
     let Some(any) = render_chunks(c.files.len(), &entries, send)? else {
         return Ok(());
@@ -129,15 +130,16 @@ fn render_parts(
         return Ok(());
     }
     let starts = c.held_starts();
+    let sized = SizeHint::default();
     let issues = |range: Range<usize>| -> Result<Vec<u8>, serde_json::Error> {
-        let mut bytes = Vec::new();
+        let mut bytes = sized.buffer();
         for file in range {
             c.each_issue_of_file(file, &starts, None, |issue| {
                 push_element(&mut bytes, issue).map_err(Failed::Serialize)
             })
             .map_err(Failed::into_error)?;
         }
-        Ok(bytes)
+        Ok(sized.seen(bytes))
     };
     let Some(mut any) = render_chunks(c.files.len(), &issues, send)? else {
         return Ok(());
@@ -151,6 +153,29 @@ fn render_parts(
     end.extend_from_slice(b"\n}\n");
     send(end);
     Ok(())
+}
+
+/// The room a chunk's buffer starts with: the largest chunk rendered so far (up to
+/// [`MOST_ROOM`]), so that a chunk's bytes are not moved at each doubling as they grow (a tenth
+/// of rendering the issues).
+#[derive(Default)]
+struct SizeHint(std::sync::atomic::AtomicUsize);
+
+/// The most room a chunk's buffer is given at the start: one file of many issues must not make
+/// every later chunk take as much.
+const MOST_ROOM: usize = 256 * 1024;
+
+impl SizeHint {
+    fn buffer(&self) -> Vec<u8> {
+        let room = self.0.load(std::sync::atomic::Ordering::Relaxed);
+        Vec::with_capacity(room.min(MOST_ROOM))
+    }
+
+    fn seen(&self, bytes: Vec<u8>) -> Vec<u8> {
+        self.0
+            .fetch_max(bytes.len(), std::sync::atomic::Ordering::Relaxed);
+        bytes
+    }
 }
 
 /// Renders the elements of `count` files by chunks of [`FILES_PER_CHUNK`] on every core and
