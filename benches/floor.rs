@@ -7,6 +7,20 @@ use std::path::{Path, PathBuf};
 use calamine::{open_workbook_from_rs, Reader, Xlsx};
 use rayon::prelude::*;
 
+/// The files of a folder that the benchmark reads, sorted: every entry but the hidden ones (the
+/// generator's `.complete` marker).
+pub fn folder_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            !p.file_name()
+                .is_some_and(|f| f.to_string_lossy().starts_with('.'))
+        })
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
 /// The floor's read: every sheet of every file, in parallel, nothing else.
 pub fn floor_read(files: &[PathBuf]) -> usize {
     files.par_iter().map(|path| bare_read(path)).sum()

@@ -291,15 +291,7 @@ fn bench(n: usize) -> f64 {
         let g = synth::generate(&data, n, SEED).expect("generate");
         std::fs::write(&marker, format!("{g:?}")).expect("marker");
     }
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&data)
-        .expect("data dir")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| {
-            !p.file_name()
-                .is_some_and(|f| f.to_string_lossy().starts_with('.'))
-        })
-        .collect();
-    files.sort();
+    let files = floor::folder_files(&data).expect("data dir");
     let out_dir = tempfile::tempdir().expect("tempdir");
     let out = out_dir.path().join("汇总.xlsx");
     let json = out_dir.path().join("report.json");

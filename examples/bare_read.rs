@@ -15,20 +15,10 @@ fn main() {
         eprintln!("usage: bare_read DIR");
         std::process::exit(2);
     };
-    let mut files: Vec<std::path::PathBuf> = match std::fs::read_dir(&dir) {
-        Ok(entries) => entries
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| {
-                !p.file_name()
-                    .is_some_and(|f| f.to_string_lossy().starts_with('.'))
-            })
-            .collect(),
-        Err(e) => {
-            eprintln!("bare_read: {dir}: {e}");
-            std::process::exit(1);
-        }
-    };
-    files.sort();
+    let files = floor::folder_files(std::path::Path::new(&dir)).unwrap_or_else(|e| {
+        eprintln!("bare_read: {dir}: {e}");
+        std::process::exit(1);
+    });
     let rows: usize = files.iter().map(|path| floor::bare_read(path)).sum();
     println!("{rows} rows in {} files", files.len());
 }

@@ -23,20 +23,10 @@ fn main() {
         std::process::exit(2);
     };
     let builds = &args[2..];
-    let mut files: Vec<std::path::PathBuf> = match std::fs::read_dir(dir) {
-        Ok(entries) => entries
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| {
-                !p.file_name()
-                    .is_some_and(|f| f.to_string_lossy().starts_with('.'))
-            })
-            .collect(),
-        Err(e) => {
-            eprintln!("check_ratio: {dir}: {e}");
-            std::process::exit(1);
-        }
-    };
-    files.sort();
+    let files = floor::folder_files(std::path::Path::new(dir)).unwrap_or_else(|e| {
+        eprintln!("check_ratio: {dir}: {e}");
+        std::process::exit(1);
+    });
     let report = std::env::temp_dir().join(format!("check_ratio_{}.json", std::process::id()));
     floor::floor_read(&files);
     let mut floor_runs = Vec::with_capacity(runs);
