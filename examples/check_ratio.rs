@@ -5,7 +5,8 @@
 //!
 //! For each of `RUNS` rounds, the floor's parallel read of DIR (`benches/floor.rs`, in this
 //! process, its rayon pool warm) is timed, then each JIXIAO binary's `check DIR -q --format json`
-//! as a child with its report sent to a temporary file, the builds one after another. Prints
+//! as a child with its report sent to a temporary file, the builds in turn (each round starting
+//! with the next build, so that none always runs right after the read). Prints
 //! the floor's median and, for each build, its median, its ratio to the floor's and every run.
 //! The page cache is warmed by one untimed read first.
 
@@ -31,11 +32,15 @@ fn main() {
     floor::floor_read(&files);
     let mut floor_runs = Vec::with_capacity(runs);
     let mut build_runs = vec![Vec::with_capacity(runs); builds.len()];
-    for _ in 0..runs.max(1) {
+    for round in 0..runs.max(1) {
         let start = Instant::now();
         floor::floor_read(&files);
         floor_runs.push(start.elapsed().as_secs_f64());
-        for (build, times) in builds.iter().zip(&mut build_runs) {
+        // The builds in turn, each round starting one further: none always follows the read.
+        let first = round % builds.len().max(1);
+        let order = (first..builds.len()).chain(0..first);
+        for k in order {
+            let (build, times) = (&builds[k], &mut build_runs[k]);
             let out = std::fs::File::create(&report).expect("report file");
             let start = Instant::now();
             let status = Command::new(build)
