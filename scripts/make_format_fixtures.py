@@ -7,7 +7,9 @@ cells, dates included.
 
     python3 scripts/make_format_fixtures.py
 
-Needs openpyxl and LibreOffice. Deterministic: fixed dates and zip timestamps.
+Needs openpyxl and LibreOffice. Fixed dates and zip timestamps: the openpyxl file is
+deterministic; LibreOffice's re-save also depends on its version, the machine's fonts (it names
+a fallback font) and locale.
 """
 
 import datetime
