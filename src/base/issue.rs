@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use crate::base::text::a1_name;
+use crate::base::text::{a1_name, A1_NAME_BYTES};
 
 /// How serious an issue is. Errors make the run exit with status 1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -169,8 +169,14 @@ impl Place {
 
     /// The A1 name of the cell, when both row and column are known.
     pub fn cell(&self) -> Option<String> {
+        self.cell_in(&mut [0; A1_NAME_BYTES]).map(str::to_string)
+    }
+
+    /// [`Place::cell`] written into `buf`, without allocating (the JSON report names the cell of
+    /// every issue).
+    pub fn cell_in<'b>(&self, buf: &'b mut [u8; A1_NAME_BYTES]) -> Option<&'b str> {
         match (self.row, self.col) {
-            (Some(r), Some(c)) => Some(a1_name(c, r, &mut [0; 17]).to_string()),
+            (Some(r), Some(c)) => Some(a1_name(c, r, buf)),
             _ => None,
         }
     }
@@ -278,12 +284,7 @@ impl Serialize for Issue {
         st.serialize_field("file", &self.place.file)?;
         st.serialize_field("sheet", &self.place.sheet)?;
         st.serialize_field("row", &self.place.row)?;
-        let mut name = [0; 17];
-        let cell = match (self.place.row, self.place.col) {
-            (Some(r), Some(c)) => Some(a1_name(c, r, &mut name)),
-            _ => None,
-        };
-        st.serialize_field("cell", &cell)?;
+        st.serialize_field("cell", &self.place.cell_in(&mut [0; A1_NAME_BYTES]))?;
         st.serialize_field("unit", &self.unit)?;
         st.serialize_field("project", &self.project)?;
         st.serialize_field("message", &self.message)?;

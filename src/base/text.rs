@@ -381,9 +381,12 @@ fn column_letters(col: u32, buf: &mut [u8; COLUMN_LETTERS]) -> &str {
     std::str::from_utf8(&buf[at..]).unwrap_or_default()
 }
 
+/// The most bytes a cell's A1 name has: seven letters and ten digits (`u32::MAX` both).
+pub const A1_NAME_BYTES: usize = COLUMN_LETTERS + 10;
+
 /// A cell's A1 name (`col` 0-based, `row` 1-based), written into `buf` without allocating: the
 /// JSON report names the cell of every issue.
-pub fn a1_name(col: u32, row: u32, buf: &mut [u8; 17]) -> &str {
+pub fn a1_name(col: u32, row: u32, buf: &mut [u8; A1_NAME_BYTES]) -> &str {
     let mut letters = [0; COLUMN_LETTERS];
     let letters = column_letters(col, &mut letters).as_bytes();
     buf[..letters.len()].copy_from_slice(letters);
@@ -564,7 +567,7 @@ mod tests {
             }
             letters.into_iter().collect::<String>()
         };
-        let mut buf = [0; 17];
+        let mut buf = [0; A1_NAME_BYTES];
         for col in [
             0,
             1,
